@@ -123,6 +123,69 @@ pub fn module_name(spec: &str) -> String {
     }
 }
 
+/// The names Rust's prelude brings into every module (editions 2021 and 2024), which no
+/// generated type, constant, operation or client group takes: emitted code writes `Option`,
+/// `String` or `Result` as users do, and a user's `use models::*` shadows nothing of std's.
+/// A schema that is called one of them is named with its kind's suffix (`OptionSchema`).
+pub const PRELUDE: &[&str] = &[
+    "AsMut",
+    "AsRef",
+    "Box",
+    "Clone",
+    "Copy",
+    "Default",
+    "DoubleEndedIterator",
+    "Drop",
+    "Eq",
+    "Err",
+    "ExactSizeIterator",
+    "Extend",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "From",
+    "FromIterator",
+    "Future",
+    "Into",
+    "IntoFuture",
+    "IntoIterator",
+    "Iterator",
+    "None",
+    "Ok",
+    "Option",
+    "Ord",
+    "PartialEq",
+    "PartialOrd",
+    "Result",
+    "Send",
+    "Sized",
+    "Some",
+    "String",
+    "Sync",
+    "ToOwned",
+    "ToString",
+    "TryFrom",
+    "TryInto",
+    "Unpin",
+    "Vec",
+];
+
+/// Why a name a namespace refused was taken, for a diagnostic: a prelude name, or an
+/// earlier claim (`earlier`, say "by an earlier schema").
+pub fn taken_by(name: &str, earlier: &str) -> String {
+    if PRELUDE.contains(&name) {
+        "is a name of Rust's prelude, which generated code uses".to_owned()
+    } else {
+        format!("is taken {earlier}")
+    }
+}
+
+/// The names to claim for `natural`: itself, and, should it be a prelude name, itself with
+/// its kind's `suffix` (a clash with another item is numbered instead: `Contact2`).
+pub fn candidates(natural: &str, suffix: &str) -> Vec<String> {
+    if PRELUDE.contains(&natural) { vec![natural.to_owned(), format!("{natural}{suffix}")] } else { vec![natural.to_owned()] }
+}
+
 /// A set of names in one scope, handing out unique ones in call order: the one way every
 /// name the generator makes (types, modules, accessors, methods, features) is de-duplicated.
 #[derive(Debug, Default, Clone)]
@@ -134,10 +197,11 @@ pub struct Namespace {
 }
 
 impl Namespace {
-    /// A namespace for types. Emitted code names every std and serde item by absolute path,
-    /// so a schema may be called `Option` or `String` without shadowing anything.
+    /// A namespace for types: the names of Rust's prelude are never handed out ([`PRELUDE`]).
     pub fn for_types() -> Namespace {
-        Namespace::default()
+        let mut names = Namespace::default();
+        names.reserve(PRELUDE.iter().copied());
+        names
     }
 
     /// A namespace for cargo features, where a clash is numbered after a hyphen (`contacts-2`).
@@ -213,6 +277,11 @@ mod tests {
         assert_eq!(ns.claim(&["TicketType".into()]), ("TicketType".into(), false));
         assert_eq!(ns.claim(&["TicketType".into(), "TicketTypeEnum".into()]), ("TicketTypeEnum".into(), true));
         assert_eq!(ns.claim(&["TicketType".into(), "TicketTypeEnum".into()]), ("TicketTypeEnum2".into(), true));
-        assert_eq!(ns.claim(&["String".into()]), ("String".into(), false));
+        // No type takes a prelude name: emitted code writes them short.
+        assert_eq!(ns.claim(&candidates("String", "Value")), ("StringValue".into(), true));
+        assert_eq!(ns.claim(&candidates("Contact", "Value")), ("Contact".into(), false));
+        assert_eq!(ns.claim(&["Option".into()]), ("Option2".into(), true));
+        assert!(taken_by("Option", "by an earlier schema").contains("prelude"));
+        assert_eq!(taken_by("Contact", "by an earlier schema"), "is taken by an earlier schema");
     }
 }

@@ -16,15 +16,15 @@ pub type Checker = fn(
     &str,
     &::serde_json::Value,
     &::serde_json::Value,
-) -> ::std::option::Option<Outcome>;
+) -> Option<Outcome>;
 
 /// The checker of the version module `module`, `None` for one that is not generated.
-pub fn checker(module: &str) -> ::std::option::Option<Checker> {
+pub fn checker(module: &str) -> Option<Checker> {
     match module {
-        "v2_7" => ::std::option::Option::Some(v2_7::check),
-        "v2_12" => ::std::option::Option::Some(v2_12::check),
-        "v2_16" => ::std::option::Option::Some(v2_16::check),
-        "unstable" => ::std::option::Option::Some(unstable::check),
-        _ => ::std::option::Option::None,
+        "v2_7" => Some(v2_7::check),
+        "v2_12" => Some(v2_12::check),
+        "v2_16" => Some(v2_16::check),
+        "unstable" => Some(unstable::check),
+        _ => None,
     }
 }

@@ -6,1800 +6,1786 @@ pub fn check(
     key: &str,
     value: &::serde_json::Value,
     expected: &::serde_json::Value,
-) -> ::std::option::Option<super::Outcome> {
+) -> Option<super::Outcome> {
     match key {
         "ActivityLogActivityType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ActivityLogActivityType,
                 >(value, expected),
             )
         }
         "ActivityLogEventTypeList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ActivityLogEventTypeList,
                 >(value, expected),
             )
         }
         "ActivityLogList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ActivityLogList,
                 >(value, expected),
             )
         }
         "AdminList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::AdminList,
                 >(value, expected),
             )
         }
         "AdminReplyConversationRequestMessageType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::AdminReplyConversationRequestMessageType,
                 >(value, expected),
             )
         }
         "AdminReplyTicketRequestMessageType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::AdminReplyTicketRequestMessageType,
                 >(value, expected),
             )
         }
         "Article" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::Article,
                 >(value, expected),
             )
         }
         "ArticleContentState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ArticleContentState,
                 >(value, expected),
             )
         }
         "ArticleList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ArticleList,
                 >(value, expected),
             )
         }
         "ArticleSearchHighlightsHighlightedSummaryItemItemType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ArticleSearchHighlightsHighlightedSummaryItemItemType,
                 >(value, expected),
             )
         }
         "ArticleSearchHighlightsHighlightedTitleItemType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ArticleSearchHighlightsHighlightedTitleItemType,
                 >(value, expected),
             )
         }
         "ArticleSearchResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ArticleSearchResponse,
                 >(value, expected),
             )
         }
         "ArticleState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ArticleState,
                 >(value, expected),
             )
         }
         "ArticleVersion" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ArticleVersion,
                 >(value, expected),
             )
         }
         "ArticleVersionList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ArticleVersionList,
                 >(value, expected),
             )
         }
         "ArticleVersionState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ArticleVersionState,
                 >(value, expected),
             )
         }
         "ArticleVersionSummaryState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ArticleVersionSummaryState,
                 >(value, expected),
             )
         }
         "AskFinRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::AskFinRequest,
                 >(value, expected),
             )
         }
         "AskFinResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::AskFinResponse,
                 >(value, expected),
             )
         }
         "AskFinResponseStatus" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::AskFinResponseStatus,
                 >(value, expected),
             )
         }
         "AssignConversationRequestType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::AssignConversationRequestType,
                 >(value, expected),
             )
         }
         "AttachContactToACompanyRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::AttachContactToACompanyRequest,
                 >(value, expected),
             )
         }
         "AttachContactToConversationRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::AttachContactToConversationRequest,
                 >(value, expected),
             )
         }
         "AttachSubscriptionTypeToContactRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::AttachSubscriptionTypeToContactRequest,
                 >(value, expected),
             )
         }
         "AttachTagToArticleRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::AttachTagToArticleRequest,
                 >(value, expected),
             )
         }
         "AttachTagToContactRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::AttachTagToContactRequest,
                 >(value, expected),
             )
         }
         "AttachTagToContentSnippetRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::AttachTagToContentSnippetRequest,
                 >(value, expected),
             )
         }
         "AttachTagToConversationRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::AttachTagToConversationRequest,
                 >(value, expected),
             )
         }
         "AttachTagToInternalArticleRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::AttachTagToInternalArticleRequest,
                 >(value, expected),
             )
         }
         "AttachTagToTicketRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::AttachTagToTicketRequest,
                 >(value, expected),
             )
         }
         "Audience" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::Audience,
                 >(value, expected),
             )
         }
         "AudienceList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::AudienceList,
                 >(value, expected),
             )
         }
         "BTreeMap<String, ConversationSlaPausedSlaStatesValue>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::std::collections::BTreeMap<
-                        ::std::string::String,
+                        String,
                         ::intercom_api::unstable::models::ConversationSlaPausedSlaStatesValue,
                     >,
                 >(value, expected),
             )
         }
         "BTreeMap<String, ConversationSlaTargetMissedSlaStatesValue>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::std::collections::BTreeMap<
-                        ::std::string::String,
+                        String,
                         ::intercom_api::unstable::models::ConversationSlaTargetMissedSlaStatesValue,
                     >,
                 >(value, expected),
             )
         }
         "BTreeMap<String, CustomAttributesValue>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::std::collections::BTreeMap<
-                        ::std::string::String,
+                        String,
                         ::intercom_api::unstable::models::CustomAttributesValue,
                     >,
                 >(value, expected),
             )
         }
         "BTreeMap<String, String>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip_lenient::<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        ::std::string::String,
-                    >,
+                    ::std::collections::BTreeMap<String, String>,
                 >(value, expected),
             )
         }
         "BTreeMap<String, TicketCustomAttributesValue>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::std::collections::BTreeMap<
-                        ::std::string::String,
+                        String,
                         ::intercom_api::unstable::models::TicketCustomAttributesValue,
                     >,
                 >(value, expected),
             )
         }
         "BTreeMap<String, TicketRequestCustomAttributesValue>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::std::collections::BTreeMap<
-                        ::std::string::String,
+                        String,
                         ::intercom_api::unstable::models::TicketRequestCustomAttributesValue,
                     >,
                 >(value, expected),
             )
         }
         "BTreeMap<String, serde_json::Value>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        ::serde_json::Value,
-                    >,
+                    ::std::collections::BTreeMap<String, ::serde_json::Value>,
                 >(value, expected),
             )
         }
         "BannerDismiss" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::BannerDismiss,
                 >(value, expected),
             )
         }
         "BannerList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::BannerList,
                 >(value, expected),
             )
         }
         "Brand" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::Brand,
                 >(value, expected),
             )
         }
         "BrandList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::BrandList,
                 >(value, expected),
             )
         }
         "BulkCreateCompaniesRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::BulkCreateCompaniesRequest,
                 >(value, expected),
             )
         }
         "BulkCreateContactsRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::BulkCreateContactsRequest,
                 >(value, expected),
             )
         }
         "BulkDeleteCompaniesRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::BulkDeleteCompaniesRequest,
                 >(value, expected),
             )
         }
         "BulkDeleteContactsRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::BulkDeleteContactsRequest,
                 >(value, expected),
             )
         }
         "BulkUpdateCompaniesRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::BulkUpdateCompaniesRequest,
                 >(value, expected),
             )
         }
         "BulkUpdateContactsRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::BulkUpdateContactsRequest,
                 >(value, expected),
             )
         }
         "Call" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::Call,
                 >(value, expected),
             )
         }
         "CallList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::CallList,
                 >(value, expected),
             )
         }
         "ChangeTicketTypeRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ChangeTicketTypeRequest,
                 >(value, expected),
             )
         }
         "CollectAgentInputRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::CollectAgentInputRequest,
                 >(value, expected),
             )
         }
         "Collection" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::Collection,
                 >(value, expected),
             )
         }
         "CollectionList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::CollectionList,
                 >(value, expected),
             )
         }
         "CompaniesBulkJob" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::CompaniesBulkJob,
                 >(value, expected),
             )
         }
         "CompaniesBulkJobState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::CompaniesBulkJobState,
                 >(value, expected),
             )
         }
         "CompaniesBulkJobTasksItemState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::CompaniesBulkJobTasksItemState,
                 >(value, expected),
             )
         }
         "Company" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::Company,
                 >(value, expected),
             )
         }
         "CompanyAttachedContacts" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::CompanyAttachedContacts,
                 >(value, expected),
             )
         }
         "CompanyAttachedSegments" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::CompanyAttachedSegments,
                 >(value, expected),
             )
         }
         "CompanyList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::CompanyList,
                 >(value, expected),
             )
         }
         "CompanySearchRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::CompanySearchRequest,
                 >(value, expected),
             )
         }
         "CompanySearchRequestSortOrder" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::CompanySearchRequestSortOrder,
                 >(value, expected),
             )
         }
         "Contact" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::Contact,
                 >(value, expected),
             )
         }
         "ContactActivityEventType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ContactActivityEventType,
                 >(value, expected),
             )
         }
         "ContactActivityList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ContactActivityList,
                 >(value, expected),
             )
         }
         "ContactAttachedCompanies" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ContactAttachedCompanies,
                 >(value, expected),
             )
         }
         "ContactList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ContactList,
                 >(value, expected),
             )
         }
         "ContactSearchRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ContactSearchRequest,
                 >(value, expected),
             )
         }
         "ContactSearchRequestSortOrder" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ContactSearchRequestSortOrder,
                 >(value, expected),
             )
         }
         "ContactSegments" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ContactSegments,
                 >(value, expected),
             )
         }
         "ContactsBulkJob" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ContactsBulkJob,
                 >(value, expected),
             )
         }
         "ContactsBulkJobState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ContactsBulkJobState,
                 >(value, expected),
             )
         }
         "ContactsBulkJobTasksItemState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ContactsBulkJobTasksItemState,
                 >(value, expected),
             )
         }
         "ContentBulkActionRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ContentBulkActionRequest,
                 >(value, expected),
             )
         }
         "ContentBulkActionRequestAction" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ContentBulkActionRequestAction,
                 >(value, expected),
             )
         }
         "ContentBulkActionRequestContentIdsItemType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ContentBulkActionRequestContentIdsItemType,
                 >(value, expected),
             )
         }
         "ContentBulkActionResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ContentBulkActionResponse,
                 >(value, expected),
             )
         }
         "ContentImportSource" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ContentImportSource,
                 >(value, expected),
             )
         }
         "ContentImportSourceStatus" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ContentImportSourceStatus,
                 >(value, expected),
             )
         }
         "ContentImportSourceSyncBehavior" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ContentImportSourceSyncBehavior,
                 >(value, expected),
             )
         }
         "ContentImportSourcesList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ContentImportSourcesList,
                 >(value, expected),
             )
         }
         "ContentSearchDefaultItemType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ContentSearchDefaultItemType,
                 >(value, expected),
             )
         }
         "ContentSearchResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ContentSearchResponse,
                 >(value, expected),
             )
         }
         "ContentSnippet" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ContentSnippet,
                 >(value, expected),
             )
         }
         "ContentSnippetCreateRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ContentSnippetCreateRequest,
                 >(value, expected),
             )
         }
         "ContentSnippetList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ContentSnippetList,
                 >(value, expected),
             )
         }
         "ContentSnippetUpdateRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ContentSnippetUpdateRequest,
                 >(value, expected),
             )
         }
         "ContentSourceContentType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ContentSourceContentType,
                 >(value, expected),
             )
         }
         "Conversation" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::Conversation,
                 >(value, expected),
             )
         }
         "ConversationAttribute" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ConversationAttribute,
                 >(value, expected),
             )
         }
         "ConversationAttributeBaseDataType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ConversationAttributeBaseDataType,
                 >(value, expected),
             )
         }
         "ConversationAttributeList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ConversationAttributeList,
                 >(value, expected),
             )
         }
         "ConversationAttributeRelationshipTypeReferenceType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ConversationAttributeRelationshipTypeReferenceType,
                 >(value, expected),
             )
         }
         "ConversationDeleted" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ConversationDeleted,
                 >(value, expected),
             )
         }
         "ConversationList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ConversationList,
                 >(value, expected),
             )
         }
         "ConversationListItemPriority" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ConversationListItemPriority,
                 >(value, expected),
             )
         }
         "ConversationListItemState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ConversationListItemState,
                 >(value, expected),
             )
         }
         "ConversationPart" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ConversationPart,
                 >(value, expected),
             )
         }
         "ConversationPartState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ConversationPartState,
                 >(value, expected),
             )
         }
         "ConversationPriority" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ConversationPriority,
                 >(value, expected),
             )
         }
         "ConversationScorecardReviewedTeammateType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ConversationScorecardReviewedTeammateType,
                 >(value, expected),
             )
         }
         "ConversationSlaPausedCurrentSlaStatus" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ConversationSlaPausedCurrentSlaStatus,
                 >(value, expected),
             )
         }
         "ConversationSlaTargetMissedCurrentSlaStatus" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ConversationSlaTargetMissedCurrentSlaStatus,
                 >(value, expected),
             )
         }
         "ConversationSlaTargetMissedSlaTargetType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ConversationSlaTargetMissedSlaTargetType,
                 >(value, expected),
             )
         }
         "ConversationState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ConversationState,
                 >(value, expected),
             )
         }
         "ConvertConversationToTicketRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ConvertConversationToTicketRequest,
                 >(value, expected),
             )
         }
         "ConvertVisitorRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ConvertVisitorRequest,
                 >(value, expected),
             )
         }
         "CreateArticleRequestState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::CreateArticleRequestState,
                 >(value, expected),
             )
         }
         "CreateAudienceRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::CreateAudienceRequest,
                 >(value, expected),
             )
         }
         "CreateCollectionRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::CreateCollectionRequest,
                 >(value, expected),
             )
         }
         "CreateCompanyNoteRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::CreateCompanyNoteRequest,
                 >(value, expected),
             )
         }
         "CreateContactRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::CreateContactRequest,
                 >(value, expected),
             )
         }
         "CreateContactResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::CreateContactResponse,
                 >(value, expected),
             )
         }
         "CreateContentImportSourceRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::CreateContentImportSourceRequest,
                 >(value, expected),
             )
         }
         "CreateContentImportSourceRequestStatus" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::CreateContentImportSourceRequestStatus,
                 >(value, expected),
             )
         }
         "CreateConversationAttributeOptionRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::CreateConversationAttributeOptionRequest,
                 >(value, expected),
             )
         }
         "CreateConversationAttributeRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::CreateConversationAttributeRequest,
                 >(value, expected),
             )
         }
         "CreateConversationAttributeRequestBaseDataType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::CreateConversationAttributeRequestBaseDataType,
                 >(value, expected),
             )
         }
         "CreateConversationRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::CreateConversationRequest,
                 >(value, expected),
             )
         }
         "CreateConversationRequestFromType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::CreateConversationRequestFromType,
                 >(value, expected),
             )
         }
         "CreateDataAttributeRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::CreateDataAttributeRequest,
                 >(value, expected),
             )
         }
         "CreateDataAttributeRequestListAttributeModel" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::CreateDataAttributeRequestListAttributeModel,
                 >(value, expected),
             )
         }
         "CreateDataConnectorRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::CreateDataConnectorRequest,
                 >(value, expected),
             )
         }
         "CreateDataConnectorRequestDataInputsItemType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::CreateDataConnectorRequestDataInputsItemType,
                 >(value, expected),
             )
         }
         "CreateDataConnectorRequestHttpMethod" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::CreateDataConnectorRequestHttpMethod,
                 >(value, expected),
             )
         }
         "CreateDataExportsRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::CreateDataExportsRequest,
                 >(value, expected),
             )
         }
         "CreateExternalPageRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::CreateExternalPageRequest,
                 >(value, expected),
             )
         }
         "CreateFolderRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::CreateFolderRequest,
                 >(value, expected),
             )
         }
         "CreateHelpCenterRedirectRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::CreateHelpCenterRedirectRequest,
                 >(value, expected),
             )
         }
         "CreateHelpCenterRedirectRequestTargetType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::CreateHelpCenterRedirectRequestTargetType,
                 >(value, expected),
             )
         }
         "CreateIdentityVerificationSecretRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::CreateIdentityVerificationSecretRequest,
                 >(value, expected),
             )
         }
         "CreateMessageRequestFromType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::CreateMessageRequestFromType,
                 >(value, expected),
             )
         }
         "CreateMessageRequestMessageType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::CreateMessageRequestMessageType,
                 >(value, expected),
             )
         }
         "CreateNoteRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::CreateNoteRequest,
                 >(value, expected),
             )
         }
         "CreateOfficeHoursExceptionRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::CreateOfficeHoursExceptionRequest,
                 >(value, expected),
             )
         }
         "CreateOfficeHoursExceptionRequestExceptionType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::CreateOfficeHoursExceptionRequestExceptionType,
                 >(value, expected),
             )
         }
         "CreateOfficeHoursScheduleRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::CreateOfficeHoursScheduleRequest,
                 >(value, expected),
             )
         }
         "CreateOrUpdateCustomObjectInstanceRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::CreateOrUpdateCustomObjectInstanceRequest,
                 >(value, expected),
             )
         }
         "CreateTagRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::CreateTagRequest,
                 >(value, expected),
             )
         }
         "CreateTicketRequestObject" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::CreateTicketRequestObject,
                 >(value, expected),
             )
         }
         "CreateTicketTypeAttributeRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::CreateTicketTypeAttributeRequest,
                 >(value, expected),
             )
         }
         "CreateTicketTypeAttributeRequestDataType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::CreateTicketTypeAttributeRequestDataType,
                 >(value, expected),
             )
         }
         "CreateTicketTypeRequestCategory" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::CreateTicketTypeRequestCategory,
                 >(value, expected),
             )
         }
         "CustomActionFinishedActionResult" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::CustomActionFinishedActionResult,
                 >(value, expected),
             )
         }
         "CustomObjectInstanceDeleted" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::CustomObjectInstanceDeleted,
                 >(value, expected),
             )
         }
         "CustomObjectInstancesPaginatedList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::CustomObjectInstancesPaginatedList,
                 >(value, expected),
             )
         }
         "DataAttribute" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::DataAttribute,
                 >(value, expected),
             )
         }
         "DataAttributeDataType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::DataAttributeDataType,
                 >(value, expected),
             )
         }
         "DataAttributeList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::DataAttributeList,
                 >(value, expected),
             )
         }
         "DataAttributeModel" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::DataAttributeModel,
                 >(value, expected),
             )
         }
         "DataConnectorDetail" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::DataConnectorDetail,
                 >(value, expected),
             )
         }
         "DataConnectorDetailDataInputsItemType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::DataConnectorDetailDataInputsItemType,
                 >(value, expected),
             )
         }
         "DataConnectorDetailHttpMethod" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::DataConnectorDetailHttpMethod,
                 >(value, expected),
             )
         }
         "DataConnectorDetailResponseFieldsItemType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::DataConnectorDetailResponseFieldsItemType,
                 >(value, expected),
             )
         }
         "DataConnectorDetailState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::DataConnectorDetailState,
                 >(value, expected),
             )
         }
         "DataConnectorExecutionResult" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::DataConnectorExecutionResult,
                 >(value, expected),
             )
         }
         "DataConnectorExecutionResultHttpMethod" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::DataConnectorExecutionResultHttpMethod,
                 >(value, expected),
             )
         }
         "DataConnectorExecutionResultList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::DataConnectorExecutionResultList,
                 >(value, expected),
             )
         }
         "DataConnectorHttpMethod" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::DataConnectorHttpMethod,
                 >(value, expected),
             )
         }
         "DataConnectorList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::DataConnectorList,
                 >(value, expected),
             )
         }
         "DataConnectorState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::DataConnectorState,
                 >(value, expected),
             )
         }
         "DataEventSummary" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::DataEventSummary,
                 >(value, expected),
             )
         }
         "DataExport" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::DataExport,
                 >(value, expected),
             )
         }
         "DataExportStatus" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::DataExportStatus,
                 >(value, expected),
             )
         }
         "DeleteOfficeHoursExceptionResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::DeleteOfficeHoursExceptionResponse,
                 >(value, expected),
             )
         }
         "DeleteOfficeHoursScheduleResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::DeleteOfficeHoursScheduleResponse,
                 >(value, expected),
             )
         }
         "DeletedArticleObject" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::DeletedArticleObject,
                 >(value, expected),
             )
         }
         "DeletedCollectionObject" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::DeletedCollectionObject,
                 >(value, expected),
             )
         }
         "DeletedCompanyObject" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::DeletedCompanyObject,
                 >(value, expected),
             )
         }
         "DeletedConversationList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::DeletedConversationList,
                 >(value, expected),
             )
         }
         "DeletedDataConnectorObject" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::DeletedDataConnectorObject,
                 >(value, expected),
             )
         }
         "DeletedFolderObject" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::DeletedFolderObject,
                 >(value, expected),
             )
         }
         "DeletedHelpCenterRedirectObject" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::DeletedHelpCenterRedirectObject,
                 >(value, expected),
             )
         }
         "DeletedInternalArticleObject" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::DeletedInternalArticleObject,
                 >(value, expected),
             )
         }
         "DeletedObject" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::DeletedObject,
                 >(value, expected),
             )
         }
         "DetachContactFromConversationRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::DetachContactFromConversationRequest,
                 >(value, expected),
             )
         }
         "DetachTagFromConversationRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::DetachTagFromConversationRequest,
                 >(value, expected),
             )
         }
         "DetachTagFromTicketRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::DetachTagFromTicketRequest,
                 >(value, expected),
             )
         }
         "EcommerceCatalogUploadPartResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::EcommerceCatalogUploadPartResponse,
                 >(value, expected),
             )
         }
         "EcommerceCatalogUploadResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::EcommerceCatalogUploadResponse,
                 >(value, expected),
             )
         }
         "EmailList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::EmailList,
                 >(value, expected),
             )
         }
         "EmailSetting" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::EmailSetting,
                 >(value, expected),
             )
         }
         "EnqueueCreateTicketRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::EnqueueCreateTicketRequest,
                 >(value, expected),
             )
         }
         "Error" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::Error,
                 >(value, expected),
             )
         }
         "EscalateFinConversationRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::EscalateFinConversationRequest,
                 >(value, expected),
             )
         }
         "EscalateFinConversationResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::EscalateFinConversationResponse,
                 >(value, expected),
             )
         }
         "ExternalPage" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ExternalPage,
                 >(value, expected),
             )
         }
         "ExternalPagesList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ExternalPagesList,
                 >(value, expected),
             )
         }
         "FinAgentAttachmentType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::FinAgentAttachmentType,
                 >(value, expected),
             )
         }
         "FinAgentCsatRequestedEventCsat" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::FinAgentCsatRequestedEventCsat,
                 >(value, expected),
             )
         }
         "FinAgentCsatRequestedEventCsatOptionsItemKey" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::FinAgentCsatRequestedEventCsatOptionsItemKey,
                 >(value, expected),
             )
         }
         "FinAgentMessageAuthor" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::FinAgentMessageAuthor,
                 >(value, expected),
             )
         }
         "FinAgentRepliedEventStatus" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::FinAgentRepliedEventStatus,
                 >(value, expected),
             )
         }
         "FinAgentStatusUpdatedEventStatus" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::FinAgentStatusUpdatedEventStatus,
                 >(value, expected),
             )
         }
         "Folder" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::Folder,
                 >(value, expected),
             )
         }
         "GetExportReportingDataJobIdentifierResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::GetExportReportingDataJobIdentifierResponse,
                 >(value, expected),
             )
         }
         "HandlingEventList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::HandlingEventList,
                 >(value, expected),
             )
         }
         "HandlingEventType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::HandlingEventType,
                 >(value, expected),
             )
         }
         "HelpCenter" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::HelpCenter,
                 >(value, expected),
             )
         }
         "HelpCenterList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::HelpCenterList,
                 >(value, expected),
             )
         }
         "HelpCenterRedirect" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::HelpCenterRedirect,
                 >(value, expected),
             )
         }
         "HelpCenterRedirectList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::HelpCenterRedirectList,
                 >(value, expected),
             )
         }
         "HelpCenterRedirectTargetType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::HelpCenterRedirectTargetType,
                 >(value, expected),
             )
         }
         "IdentityVerificationSecretList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::IdentityVerificationSecretList,
                 >(value, expected),
             )
         }
         "IdentityVerificationSecretWithMaterial" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::IdentityVerificationSecretWithMaterial,
                 >(value, expected),
             )
         }
         "IntercomVersion" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::IntercomVersion,
                 >(value, expected),
             )
         }
         "IntercomVersionPreview" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::IntercomVersionPreview,
                 >(value, expected),
             )
         }
         "InternalArticle" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::InternalArticle,
                 >(value, expected),
             )
         }
         "InternalArticleList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::InternalArticleList,
                 >(value, expected),
             )
         }
         "InternalArticleSearchResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::InternalArticleSearchResponse,
                 >(value, expected),
             )
         }
         "Jobs" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::Jobs,
                 >(value, expected),
             )
         }
         "LinkConversationToTicketRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::LinkConversationToTicketRequest,
                 >(value, expected),
             )
         }
         "LinkedObjectType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::LinkedObjectType,
                 >(value, expected),
             )
         }
         "ListCallsWithTranscriptsRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ListCallsWithTranscriptsRequest,
                 >(value, expected),
             )
         }
         "ListCallsWithTranscriptsResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ListCallsWithTranscriptsResponse,
                 >(value, expected),
             )
         }
         "ListFinCapabilitiesRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ListFinCapabilitiesRequest,
                 >(value, expected),
             )
         }
         "ListFinCapabilitiesResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ListFinCapabilitiesResponse,
                 >(value, expected),
             )
         }
         "ListFoldersResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ListFoldersResponse,
                 >(value, expected),
             )
         }
         "MacroList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::MacroList,
                 >(value, expected),
             )
         }
         "MacroVisibleTo" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::MacroVisibleTo,
                 >(value, expected),
             )
         }
         "ManageConversationRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ManageConversationRequest,
                 >(value, expected),
             )
         }
         "MergeContactResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::MergeContactResponse,
                 >(value, expected),
             )
         }
         "MergeContactsRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::MergeContactsRequest,
                 >(value, expected),
             )
         }
         "MergeConversationsRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::MergeConversationsRequest,
                 >(value, expected),
             )
         }
         "MergeHistoryItemSourceContactRole" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::MergeHistoryItemSourceContactRole,
                 >(value, expected),
             )
         }
         "MergeHistoryList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::MergeHistoryList,
                 >(value, expected),
             )
         }
         "MergePreviewRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::MergePreviewRequest,
                 >(value, expected),
             )
         }
         "MergePreviewResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::MergePreviewResponse,
                 >(value, expected),
             )
         }
         "Message" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::Message,
                 >(value, expected),
             )
         }
         "MessageMessageType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::MessageMessageType,
                 >(value, expected),
             )
         }
         "MultipleFilterSearchRequestOperator" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::MultipleFilterSearchRequestOperator,
                 >(value, expected),
             )
         }
         "NewsItem" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::NewsItem,
                 >(value, expected),
             )
         }
         "NewsItemRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::NewsItemRequest,
                 >(value, expected),
             )
         }
         "NewsItemRequestState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::NewsItemRequestState,
                 >(value, expected),
             )
         }
         "NewsItemState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::NewsItemState,
                 >(value, expected),
             )
         }
         "Newsfeed" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::Newsfeed,
                 >(value, expected),
             )
         }
         "Note" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::Note,
                 >(value, expected),
             )
         }
         "NoteList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::NoteList,
                 >(value, expected),
             )
         }
         "OfficeHoursException" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::OfficeHoursException,
                 >(value, expected),
             )
         }
         "OfficeHoursExceptionExceptionType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::OfficeHoursExceptionExceptionType,
                 >(value, expected),
             )
         }
         "OfficeHoursExceptionList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::OfficeHoursExceptionList,
                 >(value, expected),
             )
         }
         "OfficeHoursSchedule" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::OfficeHoursSchedule,
                 >(value, expected),
             )
         }
         "OfficeHoursScheduleList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::OfficeHoursScheduleList,
                 >(value, expected),
             )
         }
         "Option<Admin>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<::intercom_api::unstable::models::Admin>,
+                    Option<::intercom_api::unstable::models::Admin>,
                 >(value, expected),
             )
         }
         "Option<AdminWithApp>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<::intercom_api::unstable::models::AdminWithApp>,
+                    Option<::intercom_api::unstable::models::AdminWithApp>,
                 >(value, expected),
             )
         }
         "Option<AiAgentLastAnswerType>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::unstable::models::AiAgentLastAnswerType,
-                    >,
+                    Option<::intercom_api::unstable::models::AiAgentLastAnswerType>,
                 >(value, expected),
             )
         }
         "Option<AiAgentResolutionState>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::unstable::models::AiAgentResolutionState,
-                    >,
+                    Option<::intercom_api::unstable::models::AiAgentResolutionState>,
                 >(value, expected),
             )
         }
         "Option<AiAgentSourceType>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::unstable::models::AiAgentSourceType,
-                    >,
+                    Option<::intercom_api::unstable::models::AiAgentSourceType>,
                 >(value, expected),
             )
         }
         "Option<ArticleHelpCenterAudience>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::unstable::models::ArticleHelpCenterAudience,
-                    >,
+                    Option<::intercom_api::unstable::models::ArticleHelpCenterAudience>,
                 >(value, expected),
             )
         }
         "Option<BTreeMap<String, ActivityLogMetadataChangesValue>>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
+                    Option<
                         ::std::collections::BTreeMap<
-                            ::std::string::String,
+                            String,
                             ::intercom_api::unstable::models::ActivityLogMetadataChangesValue,
                         >,
                     >,
@@ -1807,253 +1793,216 @@ pub fn check(
             )
         }
         "Option<BTreeMap<String, String>>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip_lenient::<
-                    ::std::option::Option<
-                        ::std::collections::BTreeMap<
-                            ::std::string::String,
-                            ::std::string::String,
-                        >,
-                    >,
+                    Option<::std::collections::BTreeMap<String, String>>,
                 >(value, expected),
             )
         }
         "Option<CompanyScroll>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::unstable::models::CompanyScroll,
-                    >,
+                    Option<::intercom_api::unstable::models::CompanyScroll>,
                 >(value, expected),
             )
         }
         "Option<CreateArticleRequest>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::unstable::models::CreateArticleRequest,
-                    >,
+                    Option<::intercom_api::unstable::models::CreateArticleRequest>,
                 >(value, expected),
             )
         }
         "Option<CreateContentImportSourceRequestAudienceIds>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
+                    Option<
                         ::intercom_api::unstable::models::CreateContentImportSourceRequestAudienceIds,
                     >,
                 >(value, expected),
             )
         }
         "Option<CreateInternalArticleRequest>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
+                    Option<
                         ::intercom_api::unstable::models::CreateInternalArticleRequest,
                     >,
                 >(value, expected),
             )
         }
         "Option<CreateMessageRequest>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::unstable::models::CreateMessageRequest,
-                    >,
+                    Option<::intercom_api::unstable::models::CreateMessageRequest>,
                 >(value, expected),
             )
         }
         "Option<CreateOrUpdateCompanyRequest>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
+                    Option<
                         ::intercom_api::unstable::models::CreateOrUpdateCompanyRequest,
                     >,
                 >(value, expected),
             )
         }
         "Option<CreatePhoneSwitchRequest>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::unstable::models::CreatePhoneSwitchRequest,
-                    >,
+                    Option<::intercom_api::unstable::models::CreatePhoneSwitchRequest>,
                 >(value, expected),
             )
         }
         "Option<CreateTicketTypeRequest>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::unstable::models::CreateTicketTypeRequest,
-                    >,
+                    Option<::intercom_api::unstable::models::CreateTicketTypeRequest>,
                 >(value, expected),
             )
         }
         "Option<CustomObjectInstance>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::unstable::models::CustomObjectInstance,
-                    >,
+                    Option<::intercom_api::unstable::models::CustomObjectInstance>,
                 >(value, expected),
             )
         }
         "Option<DataConnectorDetailConfigurationResponseType>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
+                    Option<
                         ::intercom_api::unstable::models::DataConnectorDetailConfigurationResponseType,
                     >,
                 >(value, expected),
             )
         }
         "Option<DataConnectorDetailExecutionType>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
+                    Option<
                         ::intercom_api::unstable::models::DataConnectorDetailExecutionType,
                     >,
                 >(value, expected),
             )
         }
         "Option<DataConnectorExecutionResultErrorType>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
+                    Option<
                         ::intercom_api::unstable::models::DataConnectorExecutionResultErrorType,
                     >,
                 >(value, expected),
             )
         }
         "Option<DataConnectorExecutionResultSourceType>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
+                    Option<
                         ::intercom_api::unstable::models::DataConnectorExecutionResultSourceType,
                     >,
                 >(value, expected),
             )
         }
         "Option<LinkedObjectCategory>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::unstable::models::LinkedObjectCategory,
-                    >,
+                    Option<::intercom_api::unstable::models::LinkedObjectCategory>,
                 >(value, expected),
             )
         }
         "Option<Macro>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<::intercom_api::unstable::models::Macro>,
+                    Option<::intercom_api::unstable::models::Macro>,
                 >(value, expected),
             )
         }
         "Option<PhoneSwitch>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<::intercom_api::unstable::models::PhoneSwitch>,
+                    Option<::intercom_api::unstable::models::PhoneSwitch>,
                 >(value, expected),
             )
         }
         "Option<PublishArticleDraftRequest>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::unstable::models::PublishArticleDraftRequest,
-                    >,
+                    Option<::intercom_api::unstable::models::PublishArticleDraftRequest>,
                 >(value, expected),
             )
         }
         "Option<SalesAgentOutcome>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::unstable::models::SalesAgentOutcome,
-                    >,
+                    Option<::intercom_api::unstable::models::SalesAgentOutcome>,
                 >(value, expected),
             )
         }
         "Option<SingleFilterSearchRequestValue>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
+                    Option<
                         ::intercom_api::unstable::models::SingleFilterSearchRequestValue,
                     >,
                 >(value, expected),
             )
         }
         "Option<String>" => {
-            ::std::option::Option::Some(
-                super::roundtrip_lenient::<
-                    ::std::option::Option<::std::string::String>,
-                >(value, expected),
-            )
+            Some(super::roundtrip_lenient::<Option<String>>(value, expected))
         }
         "Option<Ticket>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<::intercom_api::unstable::models::Ticket>,
+                    Option<::intercom_api::unstable::models::Ticket>,
                 >(value, expected),
             )
         }
         "Option<TicketType>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<::intercom_api::unstable::models::TicketType>,
+                    Option<::intercom_api::unstable::models::TicketType>,
                 >(value, expected),
             )
         }
         "Option<TicketTypeAttribute>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::unstable::models::TicketTypeAttribute,
-                    >,
+                    Option<::intercom_api::unstable::models::TicketTypeAttribute>,
                 >(value, expected),
             )
         }
         "Option<UpdateArticleRequest>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::unstable::models::UpdateArticleRequest,
-                    >,
+                    Option<::intercom_api::unstable::models::UpdateArticleRequest>,
                 >(value, expected),
             )
         }
         "Option<UpdateContentImportSourceRequestAudienceIds>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
+                    Option<
                         ::intercom_api::unstable::models::UpdateContentImportSourceRequestAudienceIds,
                     >,
                 >(value, expected),
             )
         }
         "Option<UpdateTicketTypeRequest>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::unstable::models::UpdateTicketTypeRequest,
-                    >,
+                    Option<::intercom_api::unstable::models::UpdateTicketTypeRequest>,
                 >(value, expected),
             )
         }
         "Option<Vec<String>>" => {
-            ::std::option::Option::Some(
-                super::roundtrip_lenient::<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >(value, expected),
-            )
+            Some(super::roundtrip_lenient::<Option<Vec<String>>>(value, expected))
         }
         "Option<Vec<TagCreateResponseCompaniesItem>>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::std::vec::Vec<
+                    Option<
+                        Vec<
                             ::intercom_api::unstable::models::TagCreateResponseCompaniesItem,
                         >,
                     >,
@@ -2061,1384 +2010,1324 @@ pub fn check(
             )
         }
         "Option<Vec<TagCreateResponseUsersItem>>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::std::vec::Vec<
-                            ::intercom_api::unstable::models::TagCreateResponseUsersItem,
-                        >,
+                    Option<
+                        Vec<::intercom_api::unstable::models::TagCreateResponseUsersItem>,
                     >,
                 >(value, expected),
             )
         }
         "Option<Visitor>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<::intercom_api::unstable::models::Visitor>,
+                    Option<::intercom_api::unstable::models::Visitor>,
                 >(value, expected),
             )
         }
-        "Option<bool>" => {
-            ::std::option::Option::Some(
-                super::roundtrip_lenient::<::std::option::Option<bool>>(value, expected),
-            )
-        }
+        "Option<bool>" => Some(super::roundtrip_lenient::<Option<bool>>(value, expected)),
         "Option<constants::ArticleContent>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::unstable::models::constants::ArticleContent,
-                    >,
+                    Option<::intercom_api::unstable::models::constants::ArticleContent>,
                 >(value, expected),
             )
         }
         "Option<constants::ArticleTranslatedContent>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
+                    Option<
                         ::intercom_api::unstable::models::constants::ArticleTranslatedContent,
                     >,
                 >(value, expected),
             )
         }
         "Option<constants::GroupContent>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::unstable::models::constants::GroupContent,
-                    >,
+                    Option<::intercom_api::unstable::models::constants::GroupContent>,
                 >(value, expected),
             )
         }
         "Option<constants::GroupTranslatedContent>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
+                    Option<
                         ::intercom_api::unstable::models::constants::GroupTranslatedContent,
                     >,
                 >(value, expected),
             )
         }
-        "Option<f64>" => {
-            ::std::option::Option::Some(
-                super::roundtrip_lenient::<::std::option::Option<f64>>(value, expected),
-            )
-        }
-        "Option<i64>" => {
-            ::std::option::Option::Some(
-                super::roundtrip_lenient::<::std::option::Option<i64>>(value, expected),
-            )
-        }
+        "Option<f64>" => Some(super::roundtrip_lenient::<Option<f64>>(value, expected)),
+        "Option<i64>" => Some(super::roundtrip_lenient::<Option<i64>>(value, expected)),
         "Option<serde_json::Map<String, serde_json::Value>>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
+                    Option<::serde_json::Map<String, ::serde_json::Value>>,
                 >(value, expected),
             )
         }
         "Option<serde_json::Value>" => {
-            ::std::option::Option::Some(
-                super::roundtrip::<
-                    ::std::option::Option<::serde_json::Value>,
-                >(value, expected),
-            )
+            Some(super::roundtrip::<Option<::serde_json::Value>>(value, expected))
         }
         "PaginatedResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::PaginatedResponse,
                 >(value, expected),
             )
         }
         "PaginatedResponseType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::PaginatedResponseType,
                 >(value, expected),
             )
         }
         "PriorityChangedCurrentPriority" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::PriorityChangedCurrentPriority,
                 >(value, expected),
             )
         }
         "PriorityChangedPreviousPriority" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::PriorityChangedPreviousPriority,
                 >(value, expected),
             )
         }
         "RecipientType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::RecipientType,
                 >(value, expected),
             )
         }
         "RedactConversationRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::RedactConversationRequest,
                 >(value, expected),
             )
         }
         "RegisterFinVoiceCallRequestSource" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::RegisterFinVoiceCallRequestSource,
                 >(value, expected),
             )
         }
         "ReplyConversationRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ReplyConversationRequest,
                 >(value, expected),
             )
         }
         "ReplyTicketRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ReplyTicketRequest,
                 >(value, expected),
             )
         }
         "ReplyToFinRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ReplyToFinRequest,
                 >(value, expected),
             )
         }
         "ReplyToFinResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ReplyToFinResponse,
                 >(value, expected),
             )
         }
         "ReplyToFinResponseStatus" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ReplyToFinResponseStatus,
                 >(value, expected),
             )
         }
         "RunFinProcedureRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::RunFinProcedureRequest,
                 >(value, expected),
             )
         }
         "RunFinProcedureResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::RunFinProcedureResponse,
                 >(value, expected),
             )
         }
         "RunFinProcedureResponseStatus" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::RunFinProcedureResponseStatus,
                 >(value, expected),
             )
         }
         "SearchActivityLogsRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::SearchActivityLogsRequest,
                 >(value, expected),
             )
         }
         "SearchRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::SearchRequest,
                 >(value, expected),
             )
         }
         "Segment" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::Segment,
                 >(value, expected),
             )
         }
         "SegmentList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::SegmentList,
                 >(value, expected),
             )
         }
         "SegmentPersonType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::SegmentPersonType,
                 >(value, expected),
             )
         }
         "SetAwayAdminRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::SetAwayAdminRequest,
                 >(value, expected),
             )
         }
         "ShowContactByExternalIdResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ShowContactByExternalIdResponse,
                 >(value, expected),
             )
         }
         "ShowContactResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::ShowContactResponse,
                 >(value, expected),
             )
         }
         "SideConversationList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::SideConversationList,
                 >(value, expected),
             )
         }
         "SingleFilterSearchRequestOperator" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::SingleFilterSearchRequestOperator,
                 >(value, expected),
             )
         }
         "SlaAppliedSlaStatus" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::SlaAppliedSlaStatus,
                 >(value, expected),
             )
         }
         "StartFinConversationRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::StartFinConversationRequest,
                 >(value, expected),
             )
         }
         "StartFinConversationResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::StartFinConversationResponse,
                 >(value, expected),
             )
         }
         "StartFinConversationResponseStatus" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::StartFinConversationResponseStatus,
                 >(value, expected),
             )
         }
-        "String" => {
-            ::std::option::Option::Some(
-                super::roundtrip_lenient::<::std::string::String>(value, expected),
-            )
-        }
+        "String" => Some(super::roundtrip_lenient::<String>(value, expected)),
         "SubmitFinCsatRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::SubmitFinCsatRequest,
                 >(value, expected),
             )
         }
         "SubmitFinCsatRequestRating" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::SubmitFinCsatRequestRating,
                 >(value, expected),
             )
         }
         "SubmitFinCsatResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::SubmitFinCsatResponse,
                 >(value, expected),
             )
         }
         "SubmitFinCsatResponse422" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::SubmitFinCsatResponse422,
                 >(value, expected),
             )
         }
         "SubmitFinCsatResponseRating" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::SubmitFinCsatResponseRating,
                 >(value, expected),
             )
         }
         "SubscriptionType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::SubscriptionType,
                 >(value, expected),
             )
         }
         "SubscriptionTypeConsentType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::SubscriptionTypeConsentType,
                 >(value, expected),
             )
         }
         "SubscriptionTypeContentTypesItem" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::SubscriptionTypeContentTypesItem,
                 >(value, expected),
             )
         }
         "SubscriptionTypeList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::SubscriptionTypeList,
                 >(value, expected),
             )
         }
         "SubscriptionTypeState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::SubscriptionTypeState,
                 >(value, expected),
             )
         }
         "Tag" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::Tag,
                 >(value, expected),
             )
         }
         "TagBasic" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::TagBasic,
                 >(value, expected),
             )
         }
         "TagCreateResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::TagCreateResponse,
                 >(value, expected),
             )
         }
         "TagList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::TagList,
                 >(value, expected),
             )
         }
         "Team" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::Team,
                 >(value, expected),
             )
         }
         "TeamList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::TeamList,
                 >(value, expected),
             )
         }
         "TeamMetricList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::TeamMetricList,
                 >(value, expected),
             )
         }
         "TeammateReferenceType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::TeammateReferenceType,
                 >(value, expected),
             )
         }
         "TicketCategory" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::TicketCategory,
                 >(value, expected),
             )
         }
         "TicketDeleted" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::TicketDeleted,
                 >(value, expected),
             )
         }
         "TicketList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::TicketList,
                 >(value, expected),
             )
         }
         "TicketPartAuthorType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::TicketPartAuthorType,
                 >(value, expected),
             )
         }
         "TicketPartPreviousTicketState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::TicketPartPreviousTicketState,
                 >(value, expected),
             )
         }
         "TicketPartTicketState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::TicketPartTicketState,
                 >(value, expected),
             )
         }
         "TicketReply" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::TicketReply,
                 >(value, expected),
             )
         }
         "TicketReplyPartType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::TicketReplyPartType,
                 >(value, expected),
             )
         }
         "TicketStateCategory" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::TicketStateCategory,
                 >(value, expected),
             )
         }
         "TicketStateDetailedCategory" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::TicketStateDetailedCategory,
                 >(value, expected),
             )
         }
         "TicketStateList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::TicketStateList,
                 >(value, expected),
             )
         }
         "TicketTypeCategory" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::TicketTypeCategory,
                 >(value, expected),
             )
         }
         "TicketTypeList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::TicketTypeList,
                 >(value, expected),
             )
         }
         "UpdateArticleRequestState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::UpdateArticleRequestState,
                 >(value, expected),
             )
         }
         "UpdateAudienceRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::UpdateAudienceRequest,
                 >(value, expected),
             )
         }
         "UpdateCollectionRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::UpdateCollectionRequest,
                 >(value, expected),
             )
         }
         "UpdateContactRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::UpdateContactRequest,
                 >(value, expected),
             )
         }
         "UpdateContactResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::UpdateContactResponse,
                 >(value, expected),
             )
         }
         "UpdateContentImportSourceRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::UpdateContentImportSourceRequest,
                 >(value, expected),
             )
         }
         "UpdateContentImportSourceRequestStatus" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::UpdateContentImportSourceRequestStatus,
                 >(value, expected),
             )
         }
         "UpdateContentImportSourceRequestSyncBehavior" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::UpdateContentImportSourceRequestSyncBehavior,
                 >(value, expected),
             )
         }
         "UpdateConversationAttributeOptionRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::UpdateConversationAttributeOptionRequest,
                 >(value, expected),
             )
         }
         "UpdateConversationAttributeRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::UpdateConversationAttributeRequest,
                 >(value, expected),
             )
         }
         "UpdateConversationPartRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::UpdateConversationPartRequest,
                 >(value, expected),
             )
         }
         "UpdateConversationRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::UpdateConversationRequest,
                 >(value, expected),
             )
         }
         "UpdateConversationRequestPriority" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::UpdateConversationRequestPriority,
                 >(value, expected),
             )
         }
         "UpdateDataAttributeRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::UpdateDataAttributeRequest,
                 >(value, expected),
             )
         }
         "UpdateDataConnectorRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::UpdateDataConnectorRequest,
                 >(value, expected),
             )
         }
         "UpdateDataConnectorRequestDataInputsItemType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::UpdateDataConnectorRequestDataInputsItemType,
                 >(value, expected),
             )
         }
         "UpdateDataConnectorRequestHttpMethod" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::UpdateDataConnectorRequestHttpMethod,
                 >(value, expected),
             )
         }
         "UpdateExternalPageRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::UpdateExternalPageRequest,
                 >(value, expected),
             )
         }
         "UpdateFolderRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::UpdateFolderRequest,
                 >(value, expected),
             )
         }
         "UpdateInternalArticleRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::UpdateInternalArticleRequest,
                 >(value, expected),
             )
         }
         "UpdateOfficeHoursExceptionRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::UpdateOfficeHoursExceptionRequest,
                 >(value, expected),
             )
         }
         "UpdateOfficeHoursExceptionRequestExceptionType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::UpdateOfficeHoursExceptionRequestExceptionType,
                 >(value, expected),
             )
         }
         "UpdateOfficeHoursScheduleRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::UpdateOfficeHoursScheduleRequest,
                 >(value, expected),
             )
         }
         "UpdateTeamMembersRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::UpdateTeamMembersRequest,
                 >(value, expected),
             )
         }
         "UpdateTicketRequestObject" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::UpdateTicketRequestObject,
                 >(value, expected),
             )
         }
         "UpdateTicketTypeAttributeRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::UpdateTicketTypeAttributeRequest,
                 >(value, expected),
             )
         }
         "UpdateTicketTypeRequestCategory" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::UpdateTicketTypeRequestCategory,
                 >(value, expected),
             )
         }
         "UpdateVisitorRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::UpdateVisitorRequest,
                 >(value, expected),
             )
         }
         "UploadEcommerceCatalogRequestFinalize" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::UploadEcommerceCatalogRequestFinalize,
                 >(value, expected),
             )
         }
         "Vec<ConversationExternalReference>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::vec::Vec<
-                        ::intercom_api::unstable::models::ConversationExternalReference,
-                    >,
+                    Vec<::intercom_api::unstable::models::ConversationExternalReference>,
                 >(value, expected),
             )
         }
         "Vec<CreateDataAttributeRequestListAttributeOptionsItem>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::vec::Vec<
+                    Vec<
                         ::intercom_api::unstable::models::CreateDataAttributeRequestListAttributeOptionsItem,
                     >,
                 >(value, expected),
             )
         }
         "Vec<CreateDataConnectorRequestAudiencesItem>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::vec::Vec<
+                    Vec<
                         ::intercom_api::unstable::models::CreateDataConnectorRequestAudiencesItem,
                     >,
                 >(value, expected),
             )
         }
         "Vec<CreateTicketRequestContactsItem>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::vec::Vec<
+                    Vec<
                         ::intercom_api::unstable::models::CreateTicketRequestContactsItem,
                     >,
                 >(value, expected),
             )
         }
         "Vec<DataConnectorDetailAudiencesItem>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::vec::Vec<
+                    Vec<
                         ::intercom_api::unstable::models::DataConnectorDetailAudiencesItem,
                     >,
                 >(value, expected),
             )
         }
         "Vec<DataConnectorDetailHeadersItem>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::vec::Vec<
-                        ::intercom_api::unstable::models::DataConnectorDetailHeadersItem,
-                    >,
+                    Vec<::intercom_api::unstable::models::DataConnectorDetailHeadersItem>,
                 >(value, expected),
             )
         }
         "Vec<FinAgentCsatRequestedEventCsatOptionsItem>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::vec::Vec<
+                    Vec<
                         ::intercom_api::unstable::models::FinAgentCsatRequestedEventCsatOptionsItem,
                     >,
                 >(value, expected),
             )
         }
         "Vec<MacroAvailableOnItem>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::vec::Vec<
-                        ::intercom_api::unstable::models::MacroAvailableOnItem,
-                    >,
+                    Vec<::intercom_api::unstable::models::MacroAvailableOnItem>,
                 >(value, expected),
             )
         }
         "Vec<Option<String>>" => {
-            ::std::option::Option::Some(
-                super::roundtrip_lenient::<
-                    ::std::vec::Vec<::std::option::Option<::std::string::String>>,
-                >(value, expected),
-            )
+            Some(super::roundtrip_lenient::<Vec<Option<String>>>(value, expected))
         }
         "Vec<Predicate>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::vec::Vec<::intercom_api::unstable::models::Predicate>,
+                    Vec<::intercom_api::unstable::models::Predicate>,
                 >(value, expected),
             )
         }
         "Vec<Recipient>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::vec::Vec<::intercom_api::unstable::models::Recipient>,
+                    Vec<::intercom_api::unstable::models::Recipient>,
                 >(value, expected),
             )
         }
-        "Vec<String>" => {
-            ::std::option::Option::Some(
-                super::roundtrip_lenient::<
-                    ::std::vec::Vec<::std::string::String>,
-                >(value, expected),
-            )
-        }
+        "Vec<String>" => Some(super::roundtrip_lenient::<Vec<String>>(value, expected)),
         "Vec<UpdateDataAttributeRequestListAttributeOptionsItem>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::vec::Vec<
+                    Vec<
                         ::intercom_api::unstable::models::UpdateDataAttributeRequestListAttributeOptionsItem,
                     >,
                 >(value, expected),
             )
         }
         "Vec<UpdateDataConnectorRequestAudiencesItem>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::vec::Vec<
+                    Vec<
                         ::intercom_api::unstable::models::UpdateDataConnectorRequestAudiencesItem,
                     >,
                 >(value, expected),
             )
         }
-        "Vec<i64>" => {
-            ::std::option::Option::Some(
-                super::roundtrip_lenient::<::std::vec::Vec<i64>>(value, expected),
-            )
-        }
+        "Vec<i64>" => Some(super::roundtrip_lenient::<Vec<i64>>(value, expected)),
         "Vec<serde_json::Map<String, serde_json::Value>>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::vec::Vec<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
+                    Vec<::serde_json::Map<String, ::serde_json::Value>>,
                 >(value, expected),
             )
         }
         "WhatsappMessageStatus" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::WhatsappMessageStatus,
                 >(value, expected),
             )
         }
         "WhatsappMessageStatusList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::WhatsappMessageStatusList,
                 >(value, expected),
             )
         }
         "WhatsappMessageStatusStatus" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::WhatsappMessageStatusStatus,
                 >(value, expected),
             )
         }
         "WorkflowExport" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::WorkflowExport,
                 >(value, expected),
             )
         }
         "WorkflowExportWorkflowState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::WorkflowExportWorkflowState,
                 >(value, expected),
             )
         }
-        "bool" => {
-            ::std::option::Option::Some(
-                super::roundtrip_lenient::<bool>(value, expected),
-            )
-        }
+        "bool" => Some(super::roundtrip_lenient::<bool>(value, expected)),
         "constants::Admin" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::Admin,
                 >(value, expected),
             )
         }
         "constants::Api" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::Api,
                 >(value, expected),
             )
         }
         "constants::ApplicationOctetStream" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::ApplicationOctetStream,
                 >(value, expected),
             )
         }
         "constants::Article" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::Article,
                 >(value, expected),
             )
         }
         "constants::ArticleContent" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::ArticleContent,
                 >(value, expected),
             )
         }
         "constants::ArticleStatistics" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::ArticleStatistics,
                 >(value, expected),
             )
         }
         "constants::ArticleVersion" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::ArticleVersion,
                 >(value, expected),
             )
         }
         "constants::Assignment" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::Assignment,
                 >(value, expected),
             )
         }
         "constants::Attribute" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::Attribute,
                 >(value, expected),
             )
         }
         "constants::Audience" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::Audience,
                 >(value, expected),
             )
         }
         "constants::Close" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::Close,
                 >(value, expected),
             )
         }
         "constants::Collection" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::Collection,
                 >(value, expected),
             )
         }
         "constants::CompaniesBulkJob" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::CompaniesBulkJob,
                 >(value, expected),
             )
         }
         "constants::Company" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::Company,
                 >(value, expected),
             )
         }
         "constants::CompanyList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::CompanyList,
                 >(value, expected),
             )
         }
         "constants::Contact" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::Contact,
                 >(value, expected),
             )
         }
         "constants::ContactActivity" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::ContactActivity,
                 >(value, expected),
             )
         }
         "constants::ContactList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::ContactList,
                 >(value, expected),
             )
         }
         "constants::ContactsBulkJob" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::ContactsBulkJob,
                 >(value, expected),
             )
         }
         "constants::ContentImportSource" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::ContentImportSource,
                 >(value, expected),
             )
         }
         "constants::ContentSourceList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::ContentSourceList,
                 >(value, expected),
             )
         }
         "constants::Conversation" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::Conversation,
                 >(value, expected),
             )
         }
         "constants::ConversationAttribute" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::ConversationAttribute,
                 >(value, expected),
             )
         }
         "constants::ConversationList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::ConversationList,
                 >(value, expected),
             )
         }
         "constants::ConversationPart" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::ConversationPart,
                 >(value, expected),
             )
         }
         "constants::ConversationPartList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::ConversationPartList,
                 >(value, expected),
             )
         }
         "constants::CsatRequested" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::CsatRequested,
                 >(value, expected),
             )
         }
         "constants::DataAttribute" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::DataAttribute,
                 >(value, expected),
             )
         }
         "constants::DataConnector" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::DataConnector,
                 >(value, expected),
             )
         }
         "constants::DataConnectorExecution" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::DataConnectorExecution,
                 >(value, expected),
             )
         }
         "constants::En" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::En,
                 >(value, expected),
             )
         }
         "constants::Escalated" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::Escalated,
                 >(value, expected),
             )
         }
         "constants::Event" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::Event,
                 >(value, expected),
             )
         }
         "constants::EventList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::EventList,
                 >(value, expected),
             )
         }
         "constants::EventSummary" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::EventSummary,
                 >(value, expected),
             )
         }
         "constants::ExternalPage" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::ExternalPage,
                 >(value, expected),
             )
         }
         "constants::Fin" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::Fin,
                 >(value, expected),
             )
         }
         "constants::FinReplied" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::FinReplied,
                 >(value, expected),
             )
         }
         "constants::FinReplyChunk" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::FinReplyChunk,
                 >(value, expected),
             )
         }
         "constants::FinStatusUpdated" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::FinStatusUpdated,
                 >(value, expected),
             )
         }
         "constants::Folder" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::Folder,
                 >(value, expected),
             )
         }
         "constants::HelpCenterRedirect" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::HelpCenterRedirect,
                 >(value, expected),
             )
         }
         "constants::InternalArticle" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::InternalArticle,
                 >(value, expected),
             )
         }
         "constants::List" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::List,
                 >(value, expected),
             )
         }
         "constants::Macro" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::Macro,
                 >(value, expected),
             )
         }
         "constants::NewsItem" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::NewsItem,
                 >(value, expected),
             )
         }
         "constants::Newsfeed" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::Newsfeed,
                 >(value, expected),
             )
         }
         "constants::Open" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::Open,
                 >(value, expected),
             )
         }
         "constants::Pages" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::Pages,
                 >(value, expected),
             )
         }
         "constants::PhoneCallRedirect" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::PhoneCallRedirect,
                 >(value, expected),
             )
         }
         "constants::Processing" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::Processing,
                 >(value, expected),
             )
         }
         "constants::Rated" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::Rated,
                 >(value, expected),
             )
         }
         "constants::Replying" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::Replying,
                 >(value, expected),
             )
         }
         "constants::Segment" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::Segment,
                 >(value, expected),
             )
         }
         "constants::SegmentList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::SegmentList,
                 >(value, expected),
             )
         }
         "constants::SideConversationList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::SideConversationList,
                 >(value, expected),
             )
         }
         "constants::Snoozed" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::Snoozed,
                 >(value, expected),
             )
         }
         "constants::SocialProfileList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::SocialProfileList,
                 >(value, expected),
             )
         }
         "constants::Source" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::Source,
                 >(value, expected),
             )
         }
         "constants::Tag" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::Tag,
                 >(value, expected),
             )
         }
         "constants::TagList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::TagList,
                 >(value, expected),
             )
         }
         "constants::TeamList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::TeamList,
                 >(value, expected),
             )
         }
         "constants::Ticket" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::Ticket,
                 >(value, expected),
             )
         }
         "constants::TicketList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::TicketList,
                 >(value, expected),
             )
         }
         "constants::TicketPart" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::TicketPart,
                 >(value, expected),
             )
         }
         "constants::TicketPartList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::TicketPartList,
                 >(value, expected),
             )
         }
         "constants::Value" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::Value,
                 >(value, expected),
             )
         }
         "constants::Visitor" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::unstable::models::constants::Visitor,
                 >(value, expected),
             )
         }
-        "f64" => {
-            ::std::option::Option::Some(super::roundtrip_lenient::<f64>(value, expected))
-        }
-        "i64" => {
-            ::std::option::Option::Some(super::roundtrip_lenient::<i64>(value, expected))
-        }
+        "f64" => Some(super::roundtrip_lenient::<f64>(value, expected)),
+        "i64" => Some(super::roundtrip_lenient::<i64>(value, expected)),
         "serde_json::Map<String, serde_json::Value>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    ::serde_json::Map<String, ::serde_json::Value>,
                 >(value, expected),
             )
         }
         "serde_json::Value" => {
-            ::std::option::Option::Some(
-                super::roundtrip::<::serde_json::Value>(value, expected),
-            )
+            Some(super::roundtrip::<::serde_json::Value>(value, expected))
         }
-        _ => ::std::option::Option::None,
+        _ => None,
     }
 }

@@ -6,1738 +6,1662 @@ pub fn check(
     key: &str,
     value: &::serde_json::Value,
     expected: &::serde_json::Value,
-) -> ::std::option::Option<super::Outcome> {
+) -> Option<super::Outcome> {
     match key {
         "ActivityLogActivityType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::ActivityLogActivityType,
                 >(value, expected),
             )
         }
         "ActivityLogList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::ActivityLogList,
                 >(value, expected),
             )
         }
         "AdminList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::AdminList,
                 >(value, expected),
             )
         }
         "AdminReplyTicketRequestMessageType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::AdminReplyTicketRequestMessageType,
                 >(value, expected),
             )
         }
         "Article" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::Article,
                 >(value, expected),
             )
         }
         "ArticleContentState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::ArticleContentState,
                 >(value, expected),
             )
         }
         "ArticleList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::ArticleList,
                 >(value, expected),
             )
         }
         "ArticleSearchHighlightsHighlightedSummaryItemItemType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::ArticleSearchHighlightsHighlightedSummaryItemItemType,
                 >(value, expected),
             )
         }
         "ArticleSearchHighlightsHighlightedTitleItemType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::ArticleSearchHighlightsHighlightedTitleItemType,
                 >(value, expected),
             )
         }
         "ArticleSearchResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::ArticleSearchResponse,
                 >(value, expected),
             )
         }
         "ArticleState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::ArticleState,
                 >(value, expected),
             )
         }
         "AssignConversationRequestType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::AssignConversationRequestType,
                 >(value, expected),
             )
         }
         "AttachContactToACompanyRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::AttachContactToACompanyRequest,
                 >(value, expected),
             )
         }
         "AttachContactToConversationRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::AttachContactToConversationRequest,
                 >(value, expected),
             )
         }
         "AttachSubscriptionTypeToContactRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::AttachSubscriptionTypeToContactRequest,
                 >(value, expected),
             )
         }
         "AttachTagToContactRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::AttachTagToContactRequest,
                 >(value, expected),
             )
         }
         "AttachTagToConversationRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::AttachTagToConversationRequest,
                 >(value, expected),
             )
         }
         "AttachTagToTicketRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::AttachTagToTicketRequest,
                 >(value, expected),
             )
         }
         "BTreeMap<String, CustomAttributesValue>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::std::collections::BTreeMap<
-                        ::std::string::String,
+                        String,
                         ::intercom_api::v2_12::models::CustomAttributesValue,
                     >,
                 >(value, expected),
             )
         }
         "BTreeMap<String, String>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip_lenient::<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        ::std::string::String,
-                    >,
+                    ::std::collections::BTreeMap<String, String>,
                 >(value, expected),
             )
         }
         "BTreeMap<String, TicketCustomAttributesValue>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::std::collections::BTreeMap<
-                        ::std::string::String,
+                        String,
                         ::intercom_api::v2_12::models::TicketCustomAttributesValue,
                     >,
                 >(value, expected),
             )
         }
         "BTreeMap<String, TicketRequestCustomAttributesValue>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::std::collections::BTreeMap<
-                        ::std::string::String,
+                        String,
                         ::intercom_api::v2_12::models::TicketRequestCustomAttributesValue,
                     >,
                 >(value, expected),
             )
         }
         "BTreeMap<String, serde_json::Value>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        ::serde_json::Value,
-                    >,
+                    ::std::collections::BTreeMap<String, ::serde_json::Value>,
                 >(value, expected),
             )
         }
         "Collection" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::Collection,
                 >(value, expected),
             )
         }
         "CollectionList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::CollectionList,
                 >(value, expected),
             )
         }
         "Company" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::Company,
                 >(value, expected),
             )
         }
         "CompanyAttachedContacts" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::CompanyAttachedContacts,
                 >(value, expected),
             )
         }
         "CompanyAttachedSegments" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::CompanyAttachedSegments,
                 >(value, expected),
             )
         }
         "CompanyList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::CompanyList,
                 >(value, expected),
             )
         }
         "Contact" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::Contact,
                 >(value, expected),
             )
         }
         "ContactArchived" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::ContactArchived,
                 >(value, expected),
             )
         }
         "ContactAttachedCompanies" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::ContactAttachedCompanies,
                 >(value, expected),
             )
         }
         "ContactDeleted" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::ContactDeleted,
                 >(value, expected),
             )
         }
         "ContactList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::ContactList,
                 >(value, expected),
             )
         }
         "ContactSegments" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::ContactSegments,
                 >(value, expected),
             )
         }
         "ContactUnarchived" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::ContactUnarchived,
                 >(value, expected),
             )
         }
         "ContentImportSource" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::ContentImportSource,
                 >(value, expected),
             )
         }
         "ContentImportSourceStatus" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::ContentImportSourceStatus,
                 >(value, expected),
             )
         }
         "ContentImportSourceSyncBehavior" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::ContentImportSourceSyncBehavior,
                 >(value, expected),
             )
         }
         "ContentImportSourcesList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::ContentImportSourcesList,
                 >(value, expected),
             )
         }
         "ContentSourceContentType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::ContentSourceContentType,
                 >(value, expected),
             )
         }
         "Conversation" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::Conversation,
                 >(value, expected),
             )
         }
         "ConversationList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::ConversationList,
                 >(value, expected),
             )
         }
         "ConversationListItemPriority" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::ConversationListItemPriority,
                 >(value, expected),
             )
         }
         "ConversationListItemState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::ConversationListItemState,
                 >(value, expected),
             )
         }
         "ConversationPriority" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::ConversationPriority,
                 >(value, expected),
             )
         }
         "ConversationSourceType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::ConversationSourceType,
                 >(value, expected),
             )
         }
         "ConversationState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::ConversationState,
                 >(value, expected),
             )
         }
         "ConvertConversationToTicketRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::ConvertConversationToTicketRequest,
                 >(value, expected),
             )
         }
         "ConvertVisitorRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::ConvertVisitorRequest,
                 >(value, expected),
             )
         }
         "CreateArticleRequestParentType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::CreateArticleRequestParentType,
                 >(value, expected),
             )
         }
         "CreateArticleRequestState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::CreateArticleRequestState,
                 >(value, expected),
             )
         }
         "CreateCollectionRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::CreateCollectionRequest,
                 >(value, expected),
             )
         }
         "CreateContactRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::CreateContactRequest,
                 >(value, expected),
             )
         }
         "CreateContactResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::CreateContactResponse,
                 >(value, expected),
             )
         }
         "CreateContentImportSourceRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::CreateContentImportSourceRequest,
                 >(value, expected),
             )
         }
         "CreateContentImportSourceRequestStatus" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::CreateContentImportSourceRequestStatus,
                 >(value, expected),
             )
         }
         "CreateConversationRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::CreateConversationRequest,
                 >(value, expected),
             )
         }
         "CreateConversationRequestFromType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::CreateConversationRequestFromType,
                 >(value, expected),
             )
         }
         "CreateDataAttributeRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::CreateDataAttributeRequest,
                 >(value, expected),
             )
         }
         "CreateDataAttributeRequestDataType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::CreateDataAttributeRequestDataType,
                 >(value, expected),
             )
         }
         "CreateDataAttributeRequestModel" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::CreateDataAttributeRequestModel,
                 >(value, expected),
             )
         }
         "CreateDataExportsRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::CreateDataExportsRequest,
                 >(value, expected),
             )
         }
         "CreateExternalPageRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::CreateExternalPageRequest,
                 >(value, expected),
             )
         }
         "CreateMessageRequestMessageTypeEmailToType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::CreateMessageRequestMessageTypeEmailToType,
                 >(value, expected),
             )
         }
         "CreateMessageRequestMessageTypeInappToType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::CreateMessageRequestMessageTypeInappToType,
                 >(value, expected),
             )
         }
         "CreateNoteRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::CreateNoteRequest,
                 >(value, expected),
             )
         }
         "CreateTagRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::CreateTagRequest,
                 >(value, expected),
             )
         }
         "CreateTicketRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::CreateTicketRequest,
                 >(value, expected),
             )
         }
         "CreateTicketTypeAttributeRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::CreateTicketTypeAttributeRequest,
                 >(value, expected),
             )
         }
         "CreateTicketTypeAttributeRequestDataType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::CreateTicketTypeAttributeRequestDataType,
                 >(value, expected),
             )
         }
         "CreateTicketTypeRequestCategory" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::CreateTicketTypeRequestCategory,
                 >(value, expected),
             )
         }
         "DataAttribute" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::DataAttribute,
                 >(value, expected),
             )
         }
         "DataAttributeDataType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::DataAttributeDataType,
                 >(value, expected),
             )
         }
         "DataAttributeList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::DataAttributeList,
                 >(value, expected),
             )
         }
         "DataAttributeModel" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::DataAttributeModel,
                 >(value, expected),
             )
         }
         "DataEventSummary" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::DataEventSummary,
                 >(value, expected),
             )
         }
         "DataExport" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::DataExport,
                 >(value, expected),
             )
         }
         "DataExportStatus" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::DataExportStatus,
                 >(value, expected),
             )
         }
         "DeletedArticleObject" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::DeletedArticleObject,
                 >(value, expected),
             )
         }
         "DeletedCollectionObject" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::DeletedCollectionObject,
                 >(value, expected),
             )
         }
         "DeletedCompanyObject" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::DeletedCompanyObject,
                 >(value, expected),
             )
         }
         "DeletedObject" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::DeletedObject,
                 >(value, expected),
             )
         }
         "DetachContactFromConversationRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::DetachContactFromConversationRequest,
                 >(value, expected),
             )
         }
         "DetachTagFromConversationRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::DetachTagFromConversationRequest,
                 >(value, expected),
             )
         }
         "DetachTagFromTicketRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::DetachTagFromTicketRequest,
                 >(value, expected),
             )
         }
         "Error" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<::intercom_api::v2_12::models::Error>(value, expected),
             )
         }
         "ExternalPage" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::ExternalPage,
                 >(value, expected),
             )
         }
         "ExternalPagesList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::ExternalPagesList,
                 >(value, expected),
             )
         }
         "HelpCenter" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::HelpCenter,
                 >(value, expected),
             )
         }
         "HelpCenterList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::HelpCenterList,
                 >(value, expected),
             )
         }
         "IntercomVersion" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::IntercomVersion,
                 >(value, expected),
             )
         }
         "LinkedObjectType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::LinkedObjectType,
                 >(value, expected),
             )
         }
         "ManageConversationRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::ManageConversationRequest,
                 >(value, expected),
             )
         }
         "MergeContactResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::MergeContactResponse,
                 >(value, expected),
             )
         }
         "MergeContactsRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::MergeContactsRequest,
                 >(value, expected),
             )
         }
         "Message" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::Message,
                 >(value, expected),
             )
         }
         "MessageMessageType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::MessageMessageType,
                 >(value, expected),
             )
         }
         "MultipleFilterSearchRequestOperator" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::MultipleFilterSearchRequestOperator,
                 >(value, expected),
             )
         }
         "NewsItem" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::NewsItem,
                 >(value, expected),
             )
         }
         "NewsItemRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::NewsItemRequest,
                 >(value, expected),
             )
         }
         "NewsItemRequestState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::NewsItemRequestState,
                 >(value, expected),
             )
         }
         "NewsItemState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::NewsItemState,
                 >(value, expected),
             )
         }
         "Newsfeed" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::Newsfeed,
                 >(value, expected),
             )
         }
         "Note" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<::intercom_api::v2_12::models::Note>(value, expected),
             )
         }
         "NoteList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::NoteList,
                 >(value, expected),
             )
         }
         "Option<Admin>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<::intercom_api::v2_12::models::Admin>,
+                    Option<::intercom_api::v2_12::models::Admin>,
                 >(value, expected),
             )
         }
         "Option<AdminWithApp>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<::intercom_api::v2_12::models::AdminWithApp>,
+                    Option<::intercom_api::v2_12::models::AdminWithApp>,
                 >(value, expected),
             )
         }
         "Option<AiAgentLastAnswerType>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::v2_12::models::AiAgentLastAnswerType,
-                    >,
+                    Option<::intercom_api::v2_12::models::AiAgentLastAnswerType>,
                 >(value, expected),
             )
         }
         "Option<AiAgentResolutionState>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::v2_12::models::AiAgentResolutionState,
-                    >,
+                    Option<::intercom_api::v2_12::models::AiAgentResolutionState>,
                 >(value, expected),
             )
         }
         "Option<AiAgentSourceType>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::v2_12::models::AiAgentSourceType,
-                    >,
+                    Option<::intercom_api::v2_12::models::AiAgentSourceType>,
                 >(value, expected),
             )
         }
         "Option<CompanyScroll>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<::intercom_api::v2_12::models::CompanyScroll>,
+                    Option<::intercom_api::v2_12::models::CompanyScroll>,
                 >(value, expected),
             )
         }
         "Option<CreateArticleRequest>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::v2_12::models::CreateArticleRequest,
-                    >,
+                    Option<::intercom_api::v2_12::models::CreateArticleRequest>,
                 >(value, expected),
             )
         }
         "Option<CreateMessageRequest>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::v2_12::models::CreateMessageRequest,
-                    >,
+                    Option<::intercom_api::v2_12::models::CreateMessageRequest>,
                 >(value, expected),
             )
         }
         "Option<CreateOrUpdateCompanyRequest>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::v2_12::models::CreateOrUpdateCompanyRequest,
-                    >,
+                    Option<::intercom_api::v2_12::models::CreateOrUpdateCompanyRequest>,
                 >(value, expected),
             )
         }
         "Option<CreatePhoneSwitchRequest>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::v2_12::models::CreatePhoneSwitchRequest,
-                    >,
+                    Option<::intercom_api::v2_12::models::CreatePhoneSwitchRequest>,
                 >(value, expected),
             )
         }
         "Option<CreateTicketTypeRequest>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::v2_12::models::CreateTicketTypeRequest,
-                    >,
+                    Option<::intercom_api::v2_12::models::CreateTicketTypeRequest>,
                 >(value, expected),
             )
         }
         "Option<LinkedObjectCategory>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::v2_12::models::LinkedObjectCategory,
-                    >,
+                    Option<::intercom_api::v2_12::models::LinkedObjectCategory>,
                 >(value, expected),
             )
         }
         "Option<PhoneSwitch>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<::intercom_api::v2_12::models::PhoneSwitch>,
+                    Option<::intercom_api::v2_12::models::PhoneSwitch>,
                 >(value, expected),
             )
         }
         "Option<SingleFilterSearchRequestValue>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::v2_12::models::SingleFilterSearchRequestValue,
-                    >,
+                    Option<::intercom_api::v2_12::models::SingleFilterSearchRequestValue>,
                 >(value, expected),
             )
         }
         "Option<String>" => {
-            ::std::option::Option::Some(
-                super::roundtrip_lenient::<
-                    ::std::option::Option<::std::string::String>,
-                >(value, expected),
-            )
+            Some(super::roundtrip_lenient::<Option<String>>(value, expected))
         }
         "Option<Ticket>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<::intercom_api::v2_12::models::Ticket>,
+                    Option<::intercom_api::v2_12::models::Ticket>,
                 >(value, expected),
             )
         }
         "Option<TicketType>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<::intercom_api::v2_12::models::TicketType>,
+                    Option<::intercom_api::v2_12::models::TicketType>,
                 >(value, expected),
             )
         }
         "Option<TicketTypeAttribute>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::v2_12::models::TicketTypeAttribute,
-                    >,
+                    Option<::intercom_api::v2_12::models::TicketTypeAttribute>,
                 >(value, expected),
             )
         }
         "Option<Vec<String>>" => {
-            ::std::option::Option::Some(
-                super::roundtrip_lenient::<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >(value, expected),
-            )
+            Some(super::roundtrip_lenient::<Option<Vec<String>>>(value, expected))
         }
         "Option<Visitor>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<::intercom_api::v2_12::models::Visitor>,
+                    Option<::intercom_api::v2_12::models::Visitor>,
                 >(value, expected),
             )
         }
-        "Option<bool>" => {
-            ::std::option::Option::Some(
-                super::roundtrip_lenient::<::std::option::Option<bool>>(value, expected),
-            )
-        }
+        "Option<bool>" => Some(super::roundtrip_lenient::<Option<bool>>(value, expected)),
         "Option<constants::ArticleContent>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::v2_12::models::constants::ArticleContent,
-                    >,
+                    Option<::intercom_api::v2_12::models::constants::ArticleContent>,
                 >(value, expected),
             )
         }
         "Option<constants::ArticleTranslatedContent>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
+                    Option<
                         ::intercom_api::v2_12::models::constants::ArticleTranslatedContent,
                     >,
                 >(value, expected),
             )
         }
         "Option<constants::GroupContent>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::v2_12::models::constants::GroupContent,
-                    >,
+                    Option<::intercom_api::v2_12::models::constants::GroupContent>,
                 >(value, expected),
             )
         }
         "Option<constants::GroupTranslatedContent>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
+                    Option<
                         ::intercom_api::v2_12::models::constants::GroupTranslatedContent,
                     >,
                 >(value, expected),
             )
         }
-        "Option<i64>" => {
-            ::std::option::Option::Some(
-                super::roundtrip_lenient::<::std::option::Option<i64>>(value, expected),
-            )
-        }
+        "Option<i64>" => Some(super::roundtrip_lenient::<Option<i64>>(value, expected)),
         "Option<serde_json::Map<String, serde_json::Value>>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
+                    Option<::serde_json::Map<String, ::serde_json::Value>>,
                 >(value, expected),
             )
         }
         "PaginatedResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::PaginatedResponse,
                 >(value, expected),
             )
         }
         "PaginatedResponseType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::PaginatedResponseType,
                 >(value, expected),
             )
         }
         "RedactConversationRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::RedactConversationRequest,
                 >(value, expected),
             )
         }
         "ReplyConversationRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::ReplyConversationRequest,
                 >(value, expected),
             )
         }
         "ReplyTicketRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::ReplyTicketRequest,
                 >(value, expected),
             )
         }
         "RetrieveCompanyResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::RetrieveCompanyResponse,
                 >(value, expected),
             )
         }
         "SearchRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::SearchRequest,
                 >(value, expected),
             )
         }
         "Segment" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::Segment,
                 >(value, expected),
             )
         }
         "SegmentList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::SegmentList,
                 >(value, expected),
             )
         }
         "SegmentPersonType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::SegmentPersonType,
                 >(value, expected),
             )
         }
         "SetAwayAdminRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::SetAwayAdminRequest,
                 >(value, expected),
             )
         }
         "ShowContactResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::ShowContactResponse,
                 >(value, expected),
             )
         }
         "SingleFilterSearchRequestOperator" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::SingleFilterSearchRequestOperator,
                 >(value, expected),
             )
         }
         "SlaAppliedSlaStatus" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::SlaAppliedSlaStatus,
                 >(value, expected),
             )
         }
-        "String" => {
-            ::std::option::Option::Some(
-                super::roundtrip_lenient::<::std::string::String>(value, expected),
-            )
-        }
+        "String" => Some(super::roundtrip_lenient::<String>(value, expected)),
         "SubscriptionType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::SubscriptionType,
                 >(value, expected),
             )
         }
         "SubscriptionTypeConsentType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::SubscriptionTypeConsentType,
                 >(value, expected),
             )
         }
         "SubscriptionTypeContentTypesItem" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::SubscriptionTypeContentTypesItem,
                 >(value, expected),
             )
         }
         "SubscriptionTypeList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::SubscriptionTypeList,
                 >(value, expected),
             )
         }
         "SubscriptionTypeState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::SubscriptionTypeState,
                 >(value, expected),
             )
         }
         "Tag" => {
-            ::std::option::Option::Some(
-                super::roundtrip::<::intercom_api::v2_12::models::Tag>(value, expected),
-            )
+            Some(super::roundtrip::<::intercom_api::v2_12::models::Tag>(value, expected))
         }
         "TagBasic" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::TagBasic,
                 >(value, expected),
             )
         }
         "TagList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::TagList,
                 >(value, expected),
             )
         }
         "Team" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<::intercom_api::v2_12::models::Team>(value, expected),
             )
         }
         "TeamList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::TeamList,
                 >(value, expected),
             )
         }
         "TicketCategory" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::TicketCategory,
                 >(value, expected),
             )
         }
         "TicketList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::TicketList,
                 >(value, expected),
             )
         }
         "TicketPartAuthorType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::TicketPartAuthorType,
                 >(value, expected),
             )
         }
         "TicketPartPreviousTicketState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::TicketPartPreviousTicketState,
                 >(value, expected),
             )
         }
         "TicketPartTicketState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::TicketPartTicketState,
                 >(value, expected),
             )
         }
         "TicketReply" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::TicketReply,
                 >(value, expected),
             )
         }
         "TicketReplyPartType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::TicketReplyPartType,
                 >(value, expected),
             )
         }
         "TicketStateCategory" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::TicketStateCategory,
                 >(value, expected),
             )
         }
         "TicketStateDetailedCategory" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::TicketStateDetailedCategory,
                 >(value, expected),
             )
         }
         "TicketStateList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::TicketStateList,
                 >(value, expected),
             )
         }
         "TicketTypeAttributeDataType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::TicketTypeAttributeDataType,
                 >(value, expected),
             )
         }
         "TicketTypeCategory" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::TicketTypeCategory,
                 >(value, expected),
             )
         }
         "TicketTypeList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::TicketTypeList,
                 >(value, expected),
             )
         }
         "UpdateArticleRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::UpdateArticleRequest,
                 >(value, expected),
             )
         }
         "UpdateArticleRequestState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::UpdateArticleRequestState,
                 >(value, expected),
             )
         }
         "UpdateCollectionRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::UpdateCollectionRequest,
                 >(value, expected),
             )
         }
         "UpdateContactRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::UpdateContactRequest,
                 >(value, expected),
             )
         }
         "UpdateContactResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::UpdateContactResponse,
                 >(value, expected),
             )
         }
         "UpdateContentImportSourceRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::UpdateContentImportSourceRequest,
                 >(value, expected),
             )
         }
         "UpdateContentImportSourceRequestStatus" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::UpdateContentImportSourceRequestStatus,
                 >(value, expected),
             )
         }
         "UpdateContentImportSourceRequestSyncBehavior" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::UpdateContentImportSourceRequestSyncBehavior,
                 >(value, expected),
             )
         }
         "UpdateConversationRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::UpdateConversationRequest,
                 >(value, expected),
             )
         }
         "UpdateDataAttributeRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::UpdateDataAttributeRequest,
                 >(value, expected),
             )
         }
         "UpdateExternalPageRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::UpdateExternalPageRequest,
                 >(value, expected),
             )
         }
         "UpdateTicketRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::UpdateTicketRequest,
                 >(value, expected),
             )
         }
         "UpdateTicketTypeAttributeRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::UpdateTicketTypeAttributeRequest,
                 >(value, expected),
             )
         }
         "UpdateTicketTypeRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::UpdateTicketTypeRequest,
                 >(value, expected),
             )
         }
         "UpdateTicketTypeRequestCategory" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::UpdateTicketTypeRequestCategory,
                 >(value, expected),
             )
         }
         "UpdateVisitorRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::UpdateVisitorRequest,
                 >(value, expected),
             )
         }
         "Vec<CreateDataAttributeRequestOptionsItem>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::vec::Vec<
+                    Vec<
                         ::intercom_api::v2_12::models::CreateDataAttributeRequestOptionsItem,
                     >,
                 >(value, expected),
             )
         }
         "Vec<CreateTicketRequestContactsItem>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::vec::Vec<
-                        ::intercom_api::v2_12::models::CreateTicketRequestContactsItem,
-                    >,
+                    Vec<::intercom_api::v2_12::models::CreateTicketRequestContactsItem>,
                 >(value, expected),
             )
         }
         "Vec<Option<String>>" => {
-            ::std::option::Option::Some(
-                super::roundtrip_lenient::<
-                    ::std::vec::Vec<::std::option::Option<::std::string::String>>,
-                >(value, expected),
-            )
+            Some(super::roundtrip_lenient::<Vec<Option<String>>>(value, expected))
         }
-        "Vec<String>" => {
-            ::std::option::Option::Some(
-                super::roundtrip_lenient::<
-                    ::std::vec::Vec<::std::string::String>,
-                >(value, expected),
-            )
-        }
+        "Vec<String>" => Some(super::roundtrip_lenient::<Vec<String>>(value, expected)),
         "Vec<UpdateDataAttributeRequestOptionsItem>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::vec::Vec<
+                    Vec<
                         ::intercom_api::v2_12::models::UpdateDataAttributeRequestOptionsItem,
                     >,
                 >(value, expected),
             )
         }
-        "bool" => {
-            ::std::option::Option::Some(
-                super::roundtrip_lenient::<bool>(value, expected),
-            )
-        }
+        "bool" => Some(super::roundtrip_lenient::<bool>(value, expected)),
         "constants::Admin" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::constants::Admin,
                 >(value, expected),
             )
         }
         "constants::AdminList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::constants::AdminList,
                 >(value, expected),
             )
         }
         "constants::Api" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::constants::Api,
                 >(value, expected),
             )
         }
         "constants::Article" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::constants::Article,
                 >(value, expected),
             )
         }
         "constants::ArticleStatistics" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::constants::ArticleStatistics,
                 >(value, expected),
             )
         }
         "constants::Assignment" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::constants::Assignment,
                 >(value, expected),
             )
         }
         "constants::Close" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::constants::Close,
                 >(value, expected),
             )
         }
         "constants::Collection" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::constants::Collection,
                 >(value, expected),
             )
         }
         "constants::Company" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::constants::Company,
                 >(value, expected),
             )
         }
         "constants::CompanyList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::constants::CompanyList,
                 >(value, expected),
             )
         }
         "constants::Contact" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::constants::Contact,
                 >(value, expected),
             )
         }
         "constants::ContactList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::constants::ContactList,
                 >(value, expected),
             )
         }
         "constants::ContentImportSource" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::constants::ContentImportSource,
                 >(value, expected),
             )
         }
         "constants::ContentSourceList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::constants::ContentSourceList,
                 >(value, expected),
             )
         }
         "constants::ConversationList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::constants::ConversationList,
                 >(value, expected),
             )
         }
         "constants::ConversationPart" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::constants::ConversationPart,
                 >(value, expected),
             )
         }
         "constants::ConversationPartList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::constants::ConversationPartList,
                 >(value, expected),
             )
         }
         "constants::DataAttribute" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::constants::DataAttribute,
                 >(value, expected),
             )
         }
         "constants::Email" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::constants::Email,
                 >(value, expected),
             )
         }
         "constants::En" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::constants::En,
                 >(value, expected),
             )
         }
         "constants::ErrorList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::constants::ErrorList,
                 >(value, expected),
             )
         }
         "constants::Event" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::constants::Event,
                 >(value, expected),
             )
         }
         "constants::EventList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::constants::EventList,
                 >(value, expected),
             )
         }
         "constants::EventSummary" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::constants::EventSummary,
                 >(value, expected),
             )
         }
         "constants::ExternalPage" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::constants::ExternalPage,
                 >(value, expected),
             )
         }
         "constants::Inapp" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::constants::Inapp,
                 >(value, expected),
             )
         }
         "constants::List" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::constants::List,
                 >(value, expected),
             )
         }
         "constants::NewsItem" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::constants::NewsItem,
                 >(value, expected),
             )
         }
         "constants::Newsfeed" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::constants::Newsfeed,
                 >(value, expected),
             )
         }
         "constants::Open" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::constants::Open,
                 >(value, expected),
             )
         }
         "constants::Pages" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::constants::Pages,
                 >(value, expected),
             )
         }
         "constants::PhoneCallRedirect" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::constants::PhoneCallRedirect,
                 >(value, expected),
             )
         }
         "constants::Segment" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::constants::Segment,
                 >(value, expected),
             )
         }
         "constants::SegmentList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::constants::SegmentList,
                 >(value, expected),
             )
         }
         "constants::Snoozed" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::constants::Snoozed,
                 >(value, expected),
             )
         }
         "constants::SocialProfile" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::constants::SocialProfile,
                 >(value, expected),
             )
         }
         "constants::SocialProfileList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::constants::SocialProfileList,
                 >(value, expected),
             )
         }
         "constants::Source" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::constants::Source,
                 >(value, expected),
             )
         }
         "constants::Subscription" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::constants::Subscription,
                 >(value, expected),
             )
         }
         "constants::Tag" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::constants::Tag,
                 >(value, expected),
             )
         }
         "constants::TagList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::constants::TagList,
                 >(value, expected),
             )
         }
         "constants::TeamList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::constants::TeamList,
                 >(value, expected),
             )
         }
         "constants::Ticket" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::constants::Ticket,
                 >(value, expected),
             )
         }
         "constants::TicketList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::constants::TicketList,
                 >(value, expected),
             )
         }
         "constants::TicketPart" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::constants::TicketPart,
                 >(value, expected),
             )
         }
         "constants::TicketPartList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::constants::TicketPartList,
                 >(value, expected),
             )
         }
         "constants::Visitor" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::constants::Visitor,
                 >(value, expected),
             )
         }
-        "f64" => {
-            ::std::option::Option::Some(super::roundtrip_lenient::<f64>(value, expected))
-        }
-        "i64" => {
-            ::std::option::Option::Some(super::roundtrip_lenient::<i64>(value, expected))
-        }
+        "f64" => Some(super::roundtrip_lenient::<f64>(value, expected)),
+        "i64" => Some(super::roundtrip_lenient::<i64>(value, expected)),
         "serde_json::Map<String, serde_json::Value>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    ::serde_json::Map<String, ::serde_json::Value>,
                 >(value, expected),
             )
         }
-        _ => ::std::option::Option::None,
+        _ => None,
     }
 }

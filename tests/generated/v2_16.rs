@@ -6,1504 +6,1490 @@ pub fn check(
     key: &str,
     value: &::serde_json::Value,
     expected: &::serde_json::Value,
-) -> ::std::option::Option<super::Outcome> {
+) -> Option<super::Outcome> {
     match key {
         "ActivityLogActivityType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ActivityLogActivityType,
                 >(value, expected),
             )
         }
         "ActivityLogEventTypeList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ActivityLogEventTypeList,
                 >(value, expected),
             )
         }
         "ActivityLogList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ActivityLogList,
                 >(value, expected),
             )
         }
         "AdminList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::AdminList,
                 >(value, expected),
             )
         }
         "AdminReplyConversationRequestMessageType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::AdminReplyConversationRequestMessageType,
                 >(value, expected),
             )
         }
         "AdminReplyTicketRequestMessageType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::AdminReplyTicketRequestMessageType,
                 >(value, expected),
             )
         }
         "Article" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::Article,
                 >(value, expected),
             )
         }
         "ArticleContentState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ArticleContentState,
                 >(value, expected),
             )
         }
         "ArticleList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ArticleList,
                 >(value, expected),
             )
         }
         "ArticleSearchHighlightsHighlightedSummaryItemItemType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ArticleSearchHighlightsHighlightedSummaryItemItemType,
                 >(value, expected),
             )
         }
         "ArticleSearchHighlightsHighlightedTitleItemType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ArticleSearchHighlightsHighlightedTitleItemType,
                 >(value, expected),
             )
         }
         "ArticleSearchResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ArticleSearchResponse,
                 >(value, expected),
             )
         }
         "ArticleState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ArticleState,
                 >(value, expected),
             )
         }
         "ArticleVersion" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ArticleVersion,
                 >(value, expected),
             )
         }
         "ArticleVersionList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ArticleVersionList,
                 >(value, expected),
             )
         }
         "ArticleVersionState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ArticleVersionState,
                 >(value, expected),
             )
         }
         "ArticleVersionSummaryState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ArticleVersionSummaryState,
                 >(value, expected),
             )
         }
         "AssignConversationRequestType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::AssignConversationRequestType,
                 >(value, expected),
             )
         }
         "AttachContactToACompanyRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::AttachContactToACompanyRequest,
                 >(value, expected),
             )
         }
         "AttachContactToConversationRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::AttachContactToConversationRequest,
                 >(value, expected),
             )
         }
         "AttachSubscriptionTypeToContactRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::AttachSubscriptionTypeToContactRequest,
                 >(value, expected),
             )
         }
         "AttachTagToArticleRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::AttachTagToArticleRequest,
                 >(value, expected),
             )
         }
         "AttachTagToContactRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::AttachTagToContactRequest,
                 >(value, expected),
             )
         }
         "AttachTagToContentSnippetRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::AttachTagToContentSnippetRequest,
                 >(value, expected),
             )
         }
         "AttachTagToConversationRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::AttachTagToConversationRequest,
                 >(value, expected),
             )
         }
         "AttachTagToInternalArticleRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::AttachTagToInternalArticleRequest,
                 >(value, expected),
             )
         }
         "AttachTagToTicketRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::AttachTagToTicketRequest,
                 >(value, expected),
             )
         }
         "Audience" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::Audience,
                 >(value, expected),
             )
         }
         "AudienceList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::AudienceList,
                 >(value, expected),
             )
         }
         "BTreeMap<String, CustomAttributesValue>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::std::collections::BTreeMap<
-                        ::std::string::String,
+                        String,
                         ::intercom_api::v2_16::models::CustomAttributesValue,
                     >,
                 >(value, expected),
             )
         }
         "BTreeMap<String, String>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip_lenient::<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        ::std::string::String,
-                    >,
+                    ::std::collections::BTreeMap<String, String>,
                 >(value, expected),
             )
         }
         "BTreeMap<String, TicketCustomAttributesValue>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::std::collections::BTreeMap<
-                        ::std::string::String,
+                        String,
                         ::intercom_api::v2_16::models::TicketCustomAttributesValue,
                     >,
                 >(value, expected),
             )
         }
         "BTreeMap<String, TicketRequestCustomAttributesValue>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::std::collections::BTreeMap<
-                        ::std::string::String,
+                        String,
                         ::intercom_api::v2_16::models::TicketRequestCustomAttributesValue,
                     >,
                 >(value, expected),
             )
         }
         "BTreeMap<String, serde_json::Value>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        ::serde_json::Value,
-                    >,
+                    ::std::collections::BTreeMap<String, ::serde_json::Value>,
                 >(value, expected),
             )
         }
         "BannerDismiss" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::BannerDismiss,
                 >(value, expected),
             )
         }
         "BannerList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::BannerList,
                 >(value, expected),
             )
         }
         "Brand" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<::intercom_api::v2_16::models::Brand>(value, expected),
             )
         }
         "BrandList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::BrandList,
                 >(value, expected),
             )
         }
         "Call" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<::intercom_api::v2_16::models::Call>(value, expected),
             )
         }
         "CallList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::CallList,
                 >(value, expected),
             )
         }
         "ChangeTicketTypeRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ChangeTicketTypeRequest,
                 >(value, expected),
             )
         }
         "Collection" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::Collection,
                 >(value, expected),
             )
         }
         "CollectionList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::CollectionList,
                 >(value, expected),
             )
         }
         "Company" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::Company,
                 >(value, expected),
             )
         }
         "CompanyAttachedContacts" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::CompanyAttachedContacts,
                 >(value, expected),
             )
         }
         "CompanyAttachedSegments" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::CompanyAttachedSegments,
                 >(value, expected),
             )
         }
         "CompanyList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::CompanyList,
                 >(value, expected),
             )
         }
         "Contact" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::Contact,
                 >(value, expected),
             )
         }
         "ContactAttachedCompanies" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ContactAttachedCompanies,
                 >(value, expected),
             )
         }
         "ContactList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ContactList,
                 >(value, expected),
             )
         }
         "ContactSearchRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ContactSearchRequest,
                 >(value, expected),
             )
         }
         "ContactSearchRequestSortOrder" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ContactSearchRequestSortOrder,
                 >(value, expected),
             )
         }
         "ContactSegments" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ContactSegments,
                 >(value, expected),
             )
         }
         "ContentBulkActionRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ContentBulkActionRequest,
                 >(value, expected),
             )
         }
         "ContentBulkActionRequestAction" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ContentBulkActionRequestAction,
                 >(value, expected),
             )
         }
         "ContentBulkActionRequestContentIdsItemType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ContentBulkActionRequestContentIdsItemType,
                 >(value, expected),
             )
         }
         "ContentBulkActionResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ContentBulkActionResponse,
                 >(value, expected),
             )
         }
         "ContentImportSource" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ContentImportSource,
                 >(value, expected),
             )
         }
         "ContentImportSourceStatus" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ContentImportSourceStatus,
                 >(value, expected),
             )
         }
         "ContentImportSourceSyncBehavior" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ContentImportSourceSyncBehavior,
                 >(value, expected),
             )
         }
         "ContentImportSourcesList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ContentImportSourcesList,
                 >(value, expected),
             )
         }
         "ContentSearchDefaultItemType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ContentSearchDefaultItemType,
                 >(value, expected),
             )
         }
         "ContentSearchResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ContentSearchResponse,
                 >(value, expected),
             )
         }
         "ContentSnippet" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ContentSnippet,
                 >(value, expected),
             )
         }
         "ContentSnippetCreateRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ContentSnippetCreateRequest,
                 >(value, expected),
             )
         }
         "ContentSnippetList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ContentSnippetList,
                 >(value, expected),
             )
         }
         "ContentSnippetUpdateRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ContentSnippetUpdateRequest,
                 >(value, expected),
             )
         }
         "ContentSourceContentType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ContentSourceContentType,
                 >(value, expected),
             )
         }
         "Conversation" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::Conversation,
                 >(value, expected),
             )
         }
         "ConversationAttribute" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ConversationAttribute,
                 >(value, expected),
             )
         }
         "ConversationAttributeBaseDataType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ConversationAttributeBaseDataType,
                 >(value, expected),
             )
         }
         "ConversationAttributeList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ConversationAttributeList,
                 >(value, expected),
             )
         }
         "ConversationAttributeRelationshipTypeReferenceType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ConversationAttributeRelationshipTypeReferenceType,
                 >(value, expected),
             )
         }
         "ConversationDeleted" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ConversationDeleted,
                 >(value, expected),
             )
         }
         "ConversationList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ConversationList,
                 >(value, expected),
             )
         }
         "ConversationListItemPriority" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ConversationListItemPriority,
                 >(value, expected),
             )
         }
         "ConversationListItemState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ConversationListItemState,
                 >(value, expected),
             )
         }
         "ConversationPartState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ConversationPartState,
                 >(value, expected),
             )
         }
         "ConversationPriority" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ConversationPriority,
                 >(value, expected),
             )
         }
         "ConversationScorecardReviewedTeammateType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ConversationScorecardReviewedTeammateType,
                 >(value, expected),
             )
         }
         "ConversationState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ConversationState,
                 >(value, expected),
             )
         }
         "ConvertConversationToTicketRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ConvertConversationToTicketRequest,
                 >(value, expected),
             )
         }
         "ConvertVisitorRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ConvertVisitorRequest,
                 >(value, expected),
             )
         }
         "CreateArticleRequestParentType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::CreateArticleRequestParentType,
                 >(value, expected),
             )
         }
         "CreateArticleRequestState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::CreateArticleRequestState,
                 >(value, expected),
             )
         }
         "CreateAudienceRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::CreateAudienceRequest,
                 >(value, expected),
             )
         }
         "CreateCollectionRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::CreateCollectionRequest,
                 >(value, expected),
             )
         }
         "CreateCompanyNoteRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::CreateCompanyNoteRequest,
                 >(value, expected),
             )
         }
         "CreateContactRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::CreateContactRequest,
                 >(value, expected),
             )
         }
         "CreateContactResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::CreateContactResponse,
                 >(value, expected),
             )
         }
         "CreateContentImportSourceRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::CreateContentImportSourceRequest,
                 >(value, expected),
             )
         }
         "CreateContentImportSourceRequestStatus" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::CreateContentImportSourceRequestStatus,
                 >(value, expected),
             )
         }
         "CreateConversationAttributeOptionRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::CreateConversationAttributeOptionRequest,
                 >(value, expected),
             )
         }
         "CreateConversationAttributeRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::CreateConversationAttributeRequest,
                 >(value, expected),
             )
         }
         "CreateConversationAttributeRequestBaseDataType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::CreateConversationAttributeRequestBaseDataType,
                 >(value, expected),
             )
         }
         "CreateConversationRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::CreateConversationRequest,
                 >(value, expected),
             )
         }
         "CreateConversationRequestFromType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::CreateConversationRequestFromType,
                 >(value, expected),
             )
         }
         "CreateDataAttributeRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::CreateDataAttributeRequest,
                 >(value, expected),
             )
         }
         "CreateDataAttributeRequestListAttributeModel" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::CreateDataAttributeRequestListAttributeModel,
                 >(value, expected),
             )
         }
         "CreateDataConnectorRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::CreateDataConnectorRequest,
                 >(value, expected),
             )
         }
         "CreateDataConnectorRequestDataInputsItemType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::CreateDataConnectorRequestDataInputsItemType,
                 >(value, expected),
             )
         }
         "CreateDataConnectorRequestHttpMethod" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::CreateDataConnectorRequestHttpMethod,
                 >(value, expected),
             )
         }
         "CreateDataExportsRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::CreateDataExportsRequest,
                 >(value, expected),
             )
         }
         "CreateExternalPageRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::CreateExternalPageRequest,
                 >(value, expected),
             )
         }
         "CreateHelpCenterRedirectRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::CreateHelpCenterRedirectRequest,
                 >(value, expected),
             )
         }
         "CreateHelpCenterRedirectRequestTargetType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::CreateHelpCenterRedirectRequestTargetType,
                 >(value, expected),
             )
         }
         "CreateMessageRequestFromType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::CreateMessageRequestFromType,
                 >(value, expected),
             )
         }
         "CreateMessageRequestMessageType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::CreateMessageRequestMessageType,
                 >(value, expected),
             )
         }
         "CreateNoteRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::CreateNoteRequest,
                 >(value, expected),
             )
         }
         "CreateOfficeHoursExceptionRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::CreateOfficeHoursExceptionRequest,
                 >(value, expected),
             )
         }
         "CreateOfficeHoursExceptionRequestExceptionType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::CreateOfficeHoursExceptionRequestExceptionType,
                 >(value, expected),
             )
         }
         "CreateOfficeHoursScheduleRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::CreateOfficeHoursScheduleRequest,
                 >(value, expected),
             )
         }
         "CreateOrUpdateCustomObjectInstanceRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::CreateOrUpdateCustomObjectInstanceRequest,
                 >(value, expected),
             )
         }
         "CreateTagRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::CreateTagRequest,
                 >(value, expected),
             )
         }
         "CreateTicketRequestObject" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::CreateTicketRequestObject,
                 >(value, expected),
             )
         }
         "CreateTicketTypeAttributeRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::CreateTicketTypeAttributeRequest,
                 >(value, expected),
             )
         }
         "CreateTicketTypeAttributeRequestDataType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::CreateTicketTypeAttributeRequestDataType,
                 >(value, expected),
             )
         }
         "CreateTicketTypeRequestCategory" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::CreateTicketTypeRequestCategory,
                 >(value, expected),
             )
         }
         "CustomActionFinishedActionResult" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::CustomActionFinishedActionResult,
                 >(value, expected),
             )
         }
         "CustomObjectInstanceDeleted" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::CustomObjectInstanceDeleted,
                 >(value, expected),
             )
         }
         "CustomObjectInstancesPaginatedList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::CustomObjectInstancesPaginatedList,
                 >(value, expected),
             )
         }
         "DataAttribute" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::DataAttribute,
                 >(value, expected),
             )
         }
         "DataAttributeDataType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::DataAttributeDataType,
                 >(value, expected),
             )
         }
         "DataAttributeList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::DataAttributeList,
                 >(value, expected),
             )
         }
         "DataAttributeModel" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::DataAttributeModel,
                 >(value, expected),
             )
         }
         "DataConnectorDetail" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::DataConnectorDetail,
                 >(value, expected),
             )
         }
         "DataConnectorDetailDataInputsItemType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::DataConnectorDetailDataInputsItemType,
                 >(value, expected),
             )
         }
         "DataConnectorDetailHttpMethod" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::DataConnectorDetailHttpMethod,
                 >(value, expected),
             )
         }
         "DataConnectorDetailResponseFieldsItemType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::DataConnectorDetailResponseFieldsItemType,
                 >(value, expected),
             )
         }
         "DataConnectorDetailState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::DataConnectorDetailState,
                 >(value, expected),
             )
         }
         "DataConnectorExecutionResult" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::DataConnectorExecutionResult,
                 >(value, expected),
             )
         }
         "DataConnectorExecutionResultHttpMethod" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::DataConnectorExecutionResultHttpMethod,
                 >(value, expected),
             )
         }
         "DataConnectorExecutionResultList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::DataConnectorExecutionResultList,
                 >(value, expected),
             )
         }
         "DataConnectorHttpMethod" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::DataConnectorHttpMethod,
                 >(value, expected),
             )
         }
         "DataConnectorList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::DataConnectorList,
                 >(value, expected),
             )
         }
         "DataConnectorState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::DataConnectorState,
                 >(value, expected),
             )
         }
         "DataEventSummary" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::DataEventSummary,
                 >(value, expected),
             )
         }
         "DataExport" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::DataExport,
                 >(value, expected),
             )
         }
         "DataExportStatus" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::DataExportStatus,
                 >(value, expected),
             )
         }
         "DeleteOfficeHoursExceptionResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::DeleteOfficeHoursExceptionResponse,
                 >(value, expected),
             )
         }
         "DeleteOfficeHoursScheduleResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::DeleteOfficeHoursScheduleResponse,
                 >(value, expected),
             )
         }
         "DeletedArticleObject" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::DeletedArticleObject,
                 >(value, expected),
             )
         }
         "DeletedCollectionObject" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::DeletedCollectionObject,
                 >(value, expected),
             )
         }
         "DeletedCompanyObject" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::DeletedCompanyObject,
                 >(value, expected),
             )
         }
         "DeletedConversationList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::DeletedConversationList,
                 >(value, expected),
             )
         }
         "DeletedDataConnectorObject" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::DeletedDataConnectorObject,
                 >(value, expected),
             )
         }
         "DeletedHelpCenterRedirectObject" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::DeletedHelpCenterRedirectObject,
                 >(value, expected),
             )
         }
         "DeletedInternalArticleObject" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::DeletedInternalArticleObject,
                 >(value, expected),
             )
         }
         "DeletedObject" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::DeletedObject,
                 >(value, expected),
             )
         }
         "DetachContactFromConversationRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::DetachContactFromConversationRequest,
                 >(value, expected),
             )
         }
         "DetachTagFromConversationRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::DetachTagFromConversationRequest,
                 >(value, expected),
             )
         }
         "DetachTagFromTicketRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::DetachTagFromTicketRequest,
                 >(value, expected),
             )
         }
         "EmailList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::EmailList,
                 >(value, expected),
             )
         }
         "EmailSetting" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::EmailSetting,
                 >(value, expected),
             )
         }
         "EnqueueCreateTicketRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::EnqueueCreateTicketRequest,
                 >(value, expected),
             )
         }
         "Error" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<::intercom_api::v2_16::models::Error>(value, expected),
             )
         }
         "ExternalPage" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ExternalPage,
                 >(value, expected),
             )
         }
         "ExternalPagesList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ExternalPagesList,
                 >(value, expected),
             )
         }
         "FinAgentAttachmentType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::FinAgentAttachmentType,
                 >(value, expected),
             )
         }
         "FinAgentCsatRequestedEventCsat" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::FinAgentCsatRequestedEventCsat,
                 >(value, expected),
             )
         }
         "FinAgentCsatRequestedEventCsatOptionsItemKey" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::FinAgentCsatRequestedEventCsatOptionsItemKey,
                 >(value, expected),
             )
         }
         "FinAgentMessageAuthor" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::FinAgentMessageAuthor,
                 >(value, expected),
             )
         }
         "FinAgentRepliedEventStatus" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::FinAgentRepliedEventStatus,
                 >(value, expected),
             )
         }
         "FinAgentStatusUpdatedEventStatus" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::FinAgentStatusUpdatedEventStatus,
                 >(value, expected),
             )
         }
         "GetExportReportingDataJobIdentifierResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::GetExportReportingDataJobIdentifierResponse,
                 >(value, expected),
             )
         }
         "HandlingEventList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::HandlingEventList,
                 >(value, expected),
             )
         }
         "HandlingEventType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::HandlingEventType,
                 >(value, expected),
             )
         }
         "HelpCenter" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::HelpCenter,
                 >(value, expected),
             )
         }
         "HelpCenterList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::HelpCenterList,
                 >(value, expected),
             )
         }
         "HelpCenterRedirect" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::HelpCenterRedirect,
                 >(value, expected),
             )
         }
         "HelpCenterRedirectList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::HelpCenterRedirectList,
                 >(value, expected),
             )
         }
         "HelpCenterRedirectTargetType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::HelpCenterRedirectTargetType,
                 >(value, expected),
             )
         }
         "IntercomVersion" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::IntercomVersion,
                 >(value, expected),
             )
         }
         "InternalArticle" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::InternalArticle,
                 >(value, expected),
             )
         }
         "InternalArticleList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::InternalArticleList,
                 >(value, expected),
             )
         }
         "InternalArticleSearchResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::InternalArticleSearchResponse,
                 >(value, expected),
             )
         }
         "IpAllowlist" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::IpAllowlist,
                 >(value, expected),
             )
         }
         "Jobs" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<::intercom_api::v2_16::models::Jobs>(value, expected),
             )
         }
         "LinkConversationToTicketRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::LinkConversationToTicketRequest,
                 >(value, expected),
             )
         }
         "LinkedObjectType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::LinkedObjectType,
                 >(value, expected),
             )
         }
         "ListCallsWithTranscriptsRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ListCallsWithTranscriptsRequest,
                 >(value, expected),
             )
         }
         "ListCallsWithTranscriptsResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ListCallsWithTranscriptsResponse,
                 >(value, expected),
             )
         }
         "MacroList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::MacroList,
                 >(value, expected),
             )
         }
         "MacroVisibleTo" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::MacroVisibleTo,
                 >(value, expected),
             )
         }
         "ManageConversationRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ManageConversationRequest,
                 >(value, expected),
             )
         }
         "MergeContactResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::MergeContactResponse,
                 >(value, expected),
             )
         }
         "MergeContactsRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::MergeContactsRequest,
                 >(value, expected),
             )
         }
         "MergeConversationsRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::MergeConversationsRequest,
                 >(value, expected),
             )
         }
         "MergeHistoryItemSourceContactRole" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::MergeHistoryItemSourceContactRole,
                 >(value, expected),
             )
         }
         "MergeHistoryList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::MergeHistoryList,
                 >(value, expected),
             )
         }
         "Message" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::Message,
                 >(value, expected),
             )
         }
         "MessageMessageType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::MessageMessageType,
                 >(value, expected),
             )
         }
         "MultipleFilterSearchRequestOperator" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::MultipleFilterSearchRequestOperator,
                 >(value, expected),
             )
         }
         "NewsItem" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::NewsItem,
                 >(value, expected),
             )
         }
         "NewsItemRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::NewsItemRequest,
                 >(value, expected),
             )
         }
         "NewsItemRequestState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::NewsItemRequestState,
                 >(value, expected),
             )
         }
         "NewsItemState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::NewsItemState,
                 >(value, expected),
             )
         }
         "Newsfeed" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::Newsfeed,
                 >(value, expected),
             )
         }
         "Note" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<::intercom_api::v2_16::models::Note>(value, expected),
             )
         }
         "NoteList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::NoteList,
                 >(value, expected),
             )
         }
         "OfficeHoursException" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::OfficeHoursException,
                 >(value, expected),
             )
         }
         "OfficeHoursExceptionExceptionType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::OfficeHoursExceptionExceptionType,
                 >(value, expected),
             )
         }
         "OfficeHoursExceptionList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::OfficeHoursExceptionList,
                 >(value, expected),
             )
         }
         "OfficeHoursSchedule" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::OfficeHoursSchedule,
                 >(value, expected),
             )
         }
         "OfficeHoursScheduleList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::OfficeHoursScheduleList,
                 >(value, expected),
             )
         }
         "Option<Admin>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<::intercom_api::v2_16::models::Admin>,
+                    Option<::intercom_api::v2_16::models::Admin>,
                 >(value, expected),
             )
         }
         "Option<AdminWithApp>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<::intercom_api::v2_16::models::AdminWithApp>,
+                    Option<::intercom_api::v2_16::models::AdminWithApp>,
                 >(value, expected),
             )
         }
         "Option<AiAgentLastAnswerType>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::v2_16::models::AiAgentLastAnswerType,
-                    >,
+                    Option<::intercom_api::v2_16::models::AiAgentLastAnswerType>,
                 >(value, expected),
             )
         }
         "Option<AiAgentResolutionState>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::v2_16::models::AiAgentResolutionState,
-                    >,
+                    Option<::intercom_api::v2_16::models::AiAgentResolutionState>,
                 >(value, expected),
             )
         }
         "Option<AiAgentSourceType>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::v2_16::models::AiAgentSourceType,
-                    >,
+                    Option<::intercom_api::v2_16::models::AiAgentSourceType>,
                 >(value, expected),
             )
         }
         "Option<ArticleHelpCenterAudience>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::v2_16::models::ArticleHelpCenterAudience,
-                    >,
+                    Option<::intercom_api::v2_16::models::ArticleHelpCenterAudience>,
                 >(value, expected),
             )
         }
         "Option<BTreeMap<String, ActivityLogMetadataChangesValue>>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
+                    Option<
                         ::std::collections::BTreeMap<
-                            ::std::string::String,
+                            String,
                             ::intercom_api::v2_16::models::ActivityLogMetadataChangesValue,
                         >,
                     >,
@@ -1511,242 +1497,203 @@ pub fn check(
             )
         }
         "Option<BTreeMap<String, String>>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip_lenient::<
-                    ::std::option::Option<
-                        ::std::collections::BTreeMap<
-                            ::std::string::String,
-                            ::std::string::String,
-                        >,
-                    >,
+                    Option<::std::collections::BTreeMap<String, String>>,
                 >(value, expected),
             )
         }
         "Option<CompanyScroll>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<::intercom_api::v2_16::models::CompanyScroll>,
+                    Option<::intercom_api::v2_16::models::CompanyScroll>,
                 >(value, expected),
             )
         }
         "Option<CreateArticleRequest>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::v2_16::models::CreateArticleRequest,
-                    >,
+                    Option<::intercom_api::v2_16::models::CreateArticleRequest>,
                 >(value, expected),
             )
         }
         "Option<CreateContentImportSourceRequestAudienceIds>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
+                    Option<
                         ::intercom_api::v2_16::models::CreateContentImportSourceRequestAudienceIds,
                     >,
                 >(value, expected),
             )
         }
         "Option<CreateInternalArticleRequest>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::v2_16::models::CreateInternalArticleRequest,
-                    >,
+                    Option<::intercom_api::v2_16::models::CreateInternalArticleRequest>,
                 >(value, expected),
             )
         }
         "Option<CreateMessageRequest>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::v2_16::models::CreateMessageRequest,
-                    >,
+                    Option<::intercom_api::v2_16::models::CreateMessageRequest>,
                 >(value, expected),
             )
         }
         "Option<CreateOrUpdateCompanyRequest>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::v2_16::models::CreateOrUpdateCompanyRequest,
-                    >,
+                    Option<::intercom_api::v2_16::models::CreateOrUpdateCompanyRequest>,
                 >(value, expected),
             )
         }
         "Option<CreatePhoneSwitchRequest>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::v2_16::models::CreatePhoneSwitchRequest,
-                    >,
+                    Option<::intercom_api::v2_16::models::CreatePhoneSwitchRequest>,
                 >(value, expected),
             )
         }
         "Option<CreateTicketTypeRequest>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::v2_16::models::CreateTicketTypeRequest,
-                    >,
+                    Option<::intercom_api::v2_16::models::CreateTicketTypeRequest>,
                 >(value, expected),
             )
         }
         "Option<CustomObjectInstance>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::v2_16::models::CustomObjectInstance,
-                    >,
+                    Option<::intercom_api::v2_16::models::CustomObjectInstance>,
                 >(value, expected),
             )
         }
         "Option<DataConnectorDetailConfigurationResponseType>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
+                    Option<
                         ::intercom_api::v2_16::models::DataConnectorDetailConfigurationResponseType,
                     >,
                 >(value, expected),
             )
         }
         "Option<DataConnectorDetailExecutionType>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
+                    Option<
                         ::intercom_api::v2_16::models::DataConnectorDetailExecutionType,
                     >,
                 >(value, expected),
             )
         }
         "Option<DataConnectorExecutionResultErrorType>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
+                    Option<
                         ::intercom_api::v2_16::models::DataConnectorExecutionResultErrorType,
                     >,
                 >(value, expected),
             )
         }
         "Option<DataConnectorExecutionResultSourceType>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
+                    Option<
                         ::intercom_api::v2_16::models::DataConnectorExecutionResultSourceType,
                     >,
                 >(value, expected),
             )
         }
         "Option<LinkedObjectCategory>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::v2_16::models::LinkedObjectCategory,
-                    >,
+                    Option<::intercom_api::v2_16::models::LinkedObjectCategory>,
                 >(value, expected),
             )
         }
         "Option<Macro>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<::intercom_api::v2_16::models::Macro>,
+                    Option<::intercom_api::v2_16::models::Macro>,
                 >(value, expected),
             )
         }
         "Option<PhoneSwitch>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<::intercom_api::v2_16::models::PhoneSwitch>,
+                    Option<::intercom_api::v2_16::models::PhoneSwitch>,
                 >(value, expected),
             )
         }
         "Option<PublishArticleDraftRequest>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::v2_16::models::PublishArticleDraftRequest,
-                    >,
+                    Option<::intercom_api::v2_16::models::PublishArticleDraftRequest>,
                 >(value, expected),
             )
         }
         "Option<SalesAgentOutcome>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::v2_16::models::SalesAgentOutcome,
-                    >,
+                    Option<::intercom_api::v2_16::models::SalesAgentOutcome>,
                 >(value, expected),
             )
         }
         "Option<SingleFilterSearchRequestValue>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::v2_16::models::SingleFilterSearchRequestValue,
-                    >,
+                    Option<::intercom_api::v2_16::models::SingleFilterSearchRequestValue>,
                 >(value, expected),
             )
         }
         "Option<String>" => {
-            ::std::option::Option::Some(
-                super::roundtrip_lenient::<
-                    ::std::option::Option<::std::string::String>,
-                >(value, expected),
-            )
+            Some(super::roundtrip_lenient::<Option<String>>(value, expected))
         }
         "Option<Ticket>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<::intercom_api::v2_16::models::Ticket>,
+                    Option<::intercom_api::v2_16::models::Ticket>,
                 >(value, expected),
             )
         }
         "Option<TicketType>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<::intercom_api::v2_16::models::TicketType>,
+                    Option<::intercom_api::v2_16::models::TicketType>,
                 >(value, expected),
             )
         }
         "Option<TicketTypeAttribute>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::v2_16::models::TicketTypeAttribute,
-                    >,
+                    Option<::intercom_api::v2_16::models::TicketTypeAttribute>,
                 >(value, expected),
             )
         }
         "Option<UpdateCompanyRequest>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::v2_16::models::UpdateCompanyRequest,
-                    >,
+                    Option<::intercom_api::v2_16::models::UpdateCompanyRequest>,
                 >(value, expected),
             )
         }
         "Option<UpdateContentImportSourceRequestAudienceIds>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
+                    Option<
                         ::intercom_api::v2_16::models::UpdateContentImportSourceRequestAudienceIds,
                     >,
                 >(value, expected),
             )
         }
         "Option<Vec<String>>" => {
-            ::std::option::Option::Some(
-                super::roundtrip_lenient::<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >(value, expected),
-            )
+            Some(super::roundtrip_lenient::<Option<Vec<String>>>(value, expected))
         }
         "Option<Vec<TagCreateResponseCompaniesItem>>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::std::vec::Vec<
+                    Option<
+                        Vec<
                             ::intercom_api::v2_16::models::TagCreateResponseCompaniesItem,
                         >,
                     >,
@@ -1754,1310 +1701,1248 @@ pub fn check(
             )
         }
         "Option<Vec<TagCreateResponseUsersItem>>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::std::vec::Vec<
-                            ::intercom_api::v2_16::models::TagCreateResponseUsersItem,
-                        >,
+                    Option<
+                        Vec<::intercom_api::v2_16::models::TagCreateResponseUsersItem>,
                     >,
                 >(value, expected),
             )
         }
         "Option<Visitor>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<::intercom_api::v2_16::models::Visitor>,
+                    Option<::intercom_api::v2_16::models::Visitor>,
                 >(value, expected),
             )
         }
-        "Option<bool>" => {
-            ::std::option::Option::Some(
-                super::roundtrip_lenient::<::std::option::Option<bool>>(value, expected),
-            )
-        }
+        "Option<bool>" => Some(super::roundtrip_lenient::<Option<bool>>(value, expected)),
         "Option<constants::ArticleContent>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::v2_16::models::constants::ArticleContent,
-                    >,
+                    Option<::intercom_api::v2_16::models::constants::ArticleContent>,
                 >(value, expected),
             )
         }
         "Option<constants::ArticleTranslatedContent>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
+                    Option<
                         ::intercom_api::v2_16::models::constants::ArticleTranslatedContent,
                     >,
                 >(value, expected),
             )
         }
         "Option<constants::GroupContent>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::v2_16::models::constants::GroupContent,
-                    >,
+                    Option<::intercom_api::v2_16::models::constants::GroupContent>,
                 >(value, expected),
             )
         }
         "Option<constants::GroupTranslatedContent>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
+                    Option<
                         ::intercom_api::v2_16::models::constants::GroupTranslatedContent,
                     >,
                 >(value, expected),
             )
         }
-        "Option<f64>" => {
-            ::std::option::Option::Some(
-                super::roundtrip_lenient::<::std::option::Option<f64>>(value, expected),
-            )
-        }
-        "Option<i64>" => {
-            ::std::option::Option::Some(
-                super::roundtrip_lenient::<::std::option::Option<i64>>(value, expected),
-            )
-        }
+        "Option<f64>" => Some(super::roundtrip_lenient::<Option<f64>>(value, expected)),
+        "Option<i64>" => Some(super::roundtrip_lenient::<Option<i64>>(value, expected)),
         "Option<serde_json::Map<String, serde_json::Value>>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
+                    Option<::serde_json::Map<String, ::serde_json::Value>>,
                 >(value, expected),
             )
         }
         "Option<serde_json::Value>" => {
-            ::std::option::Option::Some(
-                super::roundtrip::<
-                    ::std::option::Option<::serde_json::Value>,
-                >(value, expected),
-            )
+            Some(super::roundtrip::<Option<::serde_json::Value>>(value, expected))
         }
         "PaginatedResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::PaginatedResponse,
                 >(value, expected),
             )
         }
         "PaginatedResponseType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::PaginatedResponseType,
                 >(value, expected),
             )
         }
         "RecipientType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::RecipientType,
                 >(value, expected),
             )
         }
         "RedactConversationRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::RedactConversationRequest,
                 >(value, expected),
             )
         }
         "RegisterFinVoiceCallRequestSource" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::RegisterFinVoiceCallRequestSource,
                 >(value, expected),
             )
         }
         "ReplyConversationRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ReplyConversationRequest,
                 >(value, expected),
             )
         }
         "ReplyTicketRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ReplyTicketRequest,
                 >(value, expected),
             )
         }
         "ReplyToFinRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ReplyToFinRequest,
                 >(value, expected),
             )
         }
         "ReplyToFinResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ReplyToFinResponse,
                 >(value, expected),
             )
         }
         "ReplyToFinResponseStatus" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ReplyToFinResponseStatus,
                 >(value, expected),
             )
         }
         "RetrieveCompanyResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::RetrieveCompanyResponse,
                 >(value, expected),
             )
         }
         "SearchActivityLogsRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::SearchActivityLogsRequest,
                 >(value, expected),
             )
         }
         "SearchRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::SearchRequest,
                 >(value, expected),
             )
         }
         "Segment" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::Segment,
                 >(value, expected),
             )
         }
         "SegmentList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::SegmentList,
                 >(value, expected),
             )
         }
         "SegmentPersonType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::SegmentPersonType,
                 >(value, expected),
             )
         }
         "SetAwayAdminRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::SetAwayAdminRequest,
                 >(value, expected),
             )
         }
         "ShowContactByExternalIdResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ShowContactByExternalIdResponse,
                 >(value, expected),
             )
         }
         "ShowContactResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::ShowContactResponse,
                 >(value, expected),
             )
         }
         "SideConversationList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::SideConversationList,
                 >(value, expected),
             )
         }
         "SingleFilterSearchRequestOperator" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::SingleFilterSearchRequestOperator,
                 >(value, expected),
             )
         }
         "SlaAppliedSlaStatus" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::SlaAppliedSlaStatus,
                 >(value, expected),
             )
         }
         "StartFinConversationRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::StartFinConversationRequest,
                 >(value, expected),
             )
         }
         "StartFinConversationResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::StartFinConversationResponse,
                 >(value, expected),
             )
         }
         "StartFinConversationResponseStatus" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::StartFinConversationResponseStatus,
                 >(value, expected),
             )
         }
-        "String" => {
-            ::std::option::Option::Some(
-                super::roundtrip_lenient::<::std::string::String>(value, expected),
-            )
-        }
+        "String" => Some(super::roundtrip_lenient::<String>(value, expected)),
         "SubmitFinCsatRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::SubmitFinCsatRequest,
                 >(value, expected),
             )
         }
         "SubmitFinCsatRequestRating" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::SubmitFinCsatRequestRating,
                 >(value, expected),
             )
         }
         "SubmitFinCsatResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::SubmitFinCsatResponse,
                 >(value, expected),
             )
         }
         "SubmitFinCsatResponse422" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::SubmitFinCsatResponse422,
                 >(value, expected),
             )
         }
         "SubmitFinCsatResponseRating" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::SubmitFinCsatResponseRating,
                 >(value, expected),
             )
         }
         "SubscriptionType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::SubscriptionType,
                 >(value, expected),
             )
         }
         "SubscriptionTypeConsentType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::SubscriptionTypeConsentType,
                 >(value, expected),
             )
         }
         "SubscriptionTypeContentTypesItem" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::SubscriptionTypeContentTypesItem,
                 >(value, expected),
             )
         }
         "SubscriptionTypeList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::SubscriptionTypeList,
                 >(value, expected),
             )
         }
         "SubscriptionTypeState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::SubscriptionTypeState,
                 >(value, expected),
             )
         }
         "Tag" => {
-            ::std::option::Option::Some(
-                super::roundtrip::<::intercom_api::v2_16::models::Tag>(value, expected),
-            )
+            Some(super::roundtrip::<::intercom_api::v2_16::models::Tag>(value, expected))
         }
         "TagBasic" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::TagBasic,
                 >(value, expected),
             )
         }
         "TagCreateResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::TagCreateResponse,
                 >(value, expected),
             )
         }
         "TagList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::TagList,
                 >(value, expected),
             )
         }
         "Team" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<::intercom_api::v2_16::models::Team>(value, expected),
             )
         }
         "TeamList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::TeamList,
                 >(value, expected),
             )
         }
         "TeamMetricList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::TeamMetricList,
                 >(value, expected),
             )
         }
         "TeammateReferenceType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::TeammateReferenceType,
                 >(value, expected),
             )
         }
         "TicketCategory" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::TicketCategory,
                 >(value, expected),
             )
         }
         "TicketDeleted" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::TicketDeleted,
                 >(value, expected),
             )
         }
         "TicketList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::TicketList,
                 >(value, expected),
             )
         }
         "TicketPartAuthorType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::TicketPartAuthorType,
                 >(value, expected),
             )
         }
         "TicketPartPreviousTicketState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::TicketPartPreviousTicketState,
                 >(value, expected),
             )
         }
         "TicketPartTicketState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::TicketPartTicketState,
                 >(value, expected),
             )
         }
         "TicketReply" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::TicketReply,
                 >(value, expected),
             )
         }
         "TicketReplyPartType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::TicketReplyPartType,
                 >(value, expected),
             )
         }
         "TicketStateCategory" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::TicketStateCategory,
                 >(value, expected),
             )
         }
         "TicketStateDetailedCategory" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::TicketStateDetailedCategory,
                 >(value, expected),
             )
         }
         "TicketStateList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::TicketStateList,
                 >(value, expected),
             )
         }
         "TicketTypeAttributeDataType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::TicketTypeAttributeDataType,
                 >(value, expected),
             )
         }
         "TicketTypeCategory" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::TicketTypeCategory,
                 >(value, expected),
             )
         }
         "TicketTypeList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::TicketTypeList,
                 >(value, expected),
             )
         }
         "UpdateArticleRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::UpdateArticleRequest,
                 >(value, expected),
             )
         }
         "UpdateArticleRequestState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::UpdateArticleRequestState,
                 >(value, expected),
             )
         }
         "UpdateAudienceRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::UpdateAudienceRequest,
                 >(value, expected),
             )
         }
         "UpdateCollectionRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::UpdateCollectionRequest,
                 >(value, expected),
             )
         }
         "UpdateContactRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::UpdateContactRequest,
                 >(value, expected),
             )
         }
         "UpdateContactResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::UpdateContactResponse,
                 >(value, expected),
             )
         }
         "UpdateContentImportSourceRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::UpdateContentImportSourceRequest,
                 >(value, expected),
             )
         }
         "UpdateContentImportSourceRequestStatus" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::UpdateContentImportSourceRequestStatus,
                 >(value, expected),
             )
         }
         "UpdateContentImportSourceRequestSyncBehavior" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::UpdateContentImportSourceRequestSyncBehavior,
                 >(value, expected),
             )
         }
         "UpdateConversationAttributeOptionRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::UpdateConversationAttributeOptionRequest,
                 >(value, expected),
             )
         }
         "UpdateConversationAttributeRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::UpdateConversationAttributeRequest,
                 >(value, expected),
             )
         }
         "UpdateConversationRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::UpdateConversationRequest,
                 >(value, expected),
             )
         }
         "UpdateDataAttributeRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::UpdateDataAttributeRequest,
                 >(value, expected),
             )
         }
         "UpdateDataConnectorRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::UpdateDataConnectorRequest,
                 >(value, expected),
             )
         }
         "UpdateDataConnectorRequestDataInputsItemType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::UpdateDataConnectorRequestDataInputsItemType,
                 >(value, expected),
             )
         }
         "UpdateDataConnectorRequestHttpMethod" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::UpdateDataConnectorRequestHttpMethod,
                 >(value, expected),
             )
         }
         "UpdateExternalPageRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::UpdateExternalPageRequest,
                 >(value, expected),
             )
         }
         "UpdateInternalArticleRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::UpdateInternalArticleRequest,
                 >(value, expected),
             )
         }
         "UpdateOfficeHoursExceptionRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::UpdateOfficeHoursExceptionRequest,
                 >(value, expected),
             )
         }
         "UpdateOfficeHoursExceptionRequestExceptionType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::UpdateOfficeHoursExceptionRequestExceptionType,
                 >(value, expected),
             )
         }
         "UpdateOfficeHoursScheduleRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::UpdateOfficeHoursScheduleRequest,
                 >(value, expected),
             )
         }
         "UpdateTicketRequestObject" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::UpdateTicketRequestObject,
                 >(value, expected),
             )
         }
         "UpdateTicketTypeAttributeRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::UpdateTicketTypeAttributeRequest,
                 >(value, expected),
             )
         }
         "UpdateTicketTypeRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::UpdateTicketTypeRequest,
                 >(value, expected),
             )
         }
         "UpdateTicketTypeRequestCategory" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::UpdateTicketTypeRequestCategory,
                 >(value, expected),
             )
         }
         "UpdateVisitorRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::UpdateVisitorRequest,
                 >(value, expected),
             )
         }
         "Vec<ConversationExternalReference>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::vec::Vec<
-                        ::intercom_api::v2_16::models::ConversationExternalReference,
-                    >,
+                    Vec<::intercom_api::v2_16::models::ConversationExternalReference>,
                 >(value, expected),
             )
         }
         "Vec<CreateDataAttributeRequestListAttributeOptionsItem>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::vec::Vec<
+                    Vec<
                         ::intercom_api::v2_16::models::CreateDataAttributeRequestListAttributeOptionsItem,
                     >,
                 >(value, expected),
             )
         }
         "Vec<CreateDataConnectorRequestAudiencesItem>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::vec::Vec<
+                    Vec<
                         ::intercom_api::v2_16::models::CreateDataConnectorRequestAudiencesItem,
                     >,
                 >(value, expected),
             )
         }
         "Vec<CreateTicketRequestContactsItem>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::vec::Vec<
-                        ::intercom_api::v2_16::models::CreateTicketRequestContactsItem,
-                    >,
+                    Vec<::intercom_api::v2_16::models::CreateTicketRequestContactsItem>,
                 >(value, expected),
             )
         }
         "Vec<DataConnectorDetailAudiencesItem>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::vec::Vec<
-                        ::intercom_api::v2_16::models::DataConnectorDetailAudiencesItem,
-                    >,
+                    Vec<::intercom_api::v2_16::models::DataConnectorDetailAudiencesItem>,
                 >(value, expected),
             )
         }
         "Vec<DataConnectorDetailHeadersItem>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::vec::Vec<
-                        ::intercom_api::v2_16::models::DataConnectorDetailHeadersItem,
-                    >,
+                    Vec<::intercom_api::v2_16::models::DataConnectorDetailHeadersItem>,
                 >(value, expected),
             )
         }
         "Vec<FinAgentCsatRequestedEventCsatOptionsItem>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::vec::Vec<
+                    Vec<
                         ::intercom_api::v2_16::models::FinAgentCsatRequestedEventCsatOptionsItem,
                     >,
                 >(value, expected),
             )
         }
         "Vec<MacroAvailableOnItem>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::vec::Vec<::intercom_api::v2_16::models::MacroAvailableOnItem>,
+                    Vec<::intercom_api::v2_16::models::MacroAvailableOnItem>,
                 >(value, expected),
             )
         }
         "Vec<Option<String>>" => {
-            ::std::option::Option::Some(
-                super::roundtrip_lenient::<
-                    ::std::vec::Vec<::std::option::Option<::std::string::String>>,
-                >(value, expected),
-            )
+            Some(super::roundtrip_lenient::<Vec<Option<String>>>(value, expected))
         }
         "Vec<Predicate>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::vec::Vec<::intercom_api::v2_16::models::Predicate>,
+                    Vec<::intercom_api::v2_16::models::Predicate>,
                 >(value, expected),
             )
         }
         "Vec<Recipient>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::vec::Vec<::intercom_api::v2_16::models::Recipient>,
+                    Vec<::intercom_api::v2_16::models::Recipient>,
                 >(value, expected),
             )
         }
-        "Vec<String>" => {
-            ::std::option::Option::Some(
-                super::roundtrip_lenient::<
-                    ::std::vec::Vec<::std::string::String>,
-                >(value, expected),
-            )
-        }
+        "Vec<String>" => Some(super::roundtrip_lenient::<Vec<String>>(value, expected)),
         "Vec<UpdateDataAttributeRequestListAttributeOptionsItem>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::vec::Vec<
+                    Vec<
                         ::intercom_api::v2_16::models::UpdateDataAttributeRequestListAttributeOptionsItem,
                     >,
                 >(value, expected),
             )
         }
         "Vec<UpdateDataConnectorRequestAudiencesItem>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::vec::Vec<
+                    Vec<
                         ::intercom_api::v2_16::models::UpdateDataConnectorRequestAudiencesItem,
                     >,
                 >(value, expected),
             )
         }
-        "Vec<i64>" => {
-            ::std::option::Option::Some(
-                super::roundtrip_lenient::<::std::vec::Vec<i64>>(value, expected),
-            )
-        }
+        "Vec<i64>" => Some(super::roundtrip_lenient::<Vec<i64>>(value, expected)),
         "Vec<serde_json::Map<String, serde_json::Value>>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::vec::Vec<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
+                    Vec<::serde_json::Map<String, ::serde_json::Value>>,
                 >(value, expected),
             )
         }
         "WhatsappMessageStatus" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::WhatsappMessageStatus,
                 >(value, expected),
             )
         }
         "WhatsappMessageStatusList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::WhatsappMessageStatusList,
                 >(value, expected),
             )
         }
         "WhatsappMessageStatusStatus" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::WhatsappMessageStatusStatus,
                 >(value, expected),
             )
         }
         "WorkflowExport" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::WorkflowExport,
                 >(value, expected),
             )
         }
         "WorkflowExportWorkflowState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::WorkflowExportWorkflowState,
                 >(value, expected),
             )
         }
-        "bool" => {
-            ::std::option::Option::Some(
-                super::roundtrip_lenient::<bool>(value, expected),
-            )
-        }
+        "bool" => Some(super::roundtrip_lenient::<bool>(value, expected)),
         "constants::Admin" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::Admin,
                 >(value, expected),
             )
         }
         "constants::AdminList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::AdminList,
                 >(value, expected),
             )
         }
         "constants::Api" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::Api,
                 >(value, expected),
             )
         }
         "constants::ApplicationOctetStream" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::ApplicationOctetStream,
                 >(value, expected),
             )
         }
         "constants::Article" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::Article,
                 >(value, expected),
             )
         }
         "constants::ArticleContent" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::ArticleContent,
                 >(value, expected),
             )
         }
         "constants::ArticleStatistics" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::ArticleStatistics,
                 >(value, expected),
             )
         }
         "constants::ArticleVersion" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::ArticleVersion,
                 >(value, expected),
             )
         }
         "constants::Assignment" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::Assignment,
                 >(value, expected),
             )
         }
         "constants::Attribute" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::Attribute,
                 >(value, expected),
             )
         }
         "constants::Audience" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::Audience,
                 >(value, expected),
             )
         }
         "constants::Close" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::Close,
                 >(value, expected),
             )
         }
         "constants::Collection" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::Collection,
                 >(value, expected),
             )
         }
         "constants::Company" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::Company,
                 >(value, expected),
             )
         }
         "constants::CompanyList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::CompanyList,
                 >(value, expected),
             )
         }
         "constants::Contact" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::Contact,
                 >(value, expected),
             )
         }
         "constants::ContactList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::ContactList,
                 >(value, expected),
             )
         }
         "constants::ContentImportSource" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::ContentImportSource,
                 >(value, expected),
             )
         }
         "constants::ContentSourceList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::ContentSourceList,
                 >(value, expected),
             )
         }
         "constants::Conversation" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::Conversation,
                 >(value, expected),
             )
         }
         "constants::ConversationAttribute" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::ConversationAttribute,
                 >(value, expected),
             )
         }
         "constants::ConversationList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::ConversationList,
                 >(value, expected),
             )
         }
         "constants::ConversationPart" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::ConversationPart,
                 >(value, expected),
             )
         }
         "constants::ConversationPartList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::ConversationPartList,
                 >(value, expected),
             )
         }
         "constants::CsatRequested" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::CsatRequested,
                 >(value, expected),
             )
         }
         "constants::DataAttribute" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::DataAttribute,
                 >(value, expected),
             )
         }
         "constants::DataConnector" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::DataConnector,
                 >(value, expected),
             )
         }
         "constants::DataConnectorExecution" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::DataConnectorExecution,
                 >(value, expected),
             )
         }
         "constants::En" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::En,
                 >(value, expected),
             )
         }
         "constants::Event" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::Event,
                 >(value, expected),
             )
         }
         "constants::EventList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::EventList,
                 >(value, expected),
             )
         }
         "constants::EventSummary" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::EventSummary,
                 >(value, expected),
             )
         }
         "constants::ExternalPage" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::ExternalPage,
                 >(value, expected),
             )
         }
         "constants::Fin" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::Fin,
                 >(value, expected),
             )
         }
         "constants::FinReplied" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::FinReplied,
                 >(value, expected),
             )
         }
         "constants::FinReplyChunk" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::FinReplyChunk,
                 >(value, expected),
             )
         }
         "constants::FinStatusUpdated" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::FinStatusUpdated,
                 >(value, expected),
             )
         }
         "constants::HelpCenterRedirect" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::HelpCenterRedirect,
                 >(value, expected),
             )
         }
         "constants::InternalArticle" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::InternalArticle,
                 >(value, expected),
             )
         }
         "constants::List" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::List,
                 >(value, expected),
             )
         }
         "constants::Macro" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::Macro,
                 >(value, expected),
             )
         }
         "constants::NewsItem" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::NewsItem,
                 >(value, expected),
             )
         }
         "constants::Newsfeed" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::Newsfeed,
                 >(value, expected),
             )
         }
         "constants::Open" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::Open,
                 >(value, expected),
             )
         }
         "constants::Pages" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::Pages,
                 >(value, expected),
             )
         }
         "constants::PhoneCallRedirect" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::PhoneCallRedirect,
                 >(value, expected),
             )
         }
         "constants::Rated" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::Rated,
                 >(value, expected),
             )
         }
         "constants::Replying" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::Replying,
                 >(value, expected),
             )
         }
         "constants::Segment" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::Segment,
                 >(value, expected),
             )
         }
         "constants::SegmentList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::SegmentList,
                 >(value, expected),
             )
         }
         "constants::SideConversationList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::SideConversationList,
                 >(value, expected),
             )
         }
         "constants::Snoozed" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::Snoozed,
                 >(value, expected),
             )
         }
         "constants::SocialProfile" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::SocialProfile,
                 >(value, expected),
             )
         }
         "constants::SocialProfileList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::SocialProfileList,
                 >(value, expected),
             )
         }
         "constants::Source" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::Source,
                 >(value, expected),
             )
         }
         "constants::Subscription" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::Subscription,
                 >(value, expected),
             )
         }
         "constants::Tag" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::Tag,
                 >(value, expected),
             )
         }
         "constants::TagList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::TagList,
                 >(value, expected),
             )
         }
         "constants::TeamList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::TeamList,
                 >(value, expected),
             )
         }
         "constants::Ticket" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::Ticket,
                 >(value, expected),
             )
         }
         "constants::TicketList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::TicketList,
                 >(value, expected),
             )
         }
         "constants::TicketPart" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::TicketPart,
                 >(value, expected),
             )
         }
         "constants::TicketPartList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::TicketPartList,
                 >(value, expected),
             )
         }
         "constants::Value" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::Value,
                 >(value, expected),
             )
         }
         "constants::Visitor" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_16::models::constants::Visitor,
                 >(value, expected),
             )
         }
-        "f64" => {
-            ::std::option::Option::Some(super::roundtrip_lenient::<f64>(value, expected))
-        }
-        "i64" => {
-            ::std::option::Option::Some(super::roundtrip_lenient::<i64>(value, expected))
-        }
+        "f64" => Some(super::roundtrip_lenient::<f64>(value, expected)),
+        "i64" => Some(super::roundtrip_lenient::<i64>(value, expected)),
         "serde_json::Map<String, serde_json::Value>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    ::serde_json::Map<String, ::serde_json::Value>,
                 >(value, expected),
             )
         }
-        _ => ::std::option::Option::None,
+        _ => None,
     }
 }

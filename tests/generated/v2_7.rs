@@ -6,1267 +6,1205 @@ pub fn check(
     key: &str,
     value: &::serde_json::Value,
     expected: &::serde_json::Value,
-) -> ::std::option::Option<super::Outcome> {
+) -> Option<super::Outcome> {
     match key {
         "ActivityLogActivityType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::ActivityLogActivityType,
                 >(value, expected),
             )
         }
         "ActivityLogList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::ActivityLogList,
                 >(value, expected),
             )
         }
         "AdminList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::AdminList,
                 >(value, expected),
             )
         }
         "Article" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::Article,
                 >(value, expected),
             )
         }
         "ArticleContentState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::ArticleContentState,
                 >(value, expected),
             )
         }
         "ArticleList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::ArticleList,
                 >(value, expected),
             )
         }
         "ArticleState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::ArticleState,
                 >(value, expected),
             )
         }
         "AssignConversationRequestType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::AssignConversationRequestType,
                 >(value, expected),
             )
         }
         "AttachContactToACompanyRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::AttachContactToACompanyRequest,
                 >(value, expected),
             )
         }
         "AttachContactToConversationRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::AttachContactToConversationRequest,
                 >(value, expected),
             )
         }
         "AttachSubscriptionTypeToContactRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::AttachSubscriptionTypeToContactRequest,
                 >(value, expected),
             )
         }
         "AttachTagToContactRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::AttachTagToContactRequest,
                 >(value, expected),
             )
         }
         "AttachTagToConversationRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::AttachTagToConversationRequest,
                 >(value, expected),
             )
         }
         "BTreeMap<String, String>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip_lenient::<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        ::std::string::String,
-                    >,
+                    ::std::collections::BTreeMap<String, String>,
                 >(value, expected),
             )
         }
         "BTreeMap<String, serde_json::Value>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        ::serde_json::Value,
-                    >,
+                    ::std::collections::BTreeMap<String, ::serde_json::Value>,
                 >(value, expected),
             )
         }
         "Collection" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::Collection,
                 >(value, expected),
             )
         }
         "CollectionList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::CollectionList,
                 >(value, expected),
             )
         }
         "Company" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::Company,
                 >(value, expected),
             )
         }
         "CompanyAttachedContacts" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::CompanyAttachedContacts,
                 >(value, expected),
             )
         }
         "CompanyAttachedSegments" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::CompanyAttachedSegments,
                 >(value, expected),
             )
         }
         "CompanyList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::CompanyList,
                 >(value, expected),
             )
         }
         "Contact" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::Contact,
                 >(value, expected),
             )
         }
         "ContactArchived" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::ContactArchived,
                 >(value, expected),
             )
         }
         "ContactAttachedCompanies" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::ContactAttachedCompanies,
                 >(value, expected),
             )
         }
         "ContactDeleted" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::ContactDeleted,
                 >(value, expected),
             )
         }
         "ContactList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::ContactList,
                 >(value, expected),
             )
         }
         "ContactSegments" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::ContactSegments,
                 >(value, expected),
             )
         }
         "ContactUnarchived" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::ContactUnarchived,
                 >(value, expected),
             )
         }
         "Conversation" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::Conversation,
                 >(value, expected),
             )
         }
         "ConversationList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::ConversationList,
                 >(value, expected),
             )
         }
         "ConversationListItemPriority" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::ConversationListItemPriority,
                 >(value, expected),
             )
         }
         "ConversationListItemState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::ConversationListItemState,
                 >(value, expected),
             )
         }
         "ConversationPriority" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::ConversationPriority,
                 >(value, expected),
             )
         }
         "ConversationSourceType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::ConversationSourceType,
                 >(value, expected),
             )
         }
         "ConversationState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::ConversationState,
                 >(value, expected),
             )
         }
         "ConvertVisitorRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::ConvertVisitorRequest,
                 >(value, expected),
             )
         }
         "CreateArticleRequestParentType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::CreateArticleRequestParentType,
                 >(value, expected),
             )
         }
         "CreateArticleRequestState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::CreateArticleRequestState,
                 >(value, expected),
             )
         }
         "CreateCollectionRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::CreateCollectionRequest,
                 >(value, expected),
             )
         }
         "CreateContactRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::CreateContactRequest,
                 >(value, expected),
             )
         }
         "CreateConversationRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::CreateConversationRequest,
                 >(value, expected),
             )
         }
         "CreateConversationRequestFromType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::CreateConversationRequestFromType,
                 >(value, expected),
             )
         }
         "CreateDataAttributeRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::CreateDataAttributeRequest,
                 >(value, expected),
             )
         }
         "CreateDataAttributeRequestDataType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::CreateDataAttributeRequestDataType,
                 >(value, expected),
             )
         }
         "CreateDataAttributeRequestModel" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::CreateDataAttributeRequestModel,
                 >(value, expected),
             )
         }
         "CreateDataExportsRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::CreateDataExportsRequest,
                 >(value, expected),
             )
         }
         "CreateMessageRequestMessageTypeEmailToType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::CreateMessageRequestMessageTypeEmailToType,
                 >(value, expected),
             )
         }
         "CreateMessageRequestMessageTypeInappToType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::CreateMessageRequestMessageTypeInappToType,
                 >(value, expected),
             )
         }
         "CreateNoteRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::CreateNoteRequest,
                 >(value, expected),
             )
         }
         "CreateSectionRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::CreateSectionRequest,
                 >(value, expected),
             )
         }
         "CreateTagRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::CreateTagRequest,
                 >(value, expected),
             )
         }
         "DataAttribute" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::DataAttribute,
                 >(value, expected),
             )
         }
         "DataAttributeDataType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::DataAttributeDataType,
                 >(value, expected),
             )
         }
         "DataAttributeList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::DataAttributeList,
                 >(value, expected),
             )
         }
         "DataAttributeModel" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::DataAttributeModel,
                 >(value, expected),
             )
         }
         "DataEventSummary" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::DataEventSummary,
                 >(value, expected),
             )
         }
         "DataExport" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::DataExport,
                 >(value, expected),
             )
         }
         "DataExportStatus" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::DataExportStatus,
                 >(value, expected),
             )
         }
         "DeletedArticleObject" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::DeletedArticleObject,
                 >(value, expected),
             )
         }
         "DeletedCollectionObject" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::DeletedCollectionObject,
                 >(value, expected),
             )
         }
         "DeletedCompanyObject" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::DeletedCompanyObject,
                 >(value, expected),
             )
         }
         "DeletedObject" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::DeletedObject,
                 >(value, expected),
             )
         }
         "DeletedSectionObject" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::DeletedSectionObject,
                 >(value, expected),
             )
         }
         "DetachContactFromConversationRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::DetachContactFromConversationRequest,
                 >(value, expected),
             )
         }
         "DetachTagFromConversationRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::DetachTagFromConversationRequest,
                 >(value, expected),
             )
         }
         "Error" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<::intercom_api::v2_7::models::Error>(value, expected),
             )
         }
         "HelpCenter" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::HelpCenter,
                 >(value, expected),
             )
         }
         "HelpCenterList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::HelpCenterList,
                 >(value, expected),
             )
         }
         "IntercomVersion" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::IntercomVersion,
                 >(value, expected),
             )
         }
         "ManageConversationRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::ManageConversationRequest,
                 >(value, expected),
             )
         }
         "MergeContactsRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::MergeContactsRequest,
                 >(value, expected),
             )
         }
         "Message" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::Message,
                 >(value, expected),
             )
         }
         "MessageMessageType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::MessageMessageType,
                 >(value, expected),
             )
         }
         "MultipleFilterSearchRequestOperator" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::MultipleFilterSearchRequestOperator,
                 >(value, expected),
             )
         }
         "NewsItem" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::NewsItem,
                 >(value, expected),
             )
         }
         "NewsItemRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::NewsItemRequest,
                 >(value, expected),
             )
         }
         "NewsItemRequestState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::NewsItemRequestState,
                 >(value, expected),
             )
         }
         "NewsItemState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::NewsItemState,
                 >(value, expected),
             )
         }
         "Newsfeed" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::Newsfeed,
                 >(value, expected),
             )
         }
         "Note" => {
-            ::std::option::Option::Some(
-                super::roundtrip::<::intercom_api::v2_7::models::Note>(value, expected),
-            )
+            Some(super::roundtrip::<::intercom_api::v2_7::models::Note>(value, expected))
         }
         "NoteList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::NoteList,
                 >(value, expected),
             )
         }
         "Option<Admin>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<::intercom_api::v2_7::models::Admin>,
+                    Option<::intercom_api::v2_7::models::Admin>,
                 >(value, expected),
             )
         }
         "Option<AdminWithApp>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<::intercom_api::v2_7::models::AdminWithApp>,
+                    Option<::intercom_api::v2_7::models::AdminWithApp>,
                 >(value, expected),
             )
         }
         "Option<CompanyScroll>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<::intercom_api::v2_7::models::CompanyScroll>,
+                    Option<::intercom_api::v2_7::models::CompanyScroll>,
                 >(value, expected),
             )
         }
         "Option<CreateArticleRequest>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::v2_7::models::CreateArticleRequest,
-                    >,
+                    Option<::intercom_api::v2_7::models::CreateArticleRequest>,
                 >(value, expected),
             )
         }
         "Option<CreateMessageRequest>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::v2_7::models::CreateMessageRequest,
-                    >,
+                    Option<::intercom_api::v2_7::models::CreateMessageRequest>,
                 >(value, expected),
             )
         }
         "Option<CreateOrUpdateCompanyRequest>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::v2_7::models::CreateOrUpdateCompanyRequest,
-                    >,
+                    Option<::intercom_api::v2_7::models::CreateOrUpdateCompanyRequest>,
                 >(value, expected),
             )
         }
         "Option<CreatePhoneSwitchRequest>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::v2_7::models::CreatePhoneSwitchRequest,
-                    >,
+                    Option<::intercom_api::v2_7::models::CreatePhoneSwitchRequest>,
                 >(value, expected),
             )
         }
         "Option<PhoneSwitch>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<::intercom_api::v2_7::models::PhoneSwitch>,
+                    Option<::intercom_api::v2_7::models::PhoneSwitch>,
                 >(value, expected),
             )
         }
         "Option<SingleFilterSearchRequestValue>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::v2_7::models::SingleFilterSearchRequestValue,
-                    >,
+                    Option<::intercom_api::v2_7::models::SingleFilterSearchRequestValue>,
                 >(value, expected),
             )
         }
         "Option<String>" => {
-            ::std::option::Option::Some(
-                super::roundtrip_lenient::<
-                    ::std::option::Option<::std::string::String>,
-                >(value, expected),
-            )
+            Some(super::roundtrip_lenient::<Option<String>>(value, expected))
         }
         "Option<Visitor>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<::intercom_api::v2_7::models::Visitor>,
+                    Option<::intercom_api::v2_7::models::Visitor>,
                 >(value, expected),
             )
         }
-        "Option<bool>" => {
-            ::std::option::Option::Some(
-                super::roundtrip_lenient::<::std::option::Option<bool>>(value, expected),
-            )
-        }
+        "Option<bool>" => Some(super::roundtrip_lenient::<Option<bool>>(value, expected)),
         "Option<constants::ArticleContent>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::v2_7::models::constants::ArticleContent,
-                    >,
+                    Option<::intercom_api::v2_7::models::constants::ArticleContent>,
                 >(value, expected),
             )
         }
         "Option<constants::ArticleTranslatedContent>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
+                    Option<
                         ::intercom_api::v2_7::models::constants::ArticleTranslatedContent,
                     >,
                 >(value, expected),
             )
         }
         "Option<constants::GroupContent>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api::v2_7::models::constants::GroupContent,
-                    >,
+                    Option<::intercom_api::v2_7::models::constants::GroupContent>,
                 >(value, expected),
             )
         }
         "Option<constants::GroupTranslatedContent>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
+                    Option<
                         ::intercom_api::v2_7::models::constants::GroupTranslatedContent,
                     >,
                 >(value, expected),
             )
         }
-        "Option<i64>" => {
-            ::std::option::Option::Some(
-                super::roundtrip_lenient::<::std::option::Option<i64>>(value, expected),
-            )
-        }
+        "Option<i64>" => Some(super::roundtrip_lenient::<Option<i64>>(value, expected)),
         "Option<serde_json::Map<String, serde_json::Value>>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
+                    Option<::serde_json::Map<String, ::serde_json::Value>>,
                 >(value, expected),
             )
         }
         "PaginatedResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::PaginatedResponse,
                 >(value, expected),
             )
         }
         "PaginatedResponseType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::PaginatedResponseType,
                 >(value, expected),
             )
         }
         "RedactConversationRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::RedactConversationRequest,
                 >(value, expected),
             )
         }
         "ReplyConversationRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::ReplyConversationRequest,
                 >(value, expected),
             )
         }
         "RetrieveCompanyResponse" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::RetrieveCompanyResponse,
                 >(value, expected),
             )
         }
         "SearchRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::SearchRequest,
                 >(value, expected),
             )
         }
         "Section" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::Section,
                 >(value, expected),
             )
         }
         "SectionList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::SectionList,
                 >(value, expected),
             )
         }
         "SectionParentId" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::SectionParentId,
                 >(value, expected),
             )
         }
         "Segment" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::Segment,
                 >(value, expected),
             )
         }
         "SegmentList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::SegmentList,
                 >(value, expected),
             )
         }
         "SegmentPersonType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::SegmentPersonType,
                 >(value, expected),
             )
         }
         "SetAwayAdminRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::SetAwayAdminRequest,
                 >(value, expected),
             )
         }
         "SingleFilterSearchRequestOperator" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::SingleFilterSearchRequestOperator,
                 >(value, expected),
             )
         }
         "SlaAppliedSlaStatus" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::SlaAppliedSlaStatus,
                 >(value, expected),
             )
         }
-        "String" => {
-            ::std::option::Option::Some(
-                super::roundtrip_lenient::<::std::string::String>(value, expected),
-            )
-        }
+        "String" => Some(super::roundtrip_lenient::<String>(value, expected)),
         "SubscriptionType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::SubscriptionType,
                 >(value, expected),
             )
         }
         "SubscriptionTypeConsentType" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::SubscriptionTypeConsentType,
                 >(value, expected),
             )
         }
         "SubscriptionTypeContentTypesItem" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::SubscriptionTypeContentTypesItem,
                 >(value, expected),
             )
         }
         "SubscriptionTypeList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::SubscriptionTypeList,
                 >(value, expected),
             )
         }
         "SubscriptionTypeState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::SubscriptionTypeState,
                 >(value, expected),
             )
         }
         "Tag" => {
-            ::std::option::Option::Some(
-                super::roundtrip::<::intercom_api::v2_7::models::Tag>(value, expected),
-            )
+            Some(super::roundtrip::<::intercom_api::v2_7::models::Tag>(value, expected))
         }
         "TagBasic" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::TagBasic,
                 >(value, expected),
             )
         }
         "TagList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::TagList,
                 >(value, expected),
             )
         }
         "Team" => {
-            ::std::option::Option::Some(
-                super::roundtrip::<::intercom_api::v2_7::models::Team>(value, expected),
-            )
+            Some(super::roundtrip::<::intercom_api::v2_7::models::Team>(value, expected))
         }
         "TeamList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::TeamList,
                 >(value, expected),
             )
         }
         "UpdateArticleRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::UpdateArticleRequest,
                 >(value, expected),
             )
         }
         "UpdateArticleRequestState" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::UpdateArticleRequestState,
                 >(value, expected),
             )
         }
         "UpdateCollectionRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::UpdateCollectionRequest,
                 >(value, expected),
             )
         }
         "UpdateContactRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::UpdateContactRequest,
                 >(value, expected),
             )
         }
         "UpdateConversationRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::UpdateConversationRequest,
                 >(value, expected),
             )
         }
         "UpdateDataAttributeRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::UpdateDataAttributeRequest,
                 >(value, expected),
             )
         }
         "UpdateSectionRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::UpdateSectionRequest,
                 >(value, expected),
             )
         }
         "UpdateVisitorRequest" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::UpdateVisitorRequest,
                 >(value, expected),
             )
         }
         "Vec<CreateDataAttributeRequestOptionsItem>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::vec::Vec<
+                    Vec<
                         ::intercom_api::v2_7::models::CreateDataAttributeRequestOptionsItem,
                     >,
                 >(value, expected),
             )
         }
         "Vec<Option<String>>" => {
-            ::std::option::Option::Some(
-                super::roundtrip_lenient::<
-                    ::std::vec::Vec<::std::option::Option<::std::string::String>>,
-                >(value, expected),
-            )
+            Some(super::roundtrip_lenient::<Vec<Option<String>>>(value, expected))
         }
-        "Vec<String>" => {
-            ::std::option::Option::Some(
-                super::roundtrip_lenient::<
-                    ::std::vec::Vec<::std::string::String>,
-                >(value, expected),
-            )
-        }
+        "Vec<String>" => Some(super::roundtrip_lenient::<Vec<String>>(value, expected)),
         "Vec<UpdateDataAttributeRequestOptionsItem>" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
-                    ::std::vec::Vec<
+                    Vec<
                         ::intercom_api::v2_7::models::UpdateDataAttributeRequestOptionsItem,
                     >,
                 >(value, expected),
             )
         }
-        "bool" => {
-            ::std::option::Option::Some(
-                super::roundtrip_lenient::<bool>(value, expected),
-            )
-        }
+        "bool" => Some(super::roundtrip_lenient::<bool>(value, expected)),
         "constants::Admin" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::constants::Admin,
                 >(value, expected),
             )
         }
         "constants::AdminList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::constants::AdminList,
                 >(value, expected),
             )
         }
         "constants::Article" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::constants::Article,
                 >(value, expected),
             )
         }
         "constants::ArticleStatistics" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::constants::ArticleStatistics,
                 >(value, expected),
             )
         }
         "constants::Assignment" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::constants::Assignment,
                 >(value, expected),
             )
         }
         "constants::Close" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::constants::Close,
                 >(value, expected),
             )
         }
         "constants::Collection" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::constants::Collection,
                 >(value, expected),
             )
         }
         "constants::Company" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::constants::Company,
                 >(value, expected),
             )
         }
         "constants::CompanyList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::constants::CompanyList,
                 >(value, expected),
             )
         }
         "constants::Contact" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::constants::Contact,
                 >(value, expected),
             )
         }
         "constants::ContactList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::constants::ContactList,
                 >(value, expected),
             )
         }
         "constants::ConversationList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::constants::ConversationList,
                 >(value, expected),
             )
         }
         "constants::ConversationPart" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::constants::ConversationPart,
                 >(value, expected),
             )
         }
         "constants::ConversationPartList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::constants::ConversationPartList,
                 >(value, expected),
             )
         }
         "constants::DataAttribute" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::constants::DataAttribute,
                 >(value, expected),
             )
         }
         "constants::Email" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::constants::Email,
                 >(value, expected),
             )
         }
         "constants::ErrorList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::constants::ErrorList,
                 >(value, expected),
             )
         }
         "constants::Event" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::constants::Event,
                 >(value, expected),
             )
         }
         "constants::EventList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::constants::EventList,
                 >(value, expected),
             )
         }
         "constants::EventSummary" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::constants::EventSummary,
                 >(value, expected),
             )
         }
         "constants::Inapp" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::constants::Inapp,
                 >(value, expected),
             )
         }
         "constants::List" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::constants::List,
                 >(value, expected),
             )
         }
         "constants::NewsItem" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::constants::NewsItem,
                 >(value, expected),
             )
         }
         "constants::Newsfeed" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::constants::Newsfeed,
                 >(value, expected),
             )
         }
         "constants::Open" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::constants::Open,
                 >(value, expected),
             )
         }
         "constants::Pages" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::constants::Pages,
                 >(value, expected),
             )
         }
         "constants::PhoneCallRedirect" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::constants::PhoneCallRedirect,
                 >(value, expected),
             )
         }
         "constants::Section" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::constants::Section,
                 >(value, expected),
             )
         }
         "constants::Segment" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::constants::Segment,
                 >(value, expected),
             )
         }
         "constants::SegmentList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::constants::SegmentList,
                 >(value, expected),
             )
         }
         "constants::Snoozed" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::constants::Snoozed,
                 >(value, expected),
             )
         }
         "constants::SocialProfile" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::constants::SocialProfile,
                 >(value, expected),
             )
         }
         "constants::SocialProfileList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::constants::SocialProfileList,
                 >(value, expected),
             )
         }
         "constants::Source" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::constants::Source,
                 >(value, expected),
             )
         }
         "constants::Subscription" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::constants::Subscription,
                 >(value, expected),
             )
         }
         "constants::Tag" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::constants::Tag,
                 >(value, expected),
             )
         }
         "constants::TagList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::constants::TagList,
                 >(value, expected),
             )
         }
         "constants::TeamList" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::constants::TeamList,
                 >(value, expected),
             )
         }
         "constants::Visitor" => {
-            ::std::option::Option::Some(
+            Some(
                 super::roundtrip::<
                     ::intercom_api::v2_7::models::constants::Visitor,
                 >(value, expected),
             )
         }
-        "f64" => {
-            ::std::option::Option::Some(super::roundtrip_lenient::<f64>(value, expected))
-        }
-        "i64" => {
-            ::std::option::Option::Some(super::roundtrip_lenient::<i64>(value, expected))
-        }
-        _ => ::std::option::Option::None,
+        "f64" => Some(super::roundtrip_lenient::<f64>(value, expected)),
+        "i64" => Some(super::roundtrip_lenient::<i64>(value, expected)),
+        _ => None,
     }
 }

@@ -39,14 +39,14 @@ pub fn client_module(api: &Api, header: &str) -> Result<String, String> {
 
             impl Client {
                 #[doc = " A client for `token`, to configure (region, timeout, retries …) and `build`."]
-                pub fn builder(token: impl ::std::convert::Into<::std::string::String>) -> #rt::ClientBuilder<Client> {
+                pub fn builder(token: impl Into<String>) -> #rt::ClientBuilder<Client> {
                     #rt::ClientBuilder::new(token)
                 }
 
                 #(#accessor_fns)*
             }
 
-            impl ::std::convert::From<#rt::Client> for Client {
+            impl From<#rt::Client> for Client {
                 fn from(inner: #rt::Client) -> Self {
                     Client { inner }
                 }
@@ -117,7 +117,7 @@ fn group_method(api: &Api, named: &GroupMethod) -> TokenStream {
         #[doc = #doc]
         #deprecated
         pub fn #method(&self, operation: crate::operations::#op_name)
-            -> impl ::std::future::Future<Output = ::std::result::Result<#output, #rt::Error>> + ::std::marker::Send + use<'a> {
+            -> impl Future<Output = Result<#output, #rt::Error>> + Send + use<'a> {
             self.0.send_owned(operation)
         }
     }

@@ -2,7 +2,9 @@
 //!
 //! This module reads only the IR. Behaviour (serde impls of enums and constants, the
 //! absent/null/value type) lives in `intercom-api-runtime`; emitted code refers to it and to
-//! every other crate by absolute path.
+//! every other crate by absolute path, and to the std prelude's items (`Option`, `String`,
+//! `Vec`, `Result`, …) by their short names, as users write them: no generated item can
+//! shadow one, since lowering never hands out their names (`naming::PRELUDE`).
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -147,13 +149,13 @@ pub(crate) fn gate_attr(api: &Api, gate: &Gate) -> TokenStream {
 /// The Rust type for a use of a type.
 pub fn type_tokens(api: &Api, ty: &TypeRef, paths: Paths<'_>) -> TokenStream {
     match ty {
-        TypeRef::String => quote!(::std::string::String),
+        TypeRef::String => quote!(String),
         TypeRef::Integer => quote!(i64),
         TypeRef::Number => quote!(f64),
         TypeRef::Boolean => quote!(bool),
         TypeRef::Json => quote!(::serde_json::Value),
-        TypeRef::JsonObject => quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>),
-        TypeRef::Bytes => quote!(::std::vec::Vec<u8>),
+        TypeRef::JsonObject => quote!(::serde_json::Map<String, ::serde_json::Value>),
+        TypeRef::Bytes => quote!(Vec<u8>),
         TypeRef::Named(id) => {
             let def = api.get(*id);
             let name = ident(&def.name);
@@ -172,15 +174,15 @@ pub fn type_tokens(api: &Api, ty: &TypeRef, paths: Paths<'_>) -> TokenStream {
         }
         TypeRef::List(inner) => {
             let inner = type_tokens(api, inner, paths);
-            quote!(::std::vec::Vec<#inner>)
+            quote!(Vec<#inner>)
         }
         TypeRef::Map(inner) => {
             let inner = type_tokens(api, inner, paths);
-            quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
+            quote!(::std::collections::BTreeMap<String, #inner>)
         }
         TypeRef::Nullable(inner) => {
             let inner = type_tokens(api, inner, paths);
-            quote!(::std::option::Option<#inner>)
+            quote!(Option<#inner>)
         }
     }
 }

@@ -137,7 +137,7 @@ fn enum_item(def: &TypeDef, head: ItemHead, variants: &[EnumVariant]) -> TokenSt
         pub enum #name {
             #(#[doc = #docs_of] #names,)*
             #[doc = " A value this version of the crate does not know, kept as it was received."]
-            Unknown(::std::string::String),
+            Unknown(String),
         }
 
         impl #name {
@@ -168,13 +168,13 @@ fn enum_item(def: &TypeDef, head: ItemHead, variants: &[EnumVariant]) -> TokenSt
         }
 
         impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 ::intercom_api_runtime::enums::string(deserializer, Self::from_wire, Self::VALUES, #type_name)
             }
         }
@@ -197,13 +197,13 @@ fn constant_item(head: ItemHead, value: &str) -> TokenStream {
         }
 
         impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(Self::VALUE)
             }
         }
 
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
             }
         }
@@ -255,7 +255,7 @@ fn union_decode(api: &Api, name: &Ident, union: &Union, serde: &mut SerdeDerives
             let forms = union.variants.iter().map(|v| {
                 let vname = ident(&v.name);
                 let ty = type_tokens(api, &v.ty, paths);
-                let wrap = if v.boxed { quote!(|x| Self::#vname(::std::boxed::Box::new(x))) } else { quote!(Self::#vname) };
+                let wrap = if v.boxed { quote!(|x| Self::#vname(Box::new(x))) } else { quote!(Self::#vname) };
                 // Scalars as struct fields decode them: tolerantly, except in the strict pass.
                 if v.ty.is_lenient() && !v.boxed {
                     quote!(|v| ::intercom_api_runtime::de::lenient::<#ty, _>(v).map(#wrap),)
@@ -268,7 +268,7 @@ fn union_decode(api: &Api, name: &Ident, union: &Union, serde: &mut SerdeDerives
             let decode = quote! {
                 #gate
                 impl<'de> ::serde::Deserialize<'de> for #name {
-                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                         ::intercom_api_runtime::decode_untagged(deserializer, &[#(#forms)*], Self::Unknown)
                     }
                 }
@@ -281,7 +281,7 @@ fn union_decode(api: &Api, name: &Ident, union: &Union, serde: &mut SerdeDerives
         Some(property) => {
             let arms = union.variants.iter().flat_map(|v| {
                 let vname = ident(&v.name);
-                let wrap = if v.boxed { quote!(|x| Self::#vname(::std::boxed::Box::new(x))) } else { quote!(Self::#vname) };
+                let wrap = if v.boxed { quote!(|x| Self::#vname(Box::new(x))) } else { quote!(Self::#vname) };
                 v.tags.iter().map(move |tag| quote!((#tag, |v| ::intercom_api_runtime::decode_form(v).map(#wrap)),))
             });
             // Decoded by hand, not derived.
@@ -289,7 +289,7 @@ fn union_decode(api: &Api, name: &Ident, union: &Union, serde: &mut SerdeDerives
             let decode = quote! {
                 #gate
                 impl<'de> ::serde::Deserialize<'de> for #name {
-                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                         ::intercom_api_runtime::decode_by_tag(deserializer, #property, &[#(#arms)*], Self::Unknown)
                     }
                 }
@@ -365,9 +365,9 @@ fn constructor(api: &Api, name: &Ident, s: &Struct, paths: Paths<'_>) -> TokenSt
     let inits = s.fields.iter().map(|f| {
         let field = ident(&f.name);
         match (f.presence, f.boxed) {
-            (Presence::Required, true) => quote!(#field: ::std::boxed::Box::new(#field)),
+            (Presence::Required, true) => quote!(#field: Box::new(#field)),
             (Presence::Required, false) => quote!(#field),
-            _ => quote!(#field: ::std::default::Default::default()),
+            _ => quote!(#field: Default::default()),
         }
     });
     let extra = ident(&s.extra);
@@ -376,7 +376,7 @@ fn constructor(api: &Api, name: &Ident, s: &Struct, paths: Paths<'_>) -> TokenSt
             #[doc = " A value with the required fields; optional fields start empty and constants are filled in."]
             #[allow(clippy::too_many_arguments)]
             pub fn new(#(#params),*) -> Self {
-                Self { #(#inits,)* #extra: ::std::default::Default::default() }
+                Self { #(#inits,)* #extra: Default::default() }
             }
         }
     }
@@ -389,7 +389,7 @@ fn field(api: &Api, f: &Field, paths: Paths<'_>) -> TokenStream {
     let inner = boxed(type_tokens(api, &f.ty, paths), f.boxed);
     let ty = match f.presence {
         Presence::Required | Presence::Constant => inner,
-        Presence::RequiredNullable | Presence::Optional => quote!(::std::option::Option<#inner>),
+        Presence::RequiredNullable | Presence::Optional => quote!(Option<#inner>),
         Presence::Patch => quote!(::intercom_api_runtime::Patch<#inner>),
     };
     quote! {
@@ -417,7 +417,7 @@ fn struct_serialize(name: &Ident, s: &Struct, gate: TokenStream) -> TokenStream 
     quote! {
         #gate
         impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
                 #(#writes)*
                 object.end(&self.#extra, &[#(#wires),*])
@@ -463,7 +463,7 @@ fn struct_deserialize(name: &Ident, spec_name: &str, s: &Struct, gate: TokenStre
         })
     } else {
         quote! {
-            while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            while let Some(__field) = __object.next_field()? {
                 match __field {
                     #(#arms)*
                     _ => __object.skip(),
@@ -473,18 +473,18 @@ fn struct_deserialize(name: &Ident, spec_name: &str, s: &Struct, gate: TokenStre
     };
     let body = if s.defaultable {
         quote! {
-            let mut __out: Self = ::std::default::Default::default();
+            let mut __out: Self = Default::default();
             #loop_
             __out.#extra = __object.into_extra();
-            ::std::result::Result::Ok(__out)
+            Ok(__out)
         }
     } else {
         let locals = s.fields.iter().map(|f| {
             let local = ident(&f.name);
             let start = match f.presence {
                 Presence::Patch => quote!(::intercom_api_runtime::Patch::Absent),
-                Presence::Constant => quote!(::std::default::Default::default()),
-                Presence::Required | Presence::RequiredNullable | Presence::Optional => quote!(::std::option::Option::None),
+                Presence::Constant => quote!(Default::default()),
+                Presence::Required | Presence::RequiredNullable | Presence::Optional => quote!(None),
             };
             quote!(let mut #local = #start;)
         });
@@ -499,7 +499,7 @@ fn struct_deserialize(name: &Ident, spec_name: &str, s: &Struct, gate: TokenStre
         quote! {
             #(#locals)*
             #loop_
-            ::std::result::Result::Ok(Self { #(#inits)* #extra: __object.into_extra() })
+            Ok(Self { #(#inits)* #extra: __object.into_extra() })
         }
     };
     quote! {
@@ -507,13 +507,13 @@ fn struct_deserialize(name: &Ident, spec_name: &str, s: &Struct, gate: TokenStre
         impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for #name {
             const NAME: &'static str = #spec_name;
             const FIELDS: &'static [&'static str] = &[#(#wires),*];
-            fn decode<M: ::serde::de::MapAccess<'de>>(mut __object: ::intercom_api_runtime::de::Object<'de, M>) -> ::std::result::Result<Self, M::Error> {
+            fn decode<M: ::serde::de::MapAccess<'de>>(mut __object: ::intercom_api_runtime::de::Object<'de, M>) -> Result<Self, M::Error> {
                 #body
             }
         }
         #gate
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 ::intercom_api_runtime::de::object(deserializer)
             }
         }
@@ -521,5 +521,5 @@ fn struct_deserialize(name: &Ident, spec_name: &str, s: &Struct, gate: TokenStre
 }
 
 fn boxed(ty: TokenStream, boxed: bool) -> TokenStream {
-    if boxed { quote!(::std::boxed::Box<#ty>) } else { ty }
+    if boxed { quote!(Box<#ty>) } else { ty }
 }

@@ -104,7 +104,7 @@ fn operation_item(api: &Api, op: &Operation, module_gate: &Gate) -> TokenStream 
     let docs = operation_docs(op);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let Inputs { fields, params, inits, setters, writes } = inputs(api, op);
-    let operation_impl = operation_impl(api, op, quote! { #(#writes)* ::std::result::Result::Ok(()) });
+    let operation_impl = operation_impl(api, op, quote! { #(#writes)* Ok(()) });
     let output_enum = match &op.output {
         Output::ByStatus { name: enum_name, variants } => {
             let tokens = status_enum(api, &op.name, enum_name, variants);
@@ -185,23 +185,23 @@ fn param_input(api: &Api, p: &Param, inputs: &mut Inputs) {
         let default = constant.then(|| serde_attr(quote!(default)));
         inputs.fields.push(quote! { #docs #deprecated #default pub #field: #ty, });
         if constant {
-            inputs.inits.push(quote!(#field: ::std::default::Default::default()));
+            inputs.inits.push(quote!(#field: Default::default()));
         } else {
-            inputs.params.push(quote!(#field: impl ::std::convert::Into<#ty>));
+            inputs.params.push(quote!(#field: impl Into<#ty>));
             inputs.inits.push(quote!(#field: #field.into()));
         }
     } else {
-        let serde = serde_attr(quote!(default, skip_serializing_if = "::std::option::Option::is_none"));
+        let serde = serde_attr(quote!(default, skip_serializing_if = "Option::is_none"));
         inputs.fields.push(quote! {
             #docs #deprecated
             #serde
-            pub #field: ::std::option::Option<#ty>,
+            pub #field: Option<#ty>,
         });
-        inputs.inits.push(quote!(#field: ::std::option::Option::None));
+        inputs.inits.push(quote!(#field: None));
         inputs.setters.push(quote! {
             #docs #deprecated
-            pub fn #field(mut self, #field: impl ::std::convert::Into<#ty>) -> Self {
-                self.#field = ::std::option::Option::Some(#field.into());
+            pub fn #field(mut self, #field: impl Into<#ty>) -> Self {
+                self.#field = Some(#field.into());
                 self
             }
         });
@@ -227,20 +227,20 @@ fn body_input(api: &Api, body: &Body, inputs: &mut Inputs) {
     let ty = type_tokens(api, &body.ty, Paths::Crate);
     if body.required {
         inputs.fields.push(quote! { #[doc = " The request body."] pub #field: #ty, });
-        inputs.params.push(quote!(#field: impl ::std::convert::Into<#ty>));
+        inputs.params.push(quote!(#field: impl Into<#ty>));
         inputs.inits.push(quote!(#field: #field.into()));
     } else {
-        let serde = serde_attr(quote!(default, skip_serializing_if = "::std::option::Option::is_none"));
+        let serde = serde_attr(quote!(default, skip_serializing_if = "Option::is_none"));
         inputs.fields.push(quote! {
             #[doc = " The request body."]
             #serde
-            pub #field: ::std::option::Option<#ty>,
+            pub #field: Option<#ty>,
         });
-        inputs.inits.push(quote!(#field: ::std::option::Option::None));
+        inputs.inits.push(quote!(#field: None));
         inputs.setters.push(quote! {
             #[doc = " The request body."]
-            pub fn #field(mut self, #field: impl ::std::convert::Into<#ty>) -> Self {
-                self.#field = ::std::option::Option::Some(#field.into());
+            pub fn #field(mut self, #field: impl Into<#ty>) -> Self {
+                self.#field = Some(#field.into());
                 self
             }
         });
@@ -261,7 +261,7 @@ fn operation_impl(api: &Api, op: &Operation, write_body: TokenStream) -> TokenSt
         Output::Bytes(media) => quote!(const ACCEPT: &'static str = #media;),
         // No body is declared: whatever comes is not read, so its type is not checked.
         Output::Empty => quote!(
-            const RESPONSE_MEDIA_TYPE: ::std::option::Option<&'static str> = ::std::option::Option::None;
+            const RESPONSE_MEDIA_TYPE: Option<&'static str> = None;
         ),
         _ => TokenStream::new(),
     };
@@ -273,7 +273,7 @@ fn operation_impl(api: &Api, op: &Operation, write_body: TokenStream) -> TokenSt
                 status: #rt::http::StatusCode,
                 headers: &#rt::http::HeaderMap,
                 body: &[u8],
-            ) -> ::std::result::Result<Self::Output, #rt::Error> {
+            ) -> Result<Self::Output, #rt::Error> {
                 #rt::decode::redirect(status, headers, body)
             }
         }
@@ -293,13 +293,13 @@ fn operation_impl(api: &Api, op: &Operation, write_body: TokenStream) -> TokenSt
 
             // Inline: compiled where the operation is used, not for every operation of the crate.
             #[inline]
-            fn write(&self, request: &mut #rt::RequestParts) -> ::std::result::Result<(), #rt::Error> {
+            fn write(&self, request: &mut #rt::RequestParts) -> Result<(), #rt::Error> {
                 #writes_used
                 #write_body
             }
 
             #[inline]
-            fn decode(status: #rt::http::StatusCode, body: &[u8]) -> ::std::result::Result<Self::Output, #rt::Error> {
+            fn decode(status: #rt::http::StatusCode, body: &[u8]) -> Result<Self::Output, #rt::Error> {
                 #decode
             }
             #decode_response
@@ -357,7 +357,7 @@ fn body_write(api: &Api, body: &Body) -> TokenStream {
             if body.required {
                 quote! { { let body = &self.#field; #fill } }
             } else {
-                quote! { if let ::std::option::Option::Some(body) = &self.#field { #fill } }
+                quote! { if let Some(body) = &self.#field { #fill } }
             }
         }
     }
@@ -371,10 +371,10 @@ fn multipart_part(f: &Field) -> TokenStream {
         match f.presence {
             Presence::Required => quote!(form.file(#wire, #file_name, &body.#name);),
             Presence::Patch => quote! {
-                if let ::std::option::Option::Some(bytes) = body.#name.as_option() { form.file(#wire, #file_name, bytes); }
+                if let Some(bytes) = body.#name.as_option() { form.file(#wire, #file_name, bytes); }
             },
             _ => quote! {
-                if let ::std::option::Option::Some(bytes) = &body.#name { form.file(#wire, #file_name, bytes); }
+                if let Some(bytes) = &body.#name { form.file(#wire, #file_name, bytes); }
             },
         }
     } else if f.presence == Presence::Patch {
@@ -387,8 +387,8 @@ fn multipart_part(f: &Field) -> TokenStream {
 pub(super) fn output_tokens(api: &Api, output: &Output) -> TokenStream {
     match output {
         Output::Empty => quote!(()),
-        Output::Text => quote!(::std::string::String),
-        Output::Bytes(_) => quote!(::std::vec::Vec<u8>),
+        Output::Text => quote!(String),
+        Output::Bytes(_) => quote!(Vec<u8>),
         Output::Redirect => quote!(::intercom_api_runtime::Redirect),
         Output::Json(ty) => type_tokens(api, ty, Paths::Crate),
         Output::ByStatus { name, .. } => {

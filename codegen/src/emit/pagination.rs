@@ -17,12 +17,11 @@ pub(super) fn paginated_impl(api: &Api, op: &Operation, p: &Pagination) -> Token
     let items_field = ident(&p.items[0].field);
     let optional_items = p.items[0].presence != Presence::Required;
     let take = if optional_items { quote!(page.#items_field.unwrap_or_default()) } else { quote!(page.#items_field) };
-    let count =
-        if optional_items { quote!(page.#items_field.as_ref().map_or(0, ::std::vec::Vec::len)) } else { quote!(page.#items_field.len()) };
+    let count = if optional_items { quote!(page.#items_field.as_ref().map_or(0, Vec::len)) } else { quote!(page.#items_field.len()) };
     let (take, count, page_ref) = if nullable_page {
         (
-            quote! { let ::std::option::Option::Some(page) = page else { return ::std::vec::Vec::new() }; #take },
-            quote! { let ::std::option::Option::Some(page) = page else { return 0 }; #count },
+            quote! { let Some(page) = page else { return Vec::new() }; #take },
+            quote! { let Some(page) = page else { return 0 }; #count },
             quote!(page.as_ref()?),
         )
     } else {
@@ -51,7 +50,7 @@ pub(super) fn paginated_impl(api: &Api, op: &Operation, p: &Pagination) -> Token
             type Item = #item;
             const STYLE: #rt::PaginationStyle = #rt::PaginationStyle::#style;
 
-            fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
+            fn items(page: Self::Output) -> Vec<Self::Item> {
                 #take
             }
 
@@ -59,11 +58,11 @@ pub(super) fn paginated_impl(api: &Api, op: &Operation, p: &Pagination) -> Token
                 #count
             }
 
-            fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
+            fn next_page(&self, page: &Self::Output) -> Option<Self> {
                 let value = #next_value;
                 let mut next = self.clone();
                 #assign
-                ::std::option::Option::Some(next)
+                Some(next)
             }
         }
     }
@@ -95,7 +94,7 @@ fn write_chain(root: TokenStream, steps: &[Step], value: TokenStream) -> TokenSt
         expr = match (step.presence, step.fill) {
             (Presence::Required | Presence::Constant, _) => quote!(#expr.#field),
             (Presence::Optional | Presence::RequiredNullable, true) => {
-                quote!(#expr.#field.get_or_insert_with(::std::default::Default::default))
+                quote!(#expr.#field.get_or_insert_with(Default::default))
             }
             (Presence::Optional | Presence::RequiredNullable, false) => quote!(#expr.#field.as_mut()?),
             (Presence::Patch, true) => quote!(#expr.#field.get_or_insert_default()),
@@ -105,7 +104,7 @@ fn write_chain(root: TokenStream, steps: &[Step], value: TokenStream) -> TokenSt
     let field = ident(&last.field);
     match last.presence {
         Presence::Required | Presence::Constant => quote!(#expr.#field = #value;),
-        Presence::Optional | Presence::RequiredNullable => quote!(#expr.#field = ::std::option::Option::Some(#value);),
+        Presence::Optional | Presence::RequiredNullable => quote!(#expr.#field = Some(#value);),
         Presence::Patch => quote!(#expr.#field = #rt::Patch::Value(#value);),
     }
 }

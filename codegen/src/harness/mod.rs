@@ -30,16 +30,16 @@ pub fn example_checker(api: &Api, crate_path: &str, header: &str) -> Result<Stri
     // A scalar example stands for a field's value, which decodes leniently.
     let arms = arms.iter().map(|(key, (ty, lenient))| {
         let check = if *lenient { quote!(roundtrip_lenient) } else { quote!(roundtrip) };
-        quote!(#key => ::std::option::Option::Some(super::#check::<#ty>(value, expected)),)
+        quote!(#key => Some(super::#check::<#ty>(value, expected)),)
     });
     format_file(
         header,
         quote! {
             #[doc = " Decodes `value` as the type named `key` and compares its encoding with `expected`; `None` for an unknown key."]
-            pub fn check(key: &str, value: &::serde_json::Value, expected: &::serde_json::Value) -> ::std::option::Option<super::Outcome> {
+            pub fn check(key: &str, value: &::serde_json::Value, expected: &::serde_json::Value) -> Option<super::Outcome> {
                 match key {
                     #(#arms)*
-                    _ => ::std::option::Option::None,
+                    _ => None,
                 }
             }
         },
@@ -93,7 +93,7 @@ pub fn example_registry(versions: &[HarnessVersion], header: &str) -> Result<Str
     });
     let arms = versions.iter().map(|v| {
         let (key, module) = (v.module, ident(v.module));
-        quote!(#key => ::std::option::Option::Some(#module::check),)
+        quote!(#key => Some(#module::check),)
     });
     format_file(
         header,
@@ -103,13 +103,13 @@ pub fn example_registry(versions: &[HarnessVersion], header: &str) -> Result<Str
             #(#mods)*
 
             #[doc = " A version's example checker: `check(type key, example, expected encoding)`."]
-            pub type Checker = fn(&str, &::serde_json::Value, &::serde_json::Value) -> ::std::option::Option<Outcome>;
+            pub type Checker = fn(&str, &::serde_json::Value, &::serde_json::Value) -> Option<Outcome>;
 
             #[doc = " The checker of the version module `module`, `None` for one that is not generated."]
-            pub fn checker(module: &str) -> ::std::option::Option<Checker> {
+            pub fn checker(module: &str) -> Option<Checker> {
                 match module {
                     #(#arms)*
-                    _ => ::std::option::Option::None,
+                    _ => None,
                 }
             }
         },

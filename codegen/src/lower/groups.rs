@@ -38,7 +38,7 @@ fn name_modules(api: &mut Api) {
 fn name_client_groups(api: &mut Api) {
     let mut accessors = Namespace::default();
     accessors.reserve(intercom_api_runtime::CLIENT_METHODS.iter().chain(&["inner", "new"]).copied());
-    let mut group_types = Namespace::default();
+    let mut group_types = Namespace::for_types();
     group_types.reserve(["Client"]);
     let mut order: Vec<usize> = (0..api.tags.len()).collect();
     order.sort_by(|a, b| api.tags[*a].name.cmp(&api.tags[*b].name));

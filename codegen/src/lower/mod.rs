@@ -190,7 +190,11 @@ impl<'a> Lowering<'a, '_> {
             if renamed {
                 self.diags.warn(
                     &pointer,
-                    format!("the Rust name {} is taken by an earlier schema; this one is named {name}.", naming::type_name(spec_name)),
+                    format!(
+                        "the Rust name {} {}; this one is named {name}.",
+                        naming::type_name(spec_name),
+                        naming::taken_by(&naming::type_name(spec_name), "by an earlier schema")
+                    ),
                 );
             }
             let (module, _) = self.modules.claim(&[naming::module_name(&name)]);
@@ -258,8 +262,9 @@ impl<'a> Lowering<'a, '_> {
             self.diags.warn(
                 &site.pointer,
                 format!(
-                    "the inline type's natural name {} is taken (by a component or an earlier inline type); it is named {name}.",
-                    site.base
+                    "the inline type's natural name {} {}; it is named {name}.",
+                    site.base,
+                    naming::taken_by(&site.base, "(by a component or an earlier inline type)")
                 ),
             );
         }

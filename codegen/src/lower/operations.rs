@@ -87,14 +87,16 @@ impl<'a> Lowering<'a, '_> {
                 made
             }
         };
-        let (name, renamed) = self.operation_names.claim(&[naming::type_name(&id)]);
-        if renamed {
+        let natural = naming::type_name(&id);
+        let (name, renamed) = self.operation_names.claim(&naming::candidates(&natural, "Operation"));
+        if renamed && naming::PRELUDE.contains(&natural.as_str()) {
+            self.diags.warn(pointer, format!("the Rust name {natural} {}; this operation is {name}.", naming::taken_by(&natural, "")));
+        } else if renamed {
             self.diags.warn(
                 pointer,
                 format!(
-                    "another operation is already called {}; this one is {name}. operationIds must be unique: \
-                     rename one in the spec (or the version's overlay).",
-                    naming::type_name(&id)
+                    "another operation is already called {natural}; this one is {name}. operationIds must be unique: \
+                     rename one in the spec (or the version's overlay)."
                 ),
             );
         }

@@ -176,7 +176,8 @@ impl<'a> Lowering<'a, '_> {
         if let Some(&id) = self.constants.get(value) {
             return id;
         }
-        let (name, _) = self.constant_names.claim(&[naming::type_name(value)]);
+        let natural = naming::type_name(value);
+        let (name, _) = self.constant_names.claim(&naming::candidates(&natural, "Value"));
         let id = self.push_type(TypeDef {
             name: name.into(),
             spec_name: value.to_owned(),

@@ -10,7 +10,7 @@ pub struct Client {
 impl Client {
     /// A client for `token`, to configure (region, timeout, retries …) and `build`.
     pub fn builder(
-        token: impl ::std::convert::Into<::std::string::String>,
+        token: impl Into<String>,
     ) -> ::intercom_api_runtime::ClientBuilder<Client> {
         ::intercom_api_runtime::ClientBuilder::new(token)
     }
@@ -304,7 +304,7 @@ impl Client {
     }
 }
 
-impl ::std::convert::From<::intercom_api_runtime::Client> for Client {
+impl From<::intercom_api_runtime::Client> for Client {
     fn from(inner: ::intercom_api_runtime::Client) -> Self {
         Client { inner }
     }
@@ -327,12 +327,12 @@ impl<'a> AiContent<'a> {
     pub fn list_content_import_sources(
         &self,
         operation: crate::operations::ListContentImportSources,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ContentImportSourcesList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -340,12 +340,12 @@ impl<'a> AiContent<'a> {
     pub fn create_content_import_source(
         &self,
         operation: crate::operations::CreateContentImportSource,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ContentImportSource,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -353,12 +353,12 @@ impl<'a> AiContent<'a> {
     pub fn get_content_import_source(
         &self,
         operation: crate::operations::GetContentImportSource,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ContentImportSource,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -366,12 +366,12 @@ impl<'a> AiContent<'a> {
     pub fn update_content_import_source(
         &self,
         operation: crate::operations::UpdateContentImportSource,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ContentImportSource,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -379,9 +379,9 @@ impl<'a> AiContent<'a> {
     pub fn delete_content_import_source(
         &self,
         operation: crate::operations::DeleteContentImportSource,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<(), ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -389,12 +389,9 @@ impl<'a> AiContent<'a> {
     pub fn list_external_pages(
         &self,
         operation: crate::operations::ListExternalPages,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ExternalPagesList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ExternalPagesList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -402,12 +399,9 @@ impl<'a> AiContent<'a> {
     pub fn create_external_page(
         &self,
         operation: crate::operations::CreateExternalPage,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ExternalPage,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ExternalPage, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -415,12 +409,9 @@ impl<'a> AiContent<'a> {
     pub fn get_external_page(
         &self,
         operation: crate::operations::GetExternalPage,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ExternalPage,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ExternalPage, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -428,12 +419,9 @@ impl<'a> AiContent<'a> {
     pub fn update_external_page(
         &self,
         operation: crate::operations::UpdateExternalPage,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ExternalPage,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ExternalPage, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -441,12 +429,9 @@ impl<'a> AiContent<'a> {
     pub fn delete_external_page(
         &self,
         operation: crate::operations::DeleteExternalPage,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ExternalPage,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ExternalPage, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -461,12 +446,12 @@ impl<'a> Admins<'a> {
     pub fn identify_admin(
         &self,
         operation: crate::operations::IdentifyAdmin,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::AdminWithApp>,
+    ) -> impl Future<
+        Output = Result<
+            Option<crate::models::AdminWithApp>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -474,12 +459,9 @@ impl<'a> Admins<'a> {
     pub fn set_away_admin(
         &self,
         operation: crate::operations::SetAwayAdmin,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::Admin>,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<Option<crate::models::Admin>, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -487,12 +469,9 @@ impl<'a> Admins<'a> {
     pub fn list_activity_logs(
         &self,
         operation: crate::operations::ListActivityLogs,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ActivityLogList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ActivityLogList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -500,12 +479,9 @@ impl<'a> Admins<'a> {
     pub fn search_activity_logs(
         &self,
         operation: crate::operations::SearchActivityLogs,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ActivityLogList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ActivityLogList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -513,12 +489,12 @@ impl<'a> Admins<'a> {
     pub fn list_activity_log_event_types(
         &self,
         operation: crate::operations::ListActivityLogEventTypes,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ActivityLogEventTypeList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -526,12 +502,9 @@ impl<'a> Admins<'a> {
     pub fn list_admins(
         &self,
         operation: crate::operations::ListAdmins,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::AdminList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::AdminList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -539,12 +512,9 @@ impl<'a> Admins<'a> {
     pub fn retrieve_admin(
         &self,
         operation: crate::operations::RetrieveAdmin,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::Admin>,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<Option<crate::models::Admin>, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -559,12 +529,9 @@ impl<'a> Articles<'a> {
     pub fn list_articles(
         &self,
         operation: crate::operations::ListArticles,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ArticleList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ArticleList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -572,12 +539,9 @@ impl<'a> Articles<'a> {
     pub fn create_article(
         &self,
         operation: crate::operations::CreateArticle,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Article,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Article, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -585,12 +549,9 @@ impl<'a> Articles<'a> {
     pub fn retrieve_article(
         &self,
         operation: crate::operations::RetrieveArticle,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Article,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Article, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -598,12 +559,9 @@ impl<'a> Articles<'a> {
     pub fn update_article(
         &self,
         operation: crate::operations::UpdateArticle,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Article,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Article, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -611,12 +569,12 @@ impl<'a> Articles<'a> {
     pub fn delete_article(
         &self,
         operation: crate::operations::DeleteArticle,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::DeletedArticleObject,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -624,12 +582,9 @@ impl<'a> Articles<'a> {
     pub fn retrieve_article_draft(
         &self,
         operation: crate::operations::RetrieveArticleDraft,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Article,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Article, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -637,12 +592,9 @@ impl<'a> Articles<'a> {
     pub fn stage_article_draft(
         &self,
         operation: crate::operations::StageArticleDraft,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Article,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Article, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -650,12 +602,9 @@ impl<'a> Articles<'a> {
     pub fn publish_article_draft(
         &self,
         operation: crate::operations::PublishArticleDraft,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Article,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Article, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -663,12 +612,9 @@ impl<'a> Articles<'a> {
     pub fn list_article_versions(
         &self,
         operation: crate::operations::ListArticleVersions,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ArticleVersionList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ArticleVersionList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -676,12 +622,9 @@ impl<'a> Articles<'a> {
     pub fn retrieve_article_version(
         &self,
         operation: crate::operations::RetrieveArticleVersion,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ArticleVersion,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ArticleVersion, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -689,9 +632,9 @@ impl<'a> Articles<'a> {
     pub fn attach_tag_to_article(
         &self,
         operation: crate::operations::AttachTagToArticle,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -699,9 +642,9 @@ impl<'a> Articles<'a> {
     pub fn detach_tag_from_article(
         &self,
         operation: crate::operations::DetachTagFromArticle,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -709,12 +652,12 @@ impl<'a> Articles<'a> {
     pub fn search_articles(
         &self,
         operation: crate::operations::SearchArticles,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ArticleSearchResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -729,12 +672,9 @@ impl<'a> Audiences<'a> {
     pub fn list_audiences(
         &self,
         operation: crate::operations::ListAudiences,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::AudienceList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::AudienceList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -742,12 +682,9 @@ impl<'a> Audiences<'a> {
     pub fn create_audience(
         &self,
         operation: crate::operations::CreateAudience,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Audience,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Audience, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -755,12 +692,9 @@ impl<'a> Audiences<'a> {
     pub fn retrieve_audience(
         &self,
         operation: crate::operations::RetrieveAudience,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Audience,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Audience, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -768,12 +702,9 @@ impl<'a> Audiences<'a> {
     pub fn update_audience(
         &self,
         operation: crate::operations::UpdateAudience,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Audience,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Audience, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -781,9 +712,9 @@ impl<'a> Audiences<'a> {
     pub fn delete_audience(
         &self,
         operation: crate::operations::DeleteAudience,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<(), ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -798,12 +729,12 @@ impl<'a> AwayStatusReasons<'a> {
     pub fn list_away_status_reasons(
         &self,
         operation: crate::operations::ListAwayStatusReasons,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::AwayStatusReasonList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -818,12 +749,9 @@ impl<'a> Banners<'a> {
     pub fn list_contact_banners(
         &self,
         operation: crate::operations::ListContactBanners,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::BannerList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::BannerList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -831,12 +759,9 @@ impl<'a> Banners<'a> {
     pub fn dismiss_contact_banner(
         &self,
         operation: crate::operations::DismissContactBanner,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::BannerDismiss,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::BannerDismiss, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -851,12 +776,9 @@ impl<'a> Brands<'a> {
     pub fn list_brands(
         &self,
         operation: crate::operations::ListBrands,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::BrandList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::BrandList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -864,12 +786,9 @@ impl<'a> Brands<'a> {
     pub fn retrieve_brand(
         &self,
         operation: crate::operations::RetrieveBrand,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Brand,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Brand, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -884,12 +803,9 @@ impl<'a> Calls<'a> {
     pub fn list_calls(
         &self,
         operation: crate::operations::ListCalls,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::CallList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::CallList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -897,12 +813,9 @@ impl<'a> Calls<'a> {
     pub fn show_call(
         &self,
         operation: crate::operations::ShowCall,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Call,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Call, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -910,12 +823,9 @@ impl<'a> Calls<'a> {
     pub fn show_call_recording(
         &self,
         operation: crate::operations::ShowCallRecording,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::intercom_api_runtime::Redirect,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<::intercom_api_runtime::Redirect, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -923,12 +833,9 @@ impl<'a> Calls<'a> {
     pub fn show_call_transcript(
         &self,
         operation: crate::operations::ShowCallTranscript,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::string::String,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<String, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -936,12 +843,12 @@ impl<'a> Calls<'a> {
     pub fn list_calls_with_transcripts(
         &self,
         operation: crate::operations::ListCallsWithTranscripts,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ListCallsWithTranscriptsResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -949,12 +856,9 @@ impl<'a> Calls<'a> {
     pub fn register_fin_voice_call(
         &self,
         operation: crate::operations::RegisterFinVoiceCall,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::AiCallResponse,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::AiCallResponse, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -962,12 +866,9 @@ impl<'a> Calls<'a> {
     pub fn collect_fin_voice_call_by_id(
         &self,
         operation: crate::operations::CollectFinVoiceCallById,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::AiCallResponse,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::AiCallResponse, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -975,12 +876,9 @@ impl<'a> Calls<'a> {
     pub fn collect_fin_voice_call_by_external_id(
         &self,
         operation: crate::operations::CollectFinVoiceCallByExternalId,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::AiCallResponse,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::AiCallResponse, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -988,9 +886,9 @@ impl<'a> Calls<'a> {
     pub fn collect_fin_voice_call_by_phone_number(
         &self,
         operation: crate::operations::CollectFinVoiceCallByPhoneNumber,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<(), ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -998,12 +896,12 @@ impl<'a> Calls<'a> {
     pub fn collect_fin_voice_calls_by_conversation_id(
         &self,
         operation: crate::operations::CollectFinVoiceCallsByConversationId,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::models::AiCallResponse>,
+    ) -> impl Future<
+        Output = Result<
+            Vec<crate::models::AiCallResponse>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1018,12 +916,9 @@ impl<'a> Companies<'a> {
     pub fn retrieve_company(
         &self,
         operation: crate::operations::RetrieveCompany,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::CompanyList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::CompanyList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1031,12 +926,9 @@ impl<'a> Companies<'a> {
     pub fn create_or_update_company(
         &self,
         operation: crate::operations::CreateOrUpdateCompany,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Company,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Company, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1044,12 +936,9 @@ impl<'a> Companies<'a> {
     pub fn retrieve_a_company_by_id(
         &self,
         operation: crate::operations::RetrieveACompanyById,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Company,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Company, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1057,12 +946,9 @@ impl<'a> Companies<'a> {
     pub fn update_company(
         &self,
         operation: crate::operations::UpdateCompany,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Company,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Company, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1070,12 +956,12 @@ impl<'a> Companies<'a> {
     pub fn delete_company(
         &self,
         operation: crate::operations::DeleteCompany,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::DeletedCompanyObject,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1083,12 +969,12 @@ impl<'a> Companies<'a> {
     pub fn list_attached_contacts(
         &self,
         operation: crate::operations::ListAttachedContacts,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::CompanyAttachedContacts,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1096,12 +982,12 @@ impl<'a> Companies<'a> {
     pub fn list_attached_segments_for_companies(
         &self,
         operation: crate::operations::ListAttachedSegmentsForCompanies,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::CompanyAttachedSegments,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1109,12 +995,9 @@ impl<'a> Companies<'a> {
     pub fn list_company_notes(
         &self,
         operation: crate::operations::ListCompanyNotes,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::NoteList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::NoteList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1122,12 +1005,9 @@ impl<'a> Companies<'a> {
     pub fn create_company_note(
         &self,
         operation: crate::operations::CreateCompanyNote,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Note,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Note, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1135,12 +1015,9 @@ impl<'a> Companies<'a> {
     pub fn search_companies(
         &self,
         operation: crate::operations::SearchCompanies,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::CompanyList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::CompanyList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1148,12 +1025,9 @@ impl<'a> Companies<'a> {
     pub fn list_all_companies(
         &self,
         operation: crate::operations::ListAllCompanies,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::CompanyList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::CompanyList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1161,12 +1035,12 @@ impl<'a> Companies<'a> {
     pub fn scroll_over_all_companies(
         &self,
         operation: crate::operations::ScrollOverAllCompanies,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::CompanyScroll>,
+    ) -> impl Future<
+        Output = Result<
+            Option<crate::models::CompanyScroll>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1174,12 +1048,12 @@ impl<'a> Companies<'a> {
     pub fn list_companies_for_a_contact(
         &self,
         operation: crate::operations::ListCompaniesForAContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ContactAttachedCompanies,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1187,12 +1061,9 @@ impl<'a> Companies<'a> {
     pub fn attach_contact_to_a_company(
         &self,
         operation: crate::operations::AttachContactToACompany,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Company,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Company, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1200,12 +1071,9 @@ impl<'a> Companies<'a> {
     pub fn detach_contact_from_a_company(
         &self,
         operation: crate::operations::DetachContactFromACompany,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Company,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Company, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1213,12 +1081,9 @@ impl<'a> Companies<'a> {
     pub fn bulk_update_companies(
         &self,
         operation: crate::operations::BulkUpdateCompanies,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::CompaniesBulkJob,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::CompaniesBulkJob, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1226,12 +1091,9 @@ impl<'a> Companies<'a> {
     pub fn bulk_create_companies(
         &self,
         operation: crate::operations::BulkCreateCompanies,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::CompaniesBulkJob,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::CompaniesBulkJob, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1239,12 +1101,9 @@ impl<'a> Companies<'a> {
     pub fn bulk_delete_companies(
         &self,
         operation: crate::operations::BulkDeleteCompanies,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::CompaniesBulkJob,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::CompaniesBulkJob, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1252,12 +1111,9 @@ impl<'a> Companies<'a> {
     pub fn show_bulk_companies_job(
         &self,
         operation: crate::operations::ShowBulkCompaniesJob,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::CompaniesBulkJob,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::CompaniesBulkJob, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1272,12 +1128,12 @@ impl<'a> Contacts<'a> {
     pub fn list_attached_contacts(
         &self,
         operation: crate::operations::ListAttachedContacts,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::CompanyAttachedContacts,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1285,12 +1141,12 @@ impl<'a> Contacts<'a> {
     pub fn list_companies_for_a_contact(
         &self,
         operation: crate::operations::ListCompaniesForAContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ContactAttachedCompanies,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1298,12 +1154,9 @@ impl<'a> Contacts<'a> {
     pub fn attach_contact_to_a_company(
         &self,
         operation: crate::operations::AttachContactToACompany,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Company,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Company, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1311,12 +1164,9 @@ impl<'a> Contacts<'a> {
     pub fn detach_contact_from_a_company(
         &self,
         operation: crate::operations::DetachContactFromACompany,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Company,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Company, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1324,12 +1174,9 @@ impl<'a> Contacts<'a> {
     pub fn list_notes(
         &self,
         operation: crate::operations::ListNotes,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::NoteList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::NoteList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1337,12 +1184,9 @@ impl<'a> Contacts<'a> {
     pub fn create_note(
         &self,
         operation: crate::operations::CreateNote,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Note,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Note, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1350,12 +1194,9 @@ impl<'a> Contacts<'a> {
     pub fn list_segments_for_a_contact(
         &self,
         operation: crate::operations::ListSegmentsForAContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ContactSegments,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ContactSegments, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1363,12 +1204,12 @@ impl<'a> Contacts<'a> {
     pub fn list_subscriptions_for_a_contact(
         &self,
         operation: crate::operations::ListSubscriptionsForAContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::SubscriptionTypeList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1376,12 +1217,9 @@ impl<'a> Contacts<'a> {
     pub fn attach_subscription_type_to_contact(
         &self,
         operation: crate::operations::AttachSubscriptionTypeToContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::SubscriptionType,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::SubscriptionType, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1389,12 +1227,9 @@ impl<'a> Contacts<'a> {
     pub fn detach_subscription_type_to_contact(
         &self,
         operation: crate::operations::DetachSubscriptionTypeToContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::SubscriptionType,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::SubscriptionType, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1402,12 +1237,9 @@ impl<'a> Contacts<'a> {
     pub fn list_tags_for_a_contact(
         &self,
         operation: crate::operations::ListTagsForAContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::TagList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::TagList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1415,9 +1247,9 @@ impl<'a> Contacts<'a> {
     pub fn attach_tag_to_contact(
         &self,
         operation: crate::operations::AttachTagToContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1425,9 +1257,9 @@ impl<'a> Contacts<'a> {
     pub fn detach_tag_from_contact(
         &self,
         operation: crate::operations::DetachTagFromContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1435,12 +1267,12 @@ impl<'a> Contacts<'a> {
     pub fn show_contact(
         &self,
         operation: crate::operations::ShowContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ShowContactResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1448,12 +1280,12 @@ impl<'a> Contacts<'a> {
     pub fn update_contact(
         &self,
         operation: crate::operations::UpdateContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::UpdateContactResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1461,12 +1293,9 @@ impl<'a> Contacts<'a> {
     pub fn delete_contact(
         &self,
         operation: crate::operations::DeleteContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ContactDeleted,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ContactDeleted, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1474,12 +1303,12 @@ impl<'a> Contacts<'a> {
     pub fn merge_contact(
         &self,
         operation: crate::operations::MergeContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::MergeContactResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1487,12 +1316,12 @@ impl<'a> Contacts<'a> {
     pub fn preview_merge_contact(
         &self,
         operation: crate::operations::PreviewMergeContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::MergePreviewResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1500,12 +1329,9 @@ impl<'a> Contacts<'a> {
     pub fn search_contacts(
         &self,
         operation: crate::operations::SearchContacts,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ContactList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ContactList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1513,12 +1339,12 @@ impl<'a> Contacts<'a> {
     pub fn list_contact_activities(
         &self,
         operation: crate::operations::ListContactActivities,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ContactActivityList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1526,12 +1352,9 @@ impl<'a> Contacts<'a> {
     pub fn list_contacts(
         &self,
         operation: crate::operations::ListContacts,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ContactList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ContactList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1539,12 +1362,12 @@ impl<'a> Contacts<'a> {
     pub fn create_contact(
         &self,
         operation: crate::operations::CreateContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::CreateContactResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1552,12 +1375,12 @@ impl<'a> Contacts<'a> {
     pub fn show_contact_by_external_id(
         &self,
         operation: crate::operations::ShowContactByExternalId,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ShowContactByExternalIdResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1565,12 +1388,9 @@ impl<'a> Contacts<'a> {
     pub fn archive_contact(
         &self,
         operation: crate::operations::ArchiveContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ContactArchived,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ContactArchived, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1578,12 +1398,9 @@ impl<'a> Contacts<'a> {
     pub fn unarchive_contact(
         &self,
         operation: crate::operations::UnarchiveContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ContactUnarchived,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ContactUnarchived, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1591,12 +1408,9 @@ impl<'a> Contacts<'a> {
     pub fn block_contact(
         &self,
         operation: crate::operations::BlockContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ContactBlocked,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ContactBlocked, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1604,12 +1418,9 @@ impl<'a> Contacts<'a> {
     pub fn list_contact_merge_history(
         &self,
         operation: crate::operations::ListContactMergeHistory,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::MergeHistoryList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::MergeHistoryList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1617,12 +1428,9 @@ impl<'a> Contacts<'a> {
     pub fn list_contact_banners(
         &self,
         operation: crate::operations::ListContactBanners,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::BannerList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::BannerList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1630,12 +1438,9 @@ impl<'a> Contacts<'a> {
     pub fn dismiss_contact_banner(
         &self,
         operation: crate::operations::DismissContactBanner,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::BannerDismiss,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::BannerDismiss, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1643,12 +1448,9 @@ impl<'a> Contacts<'a> {
     pub fn bulk_update_contacts(
         &self,
         operation: crate::operations::BulkUpdateContacts,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ContactsBulkJob,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ContactsBulkJob, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1656,12 +1458,9 @@ impl<'a> Contacts<'a> {
     pub fn bulk_create_contacts(
         &self,
         operation: crate::operations::BulkCreateContacts,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ContactsBulkJob,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ContactsBulkJob, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1669,12 +1468,9 @@ impl<'a> Contacts<'a> {
     pub fn bulk_delete_contacts(
         &self,
         operation: crate::operations::BulkDeleteContacts,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ContactsBulkJob,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ContactsBulkJob, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1682,12 +1478,9 @@ impl<'a> Contacts<'a> {
     pub fn show_bulk_update_contacts_job(
         &self,
         operation: crate::operations::ShowBulkUpdateContactsJob,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ContactsBulkJob,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ContactsBulkJob, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1702,12 +1495,12 @@ impl<'a> Content<'a> {
     pub fn bulk_content_actions(
         &self,
         operation: crate::operations::BulkContentActions,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ContentBulkActionResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1715,12 +1508,12 @@ impl<'a> Content<'a> {
     pub fn search_content(
         &self,
         operation: crate::operations::SearchContent,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ContentSearchResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1735,12 +1528,9 @@ impl<'a> ContentSnippets<'a> {
     pub fn list_content_snippets(
         &self,
         operation: crate::operations::ListContentSnippets,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ContentSnippetList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ContentSnippetList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1748,12 +1538,9 @@ impl<'a> ContentSnippets<'a> {
     pub fn create_content_snippet(
         &self,
         operation: crate::operations::CreateContentSnippet,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ContentSnippet,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ContentSnippet, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1761,12 +1548,9 @@ impl<'a> ContentSnippets<'a> {
     pub fn get_content_snippet(
         &self,
         operation: crate::operations::GetContentSnippet,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ContentSnippet,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ContentSnippet, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1774,12 +1558,9 @@ impl<'a> ContentSnippets<'a> {
     pub fn update_content_snippet(
         &self,
         operation: crate::operations::UpdateContentSnippet,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ContentSnippet,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ContentSnippet, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1787,9 +1568,9 @@ impl<'a> ContentSnippets<'a> {
     pub fn delete_content_snippet(
         &self,
         operation: crate::operations::DeleteContentSnippet,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<(), ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1797,9 +1578,9 @@ impl<'a> ContentSnippets<'a> {
     pub fn attach_tag_to_content_snippet(
         &self,
         operation: crate::operations::AttachTagToContentSnippet,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1807,9 +1588,9 @@ impl<'a> ContentSnippets<'a> {
     pub fn detach_tag_from_content_snippet(
         &self,
         operation: crate::operations::DetachTagFromContentSnippet,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1824,12 +1605,9 @@ impl<'a> ConversationParticipants<'a> {
     pub fn attach_contact_to_conversation(
         &self,
         operation: crate::operations::AttachContactToConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Conversation,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Conversation, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1837,12 +1615,9 @@ impl<'a> ConversationParticipants<'a> {
     pub fn detach_contact_from_conversation(
         &self,
         operation: crate::operations::DetachContactFromConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Conversation,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Conversation, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1857,12 +1632,9 @@ impl<'a> ConversationParts<'a> {
     pub fn update_conversation_part(
         &self,
         operation: crate::operations::UpdateConversationPart,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ConversationPart,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ConversationPart, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1870,12 +1642,9 @@ impl<'a> ConversationParts<'a> {
     pub fn redact_conversation(
         &self,
         operation: crate::operations::RedactConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Conversation,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Conversation, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1890,9 +1659,9 @@ impl<'a> Conversations<'a> {
     pub fn attach_tag_to_conversation(
         &self,
         operation: crate::operations::AttachTagToConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1900,9 +1669,9 @@ impl<'a> Conversations<'a> {
     pub fn detach_tag_from_conversation(
         &self,
         operation: crate::operations::DetachTagFromConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1910,12 +1679,9 @@ impl<'a> Conversations<'a> {
     pub fn list_conversations(
         &self,
         operation: crate::operations::ListConversations,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ConversationList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ConversationList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1923,12 +1689,9 @@ impl<'a> Conversations<'a> {
     pub fn create_conversation(
         &self,
         operation: crate::operations::CreateConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Message,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Message, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1936,12 +1699,9 @@ impl<'a> Conversations<'a> {
     pub fn retrieve_conversation(
         &self,
         operation: crate::operations::RetrieveConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Conversation,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Conversation, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1949,12 +1709,9 @@ impl<'a> Conversations<'a> {
     pub fn update_conversation(
         &self,
         operation: crate::operations::UpdateConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Conversation,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Conversation, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1962,12 +1719,12 @@ impl<'a> Conversations<'a> {
     pub fn delete_conversation(
         &self,
         operation: crate::operations::DeleteConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ConversationDeleted,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1975,12 +1732,9 @@ impl<'a> Conversations<'a> {
     pub fn search_conversations(
         &self,
         operation: crate::operations::SearchConversations,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ConversationList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ConversationList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1988,12 +1742,9 @@ impl<'a> Conversations<'a> {
     pub fn reply_conversation(
         &self,
         operation: crate::operations::ReplyConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Conversation,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Conversation, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2001,12 +1752,9 @@ impl<'a> Conversations<'a> {
     pub fn manage_conversation(
         &self,
         operation: crate::operations::ManageConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Conversation,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Conversation, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2014,12 +1762,9 @@ impl<'a> Conversations<'a> {
     pub fn list_handling_events(
         &self,
         operation: crate::operations::ListHandlingEvents,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::HandlingEventList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::HandlingEventList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2027,12 +1772,12 @@ impl<'a> Conversations<'a> {
     pub fn list_side_conversations(
         &self,
         operation: crate::operations::ListSideConversations,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::SideConversationList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2040,12 +1785,9 @@ impl<'a> Conversations<'a> {
     pub fn merge_conversation(
         &self,
         operation: crate::operations::MergeConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Conversation,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Conversation, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2053,12 +1795,9 @@ impl<'a> Conversations<'a> {
     pub fn convert_conversation_to_ticket(
         &self,
         operation: crate::operations::ConvertConversationToTicket,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::Ticket>,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<Option<crate::models::Ticket>, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2066,12 +1805,12 @@ impl<'a> Conversations<'a> {
     pub fn list_deleted_conversation_ids(
         &self,
         operation: crate::operations::ListDeletedConversationIds,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::DeletedConversationList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -2086,12 +1825,12 @@ impl<'a> ConversationsAttributes<'a> {
     pub fn list_conversation_attributes(
         &self,
         operation: crate::operations::ListConversationAttributes,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ConversationAttributeList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2099,12 +1838,12 @@ impl<'a> ConversationsAttributes<'a> {
     pub fn create_conversation_attribute(
         &self,
         operation: crate::operations::CreateConversationAttribute,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ConversationAttribute,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2112,12 +1851,12 @@ impl<'a> ConversationsAttributes<'a> {
     pub fn get_conversation_attribute(
         &self,
         operation: crate::operations::GetConversationAttribute,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ConversationAttribute,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2125,12 +1864,12 @@ impl<'a> ConversationsAttributes<'a> {
     pub fn update_conversation_attribute(
         &self,
         operation: crate::operations::UpdateConversationAttribute,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ConversationAttribute,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2138,12 +1877,12 @@ impl<'a> ConversationsAttributes<'a> {
     pub fn delete_conversation_attribute(
         &self,
         operation: crate::operations::DeleteConversationAttribute,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ConversationAttribute,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2151,12 +1890,12 @@ impl<'a> ConversationsAttributes<'a> {
     pub fn create_conversation_attribute_option(
         &self,
         operation: crate::operations::CreateConversationAttributeOption,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ConversationAttribute,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2164,12 +1903,12 @@ impl<'a> ConversationsAttributes<'a> {
     pub fn update_conversation_attribute_option(
         &self,
         operation: crate::operations::UpdateConversationAttributeOption,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ConversationAttribute,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2177,12 +1916,12 @@ impl<'a> ConversationsAttributes<'a> {
     pub fn delete_conversation_attribute_option(
         &self,
         operation: crate::operations::DeleteConversationAttributeOption,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ConversationAttribute,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -2197,12 +1936,12 @@ impl<'a> CustomObjectInstances<'a> {
     pub fn update_contact(
         &self,
         operation: crate::operations::UpdateContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::UpdateContactResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2210,12 +1949,9 @@ impl<'a> CustomObjectInstances<'a> {
     pub fn update_conversation(
         &self,
         operation: crate::operations::UpdateConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Conversation,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Conversation, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2223,12 +1959,12 @@ impl<'a> CustomObjectInstances<'a> {
     pub fn list_custom_object_instances(
         &self,
         operation: crate::operations::ListCustomObjectInstances,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::CustomObjectInstancesPaginatedList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2236,12 +1972,12 @@ impl<'a> CustomObjectInstances<'a> {
     pub fn create_custom_object_instances(
         &self,
         operation: crate::operations::CreateCustomObjectInstances,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::CustomObjectInstance>,
+    ) -> impl Future<
+        Output = Result<
+            Option<crate::models::CustomObjectInstance>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2249,12 +1985,12 @@ impl<'a> CustomObjectInstances<'a> {
     pub fn delete_custom_object_instances_by_id(
         &self,
         operation: crate::operations::DeleteCustomObjectInstancesById,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::CustomObjectInstanceDeleted,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2262,12 +1998,12 @@ impl<'a> CustomObjectInstances<'a> {
     pub fn get_custom_object_instances_by_id(
         &self,
         operation: crate::operations::GetCustomObjectInstancesById,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::CustomObjectInstance>,
+    ) -> impl Future<
+        Output = Result<
+            Option<crate::models::CustomObjectInstance>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2275,12 +2011,12 @@ impl<'a> CustomObjectInstances<'a> {
     pub fn delete_custom_object_instances_by_external_id(
         &self,
         operation: crate::operations::DeleteCustomObjectInstancesByExternalId,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::CustomObjectInstanceDeleted,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -2295,12 +2031,9 @@ impl<'a> DataAttributes<'a> {
     pub fn lis_data_attributes(
         &self,
         operation: crate::operations::LisDataAttributes,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::DataAttributeList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::DataAttributeList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2308,12 +2041,9 @@ impl<'a> DataAttributes<'a> {
     pub fn create_data_attribute(
         &self,
         operation: crate::operations::CreateDataAttribute,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::DataAttribute,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::DataAttribute, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2321,12 +2051,9 @@ impl<'a> DataAttributes<'a> {
     pub fn update_data_attribute(
         &self,
         operation: crate::operations::UpdateDataAttribute,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::DataAttribute,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::DataAttribute, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -2341,12 +2068,9 @@ impl<'a> DataConnectors<'a> {
     pub fn list_data_connectors(
         &self,
         operation: crate::operations::ListDataConnectors,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::DataConnectorList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::DataConnectorList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2354,12 +2078,12 @@ impl<'a> DataConnectors<'a> {
     pub fn create_data_connector(
         &self,
         operation: crate::operations::CreateDataConnector,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::DataConnectorDetail,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2367,12 +2091,12 @@ impl<'a> DataConnectors<'a> {
     pub fn retrieve_data_connector(
         &self,
         operation: crate::operations::RetrieveDataConnector,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::DataConnectorDetail,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2380,12 +2104,12 @@ impl<'a> DataConnectors<'a> {
     pub fn delete_data_connector(
         &self,
         operation: crate::operations::DeleteDataConnector,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::DeletedDataConnectorObject,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2393,12 +2117,12 @@ impl<'a> DataConnectors<'a> {
     pub fn update_data_connector(
         &self,
         operation: crate::operations::UpdateDataConnector,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::DataConnectorDetail,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2406,12 +2130,12 @@ impl<'a> DataConnectors<'a> {
     pub fn list_data_connector_execution_results(
         &self,
         operation: crate::operations::ListDataConnectorExecutionResults,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::DataConnectorExecutionResultList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2419,12 +2143,12 @@ impl<'a> DataConnectors<'a> {
     pub fn show_data_connector_execution_result(
         &self,
         operation: crate::operations::ShowDataConnectorExecutionResult,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::DataConnectorExecutionResult,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -2439,12 +2163,9 @@ impl<'a> DataEvents<'a> {
     pub fn lis_data_events(
         &self,
         operation: crate::operations::LisDataEvents,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::DataEventSummary,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::DataEventSummary, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2452,9 +2173,9 @@ impl<'a> DataEvents<'a> {
     pub fn create_data_event(
         &self,
         operation: crate::operations::CreateDataEvent,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<(), ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2462,9 +2183,9 @@ impl<'a> DataEvents<'a> {
     pub fn data_event_summaries(
         &self,
         operation: crate::operations::DataEventSummaries,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<(), ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -2479,12 +2200,9 @@ impl<'a> DataExport<'a> {
     pub fn create_data_export(
         &self,
         operation: crate::operations::CreateDataExport,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::DataExport,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::DataExport, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2492,12 +2210,9 @@ impl<'a> DataExport<'a> {
     pub fn get_data_export(
         &self,
         operation: crate::operations::GetDataExport,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::DataExport,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::DataExport, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2505,12 +2220,9 @@ impl<'a> DataExport<'a> {
     pub fn cancel_data_export(
         &self,
         operation: crate::operations::CancelDataExport,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::DataExport,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::DataExport, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2518,12 +2230,9 @@ impl<'a> DataExport<'a> {
     pub fn download_data_export(
         &self,
         operation: crate::operations::DownloadDataExport,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<u8>,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<Vec<u8>, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -2538,12 +2247,12 @@ impl<'a> EcommerceConnectors<'a> {
     pub fn upload_ecommerce_catalog(
         &self,
         operation: crate::operations::UploadEcommerceCatalog,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::operations::UploadEcommerceCatalogOutput,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -2558,12 +2267,9 @@ impl<'a> Emails<'a> {
     pub fn list_emails(
         &self,
         operation: crate::operations::ListEmails,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::EmailList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::EmailList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2571,12 +2277,9 @@ impl<'a> Emails<'a> {
     pub fn retrieve_email(
         &self,
         operation: crate::operations::RetrieveEmail,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::EmailSetting,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::EmailSetting, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -2591,12 +2294,12 @@ impl<'a> FinAgent<'a> {
     pub fn list_fin_capabilities(
         &self,
         operation: crate::operations::ListFinCapabilities,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ListFinCapabilitiesResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2604,12 +2307,9 @@ impl<'a> FinAgent<'a> {
     pub fn ask_fin(
         &self,
         operation: crate::operations::AskFin,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::AskFinResponse,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::AskFinResponse, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2617,12 +2317,9 @@ impl<'a> FinAgent<'a> {
     pub fn reply_to_fin(
         &self,
         operation: crate::operations::ReplyToFin,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ReplyToFinResponse,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ReplyToFinResponse, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2630,12 +2327,12 @@ impl<'a> FinAgent<'a> {
     pub fn run_fin_procedure(
         &self,
         operation: crate::operations::RunFinProcedure,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::RunFinProcedureResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2643,12 +2340,12 @@ impl<'a> FinAgent<'a> {
     pub fn escalate_fin_conversation(
         &self,
         operation: crate::operations::EscalateFinConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::EscalateFinConversationResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2656,12 +2353,12 @@ impl<'a> FinAgent<'a> {
     pub fn submit_fin_csat(
         &self,
         operation: crate::operations::SubmitFinCsat,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::SubmitFinCsatResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2669,12 +2366,12 @@ impl<'a> FinAgent<'a> {
     pub fn start_fin_conversation(
         &self,
         operation: crate::operations::StartFinConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::StartFinConversationResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -2689,12 +2386,12 @@ impl<'a> Folders<'a> {
     pub fn list_folders(
         &self,
         operation: crate::operations::ListFolders,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ListFoldersResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2702,12 +2399,9 @@ impl<'a> Folders<'a> {
     pub fn create_folder(
         &self,
         operation: crate::operations::CreateFolder,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Folder,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Folder, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2715,12 +2409,9 @@ impl<'a> Folders<'a> {
     pub fn retrieve_folder(
         &self,
         operation: crate::operations::RetrieveFolder,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Folder,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Folder, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2728,12 +2419,9 @@ impl<'a> Folders<'a> {
     pub fn update_folder(
         &self,
         operation: crate::operations::UpdateFolder,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Folder,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Folder, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2741,12 +2429,12 @@ impl<'a> Folders<'a> {
     pub fn delete_folder(
         &self,
         operation: crate::operations::DeleteFolder,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::DeletedFolderObject,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -2761,12 +2449,12 @@ impl<'a> HelpCenter<'a> {
     pub fn list_help_center_redirects(
         &self,
         operation: crate::operations::ListHelpCenterRedirects,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::HelpCenterRedirectList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2774,12 +2462,9 @@ impl<'a> HelpCenter<'a> {
     pub fn create_help_center_redirect(
         &self,
         operation: crate::operations::CreateHelpCenterRedirect,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::HelpCenterRedirect,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::HelpCenterRedirect, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2787,12 +2472,9 @@ impl<'a> HelpCenter<'a> {
     pub fn retrieve_help_center_redirect(
         &self,
         operation: crate::operations::RetrieveHelpCenterRedirect,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::HelpCenterRedirect,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::HelpCenterRedirect, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2800,12 +2482,12 @@ impl<'a> HelpCenter<'a> {
     pub fn delete_help_center_redirect(
         &self,
         operation: crate::operations::DeleteHelpCenterRedirect,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::DeletedHelpCenterRedirectObject,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2813,12 +2495,9 @@ impl<'a> HelpCenter<'a> {
     pub fn list_all_collections(
         &self,
         operation: crate::operations::ListAllCollections,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::CollectionList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::CollectionList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2826,12 +2505,9 @@ impl<'a> HelpCenter<'a> {
     pub fn create_collection(
         &self,
         operation: crate::operations::CreateCollection,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Collection,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Collection, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2839,12 +2515,9 @@ impl<'a> HelpCenter<'a> {
     pub fn retrieve_collection(
         &self,
         operation: crate::operations::RetrieveCollection,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Collection,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Collection, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2852,12 +2525,9 @@ impl<'a> HelpCenter<'a> {
     pub fn update_collection(
         &self,
         operation: crate::operations::UpdateCollection,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Collection,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Collection, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2865,12 +2535,12 @@ impl<'a> HelpCenter<'a> {
     pub fn delete_collection(
         &self,
         operation: crate::operations::DeleteCollection,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::DeletedCollectionObject,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2878,12 +2548,9 @@ impl<'a> HelpCenter<'a> {
     pub fn retrieve_help_center(
         &self,
         operation: crate::operations::RetrieveHelpCenter,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::HelpCenter,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::HelpCenter, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2891,12 +2558,9 @@ impl<'a> HelpCenter<'a> {
     pub fn list_help_centers(
         &self,
         operation: crate::operations::ListHelpCenters,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::HelpCenterList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::HelpCenterList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -2911,12 +2575,12 @@ impl<'a> IdentityVerificationSecrets<'a> {
     pub fn list_identity_verification_secrets(
         &self,
         operation: crate::operations::ListIdentityVerificationSecrets,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::IdentityVerificationSecretList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2924,12 +2588,12 @@ impl<'a> IdentityVerificationSecrets<'a> {
     pub fn create_identity_verification_secret(
         &self,
         operation: crate::operations::CreateIdentityVerificationSecret,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::IdentityVerificationSecretWithMaterial,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2937,9 +2601,9 @@ impl<'a> IdentityVerificationSecrets<'a> {
     pub fn delete_identity_verification_secret(
         &self,
         operation: crate::operations::DeleteIdentityVerificationSecret,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<(), ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -2954,12 +2618,12 @@ impl<'a> InternalArticles<'a> {
     pub fn list_internal_articles(
         &self,
         operation: crate::operations::ListInternalArticles,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::InternalArticleList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2967,12 +2631,9 @@ impl<'a> InternalArticles<'a> {
     pub fn create_internal_article(
         &self,
         operation: crate::operations::CreateInternalArticle,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::InternalArticle,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::InternalArticle, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2980,12 +2641,9 @@ impl<'a> InternalArticles<'a> {
     pub fn retrieve_internal_article(
         &self,
         operation: crate::operations::RetrieveInternalArticle,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::InternalArticle,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::InternalArticle, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2993,12 +2651,9 @@ impl<'a> InternalArticles<'a> {
     pub fn update_internal_article(
         &self,
         operation: crate::operations::UpdateInternalArticle,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::InternalArticle,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::InternalArticle, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3006,12 +2661,12 @@ impl<'a> InternalArticles<'a> {
     pub fn delete_internal_article(
         &self,
         operation: crate::operations::DeleteInternalArticle,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::DeletedInternalArticleObject,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3019,9 +2674,9 @@ impl<'a> InternalArticles<'a> {
     pub fn attach_tag_to_internal_article(
         &self,
         operation: crate::operations::AttachTagToInternalArticle,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3029,9 +2684,9 @@ impl<'a> InternalArticles<'a> {
     pub fn detach_tag_from_internal_article(
         &self,
         operation: crate::operations::DetachTagFromInternalArticle,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3039,12 +2694,12 @@ impl<'a> InternalArticles<'a> {
     pub fn search_internal_articles(
         &self,
         operation: crate::operations::SearchInternalArticles,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::InternalArticleSearchResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -3059,12 +2714,9 @@ impl<'a> Jobs<'a> {
     pub fn jobs_status(
         &self,
         operation: crate::operations::JobsStatus,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Jobs,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Jobs, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -3079,12 +2731,9 @@ impl<'a> Macros<'a> {
     pub fn list_macros(
         &self,
         operation: crate::operations::ListMacros,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::MacroList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::MacroList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3092,12 +2741,9 @@ impl<'a> Macros<'a> {
     pub fn get_macro(
         &self,
         operation: crate::operations::GetMacro,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::Macro>,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<Option<crate::models::Macro>, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -3112,12 +2758,9 @@ impl<'a> Messages<'a> {
     pub fn create_message(
         &self,
         operation: crate::operations::CreateMessage,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Message,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Message, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3125,12 +2768,12 @@ impl<'a> Messages<'a> {
     pub fn get_whats_app_message_status(
         &self,
         operation: crate::operations::GetWhatsAppMessageStatus,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::WhatsappMessageStatusList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3138,12 +2781,12 @@ impl<'a> Messages<'a> {
     pub fn retrieve_whats_app_message_status(
         &self,
         operation: crate::operations::RetrieveWhatsAppMessageStatus,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::WhatsappMessageStatus,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -3158,12 +2801,9 @@ impl<'a> News<'a> {
     pub fn list_news_items(
         &self,
         operation: crate::operations::ListNewsItems,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::PaginatedResponse,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::PaginatedResponse, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3171,12 +2811,9 @@ impl<'a> News<'a> {
     pub fn create_news_item(
         &self,
         operation: crate::operations::CreateNewsItem,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::NewsItem,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::NewsItem, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3184,12 +2821,9 @@ impl<'a> News<'a> {
     pub fn retrieve_news_item(
         &self,
         operation: crate::operations::RetrieveNewsItem,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::NewsItem,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::NewsItem, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3197,12 +2831,9 @@ impl<'a> News<'a> {
     pub fn update_news_item(
         &self,
         operation: crate::operations::UpdateNewsItem,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::NewsItem,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::NewsItem, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3210,12 +2841,9 @@ impl<'a> News<'a> {
     pub fn delete_news_item(
         &self,
         operation: crate::operations::DeleteNewsItem,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::DeletedObject,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::DeletedObject, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3223,12 +2851,9 @@ impl<'a> News<'a> {
     pub fn list_live_newsfeed_items(
         &self,
         operation: crate::operations::ListLiveNewsfeedItems,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::PaginatedResponse,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::PaginatedResponse, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3236,12 +2861,9 @@ impl<'a> News<'a> {
     pub fn list_newsfeeds(
         &self,
         operation: crate::operations::ListNewsfeeds,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::PaginatedResponse,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::PaginatedResponse, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3249,12 +2871,9 @@ impl<'a> News<'a> {
     pub fn retrieve_newsfeed(
         &self,
         operation: crate::operations::RetrieveNewsfeed,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Newsfeed,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Newsfeed, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -3269,12 +2888,9 @@ impl<'a> Notes<'a> {
     pub fn list_company_notes(
         &self,
         operation: crate::operations::ListCompanyNotes,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::NoteList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::NoteList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3282,12 +2898,9 @@ impl<'a> Notes<'a> {
     pub fn create_company_note(
         &self,
         operation: crate::operations::CreateCompanyNote,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Note,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Note, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3295,12 +2908,9 @@ impl<'a> Notes<'a> {
     pub fn list_notes(
         &self,
         operation: crate::operations::ListNotes,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::NoteList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::NoteList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3308,12 +2918,9 @@ impl<'a> Notes<'a> {
     pub fn create_note(
         &self,
         operation: crate::operations::CreateNote,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Note,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Note, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3321,12 +2928,9 @@ impl<'a> Notes<'a> {
     pub fn retrieve_note(
         &self,
         operation: crate::operations::RetrieveNote,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Note,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Note, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -3341,12 +2945,12 @@ impl<'a> OfficeHours<'a> {
     pub fn list_office_hours_schedules(
         &self,
         operation: crate::operations::ListOfficeHoursSchedules,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::OfficeHoursScheduleList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3354,12 +2958,12 @@ impl<'a> OfficeHours<'a> {
     pub fn create_office_hours_schedule(
         &self,
         operation: crate::operations::CreateOfficeHoursSchedule,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::OfficeHoursSchedule,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3367,12 +2971,12 @@ impl<'a> OfficeHours<'a> {
     pub fn get_office_hours_schedule(
         &self,
         operation: crate::operations::GetOfficeHoursSchedule,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::OfficeHoursSchedule,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3380,12 +2984,12 @@ impl<'a> OfficeHours<'a> {
     pub fn update_office_hours_schedule(
         &self,
         operation: crate::operations::UpdateOfficeHoursSchedule,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::OfficeHoursSchedule,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3393,12 +2997,12 @@ impl<'a> OfficeHours<'a> {
     pub fn delete_office_hours_schedule(
         &self,
         operation: crate::operations::DeleteOfficeHoursSchedule,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::DeleteOfficeHoursScheduleResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3406,12 +3010,12 @@ impl<'a> OfficeHours<'a> {
     pub fn list_office_hours_exceptions(
         &self,
         operation: crate::operations::ListOfficeHoursExceptions,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::OfficeHoursExceptionList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3419,12 +3023,12 @@ impl<'a> OfficeHours<'a> {
     pub fn create_office_hours_exception(
         &self,
         operation: crate::operations::CreateOfficeHoursException,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::OfficeHoursException,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3432,12 +3036,12 @@ impl<'a> OfficeHours<'a> {
     pub fn get_office_hours_exception(
         &self,
         operation: crate::operations::GetOfficeHoursException,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::OfficeHoursException,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3445,12 +3049,12 @@ impl<'a> OfficeHours<'a> {
     pub fn update_office_hours_exception(
         &self,
         operation: crate::operations::UpdateOfficeHoursException,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::OfficeHoursException,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3458,12 +3062,12 @@ impl<'a> OfficeHours<'a> {
     pub fn delete_office_hours_exception(
         &self,
         operation: crate::operations::DeleteOfficeHoursException,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::DeleteOfficeHoursExceptionResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -3478,12 +3082,12 @@ impl<'a> Procedures<'a> {
     pub fn collect_procedure_agent_input(
         &self,
         operation: crate::operations::CollectProcedureAgentInput,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> impl Future<
+        Output = Result<
+            ::serde_json::Map<String, ::serde_json::Value>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -3498,12 +3102,12 @@ impl<'a> ReportingDataExport<'a> {
     pub fn post_export_reporting_data_enqueue(
         &self,
         operation: crate::operations::PostExportReportingDataEnqueue,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::PostExportReportingDataEnqueueResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3511,12 +3115,12 @@ impl<'a> ReportingDataExport<'a> {
     pub fn get_export_reporting_data_job_identifier(
         &self,
         operation: crate::operations::GetExportReportingDataJobIdentifier,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::GetExportReportingDataJobIdentifierResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3524,12 +3128,12 @@ impl<'a> ReportingDataExport<'a> {
     pub fn get_export_reporting_data_get_datasets(
         &self,
         operation: crate::operations::GetExportReportingDataGetDatasets,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::GetExportReportingDataGetDatasetsResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3537,12 +3141,9 @@ impl<'a> ReportingDataExport<'a> {
     pub fn get_download_reporting_data_job_identifier(
         &self,
         operation: crate::operations::GetDownloadReportingDataJobIdentifier,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<u8>,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<Vec<u8>, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -3557,12 +3158,9 @@ impl<'a> Segments<'a> {
     pub fn list_segments_for_a_contact(
         &self,
         operation: crate::operations::ListSegmentsForAContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ContactSegments,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ContactSegments, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3570,12 +3168,9 @@ impl<'a> Segments<'a> {
     pub fn list_segments(
         &self,
         operation: crate::operations::ListSegments,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::SegmentList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::SegmentList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3583,12 +3178,9 @@ impl<'a> Segments<'a> {
     pub fn retrieve_segment(
         &self,
         operation: crate::operations::RetrieveSegment,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Segment,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Segment, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -3603,12 +3195,12 @@ impl<'a> SubscriptionTypes<'a> {
     pub fn list_subscriptions_for_a_contact(
         &self,
         operation: crate::operations::ListSubscriptionsForAContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::SubscriptionTypeList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3616,12 +3208,9 @@ impl<'a> SubscriptionTypes<'a> {
     pub fn attach_subscription_type_to_contact(
         &self,
         operation: crate::operations::AttachSubscriptionTypeToContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::SubscriptionType,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::SubscriptionType, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3629,12 +3218,9 @@ impl<'a> SubscriptionTypes<'a> {
     pub fn detach_subscription_type_to_contact(
         &self,
         operation: crate::operations::DetachSubscriptionTypeToContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::SubscriptionType,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::SubscriptionType, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3642,12 +3228,12 @@ impl<'a> SubscriptionTypes<'a> {
     pub fn list_subscription_types(
         &self,
         operation: crate::operations::ListSubscriptionTypes,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::SubscriptionTypeList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -3662,12 +3248,12 @@ impl<'a> Switch<'a> {
     pub fn create_phone_switch(
         &self,
         operation: crate::operations::CreatePhoneSwitch,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::PhoneSwitch>,
+    ) -> impl Future<
+        Output = Result<
+            Option<crate::models::PhoneSwitch>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -3682,9 +3268,9 @@ impl<'a> Tags<'a> {
     pub fn attach_tag_to_article(
         &self,
         operation: crate::operations::AttachTagToArticle,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3692,9 +3278,9 @@ impl<'a> Tags<'a> {
     pub fn detach_tag_from_article(
         &self,
         operation: crate::operations::DetachTagFromArticle,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3702,9 +3288,9 @@ impl<'a> Tags<'a> {
     pub fn attach_tag_to_internal_article(
         &self,
         operation: crate::operations::AttachTagToInternalArticle,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3712,9 +3298,9 @@ impl<'a> Tags<'a> {
     pub fn detach_tag_from_internal_article(
         &self,
         operation: crate::operations::DetachTagFromInternalArticle,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3722,12 +3308,9 @@ impl<'a> Tags<'a> {
     pub fn list_tags_for_a_contact(
         &self,
         operation: crate::operations::ListTagsForAContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::TagList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::TagList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3735,9 +3318,9 @@ impl<'a> Tags<'a> {
     pub fn attach_tag_to_contact(
         &self,
         operation: crate::operations::AttachTagToContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3745,9 +3328,9 @@ impl<'a> Tags<'a> {
     pub fn detach_tag_from_contact(
         &self,
         operation: crate::operations::DetachTagFromContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3755,9 +3338,9 @@ impl<'a> Tags<'a> {
     pub fn attach_tag_to_content_snippet(
         &self,
         operation: crate::operations::AttachTagToContentSnippet,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3765,9 +3348,9 @@ impl<'a> Tags<'a> {
     pub fn detach_tag_from_content_snippet(
         &self,
         operation: crate::operations::DetachTagFromContentSnippet,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3775,9 +3358,9 @@ impl<'a> Tags<'a> {
     pub fn attach_tag_to_conversation(
         &self,
         operation: crate::operations::AttachTagToConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3785,9 +3368,9 @@ impl<'a> Tags<'a> {
     pub fn detach_tag_from_conversation(
         &self,
         operation: crate::operations::DetachTagFromConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3795,12 +3378,9 @@ impl<'a> Tags<'a> {
     pub fn list_tags(
         &self,
         operation: crate::operations::ListTags,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::TagList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::TagList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3808,12 +3388,9 @@ impl<'a> Tags<'a> {
     pub fn create_tag(
         &self,
         operation: crate::operations::CreateTag,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::TagCreateResponse,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::TagCreateResponse, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3821,12 +3398,9 @@ impl<'a> Tags<'a> {
     pub fn find_tag(
         &self,
         operation: crate::operations::FindTag,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::TagBasic,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::TagBasic, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3834,9 +3408,9 @@ impl<'a> Tags<'a> {
     pub fn delete_tag(
         &self,
         operation: crate::operations::DeleteTag,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<(), ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3844,9 +3418,9 @@ impl<'a> Tags<'a> {
     pub fn attach_tag_to_ticket(
         &self,
         operation: crate::operations::AttachTagToTicket,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3854,9 +3428,9 @@ impl<'a> Tags<'a> {
     pub fn detach_tag_from_ticket(
         &self,
         operation: crate::operations::DetachTagFromTicket,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -3871,12 +3445,9 @@ impl<'a> Teams<'a> {
     pub fn get_team_metrics(
         &self,
         operation: crate::operations::GetTeamMetrics,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::TeamMetricList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::TeamMetricList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3884,12 +3455,9 @@ impl<'a> Teams<'a> {
     pub fn list_teams(
         &self,
         operation: crate::operations::ListTeams,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::TeamList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::TeamList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3897,12 +3465,9 @@ impl<'a> Teams<'a> {
     pub fn retrieve_team(
         &self,
         operation: crate::operations::RetrieveTeam,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Team,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Team, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3910,12 +3475,9 @@ impl<'a> Teams<'a> {
     pub fn update_team_members(
         &self,
         operation: crate::operations::UpdateTeamMembers,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Team,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Team, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -3930,12 +3492,9 @@ impl<'a> TicketStates<'a> {
     pub fn list_ticket_states(
         &self,
         operation: crate::operations::ListTicketStates,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::TicketStateList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::TicketStateList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -3950,12 +3509,12 @@ impl<'a> TicketTypeAttributes<'a> {
     pub fn create_ticket_type_attribute(
         &self,
         operation: crate::operations::CreateTicketTypeAttribute,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::TicketTypeAttribute>,
+    ) -> impl Future<
+        Output = Result<
+            Option<crate::models::TicketTypeAttribute>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3963,12 +3522,12 @@ impl<'a> TicketTypeAttributes<'a> {
     pub fn update_ticket_type_attribute(
         &self,
         operation: crate::operations::UpdateTicketTypeAttribute,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::TicketTypeAttribute>,
+    ) -> impl Future<
+        Output = Result<
+            Option<crate::models::TicketTypeAttribute>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -3983,12 +3542,9 @@ impl<'a> TicketTypes<'a> {
     pub fn list_ticket_types(
         &self,
         operation: crate::operations::ListTicketTypes,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::TicketTypeList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::TicketTypeList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3996,12 +3552,9 @@ impl<'a> TicketTypes<'a> {
     pub fn create_ticket_type(
         &self,
         operation: crate::operations::CreateTicketType,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::TicketType>,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<Option<crate::models::TicketType>, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -4009,12 +3562,9 @@ impl<'a> TicketTypes<'a> {
     pub fn get_ticket_type(
         &self,
         operation: crate::operations::GetTicketType,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::TicketType>,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<Option<crate::models::TicketType>, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -4022,12 +3572,9 @@ impl<'a> TicketTypes<'a> {
     pub fn update_ticket_type(
         &self,
         operation: crate::operations::UpdateTicketType,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::TicketType>,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<Option<crate::models::TicketType>, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -4042,12 +3589,9 @@ impl<'a> Tickets<'a> {
     pub fn reply_ticket(
         &self,
         operation: crate::operations::ReplyTicket,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::TicketReply,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::TicketReply, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -4055,9 +3599,9 @@ impl<'a> Tickets<'a> {
     pub fn attach_tag_to_ticket(
         &self,
         operation: crate::operations::AttachTagToTicket,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -4065,9 +3609,9 @@ impl<'a> Tickets<'a> {
     pub fn detach_tag_from_ticket(
         &self,
         operation: crate::operations::DetachTagFromTicket,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -4075,12 +3619,9 @@ impl<'a> Tickets<'a> {
     pub fn link_conversation_to_ticket(
         &self,
         operation: crate::operations::LinkConversationToTicket,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Conversation,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Conversation, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -4088,12 +3629,9 @@ impl<'a> Tickets<'a> {
     pub fn unlink_conversation_from_ticket(
         &self,
         operation: crate::operations::UnlinkConversationFromTicket,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Conversation,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Conversation, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -4101,12 +3639,9 @@ impl<'a> Tickets<'a> {
     pub fn create_ticket(
         &self,
         operation: crate::operations::CreateTicket,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::Ticket>,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<Option<crate::models::Ticket>, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -4114,12 +3649,9 @@ impl<'a> Tickets<'a> {
     pub fn enqueue_create_ticket(
         &self,
         operation: crate::operations::EnqueueCreateTicket,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Jobs,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Jobs, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -4127,12 +3659,9 @@ impl<'a> Tickets<'a> {
     pub fn get_ticket(
         &self,
         operation: crate::operations::GetTicket,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::Ticket>,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<Option<crate::models::Ticket>, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -4140,12 +3669,9 @@ impl<'a> Tickets<'a> {
     pub fn update_ticket(
         &self,
         operation: crate::operations::UpdateTicket,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::Ticket>,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<Option<crate::models::Ticket>, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -4153,12 +3679,9 @@ impl<'a> Tickets<'a> {
     pub fn delete_ticket(
         &self,
         operation: crate::operations::DeleteTicket,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::TicketDeleted,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::TicketDeleted, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -4166,12 +3689,9 @@ impl<'a> Tickets<'a> {
     pub fn change_ticket_type(
         &self,
         operation: crate::operations::ChangeTicketType,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::Ticket>,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<Option<crate::models::Ticket>, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -4179,12 +3699,9 @@ impl<'a> Tickets<'a> {
     pub fn search_tickets(
         &self,
         operation: crate::operations::SearchTickets,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::TicketList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::TicketList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -4199,12 +3716,9 @@ impl<'a> Visitors<'a> {
     pub fn retrieve_visitor_with_user_id(
         &self,
         operation: crate::operations::RetrieveVisitorWithUserId,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::Visitor>,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<Option<crate::models::Visitor>, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -4212,12 +3726,9 @@ impl<'a> Visitors<'a> {
     pub fn update_visitor(
         &self,
         operation: crate::operations::UpdateVisitor,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::Visitor>,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<Option<crate::models::Visitor>, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -4225,12 +3736,9 @@ impl<'a> Visitors<'a> {
     pub fn convert_visitor(
         &self,
         operation: crate::operations::ConvertVisitor,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Contact,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Contact, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -4245,12 +3753,12 @@ impl<'a> WhatsApp<'a> {
     pub fn get_whats_app_message_status(
         &self,
         operation: crate::operations::GetWhatsAppMessageStatus,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::WhatsappMessageStatusList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -4258,12 +3766,12 @@ impl<'a> WhatsApp<'a> {
     pub fn retrieve_whats_app_message_status(
         &self,
         operation: crate::operations::RetrieveWhatsAppMessageStatus,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::WhatsappMessageStatus,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -4278,12 +3786,9 @@ impl<'a> Workflows<'a> {
     pub fn export_workflow(
         &self,
         operation: crate::operations::ExportWorkflow,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::WorkflowExport,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::WorkflowExport, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }

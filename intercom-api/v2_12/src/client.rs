@@ -10,7 +10,7 @@ pub struct Client {
 impl Client {
     /// A client for `token`, to configure (region, timeout, retries …) and `build`.
     pub fn builder(
-        token: impl ::std::convert::Into<::std::string::String>,
+        token: impl Into<String>,
     ) -> ::intercom_api_runtime::ClientBuilder<Client> {
         ::intercom_api_runtime::ClientBuilder::new(token)
     }
@@ -154,7 +154,7 @@ impl Client {
     }
 }
 
-impl ::std::convert::From<::intercom_api_runtime::Client> for Client {
+impl From<::intercom_api_runtime::Client> for Client {
     fn from(inner: ::intercom_api_runtime::Client) -> Self {
         Client { inner }
     }
@@ -177,12 +177,12 @@ impl<'a> AiContent<'a> {
     pub fn list_content_import_sources(
         &self,
         operation: crate::operations::ListContentImportSources,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ContentImportSourcesList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -190,12 +190,12 @@ impl<'a> AiContent<'a> {
     pub fn create_content_import_source(
         &self,
         operation: crate::operations::CreateContentImportSource,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ContentImportSource,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -203,12 +203,12 @@ impl<'a> AiContent<'a> {
     pub fn get_content_import_source(
         &self,
         operation: crate::operations::GetContentImportSource,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ContentImportSource,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -216,12 +216,12 @@ impl<'a> AiContent<'a> {
     pub fn update_content_import_source(
         &self,
         operation: crate::operations::UpdateContentImportSource,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ContentImportSource,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -229,9 +229,9 @@ impl<'a> AiContent<'a> {
     pub fn delete_content_import_source(
         &self,
         operation: crate::operations::DeleteContentImportSource,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<(), ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -239,12 +239,9 @@ impl<'a> AiContent<'a> {
     pub fn list_external_pages(
         &self,
         operation: crate::operations::ListExternalPages,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ExternalPagesList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ExternalPagesList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -252,12 +249,9 @@ impl<'a> AiContent<'a> {
     pub fn create_external_page(
         &self,
         operation: crate::operations::CreateExternalPage,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ExternalPage,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ExternalPage, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -265,12 +259,9 @@ impl<'a> AiContent<'a> {
     pub fn get_external_page(
         &self,
         operation: crate::operations::GetExternalPage,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ExternalPage,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ExternalPage, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -278,12 +269,9 @@ impl<'a> AiContent<'a> {
     pub fn update_external_page(
         &self,
         operation: crate::operations::UpdateExternalPage,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ExternalPage,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ExternalPage, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -291,12 +279,9 @@ impl<'a> AiContent<'a> {
     pub fn delete_external_page(
         &self,
         operation: crate::operations::DeleteExternalPage,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ExternalPage,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ExternalPage, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -311,12 +296,12 @@ impl<'a> Admins<'a> {
     pub fn identify_admin(
         &self,
         operation: crate::operations::IdentifyAdmin,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::AdminWithApp>,
+    ) -> impl Future<
+        Output = Result<
+            Option<crate::models::AdminWithApp>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -324,12 +309,9 @@ impl<'a> Admins<'a> {
     pub fn set_away_admin(
         &self,
         operation: crate::operations::SetAwayAdmin,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::Admin>,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<Option<crate::models::Admin>, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -337,12 +319,9 @@ impl<'a> Admins<'a> {
     pub fn list_activity_logs(
         &self,
         operation: crate::operations::ListActivityLogs,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ActivityLogList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ActivityLogList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -350,12 +329,9 @@ impl<'a> Admins<'a> {
     pub fn list_admins(
         &self,
         operation: crate::operations::ListAdmins,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::AdminList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::AdminList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -363,12 +339,9 @@ impl<'a> Admins<'a> {
     pub fn retrieve_admin(
         &self,
         operation: crate::operations::RetrieveAdmin,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::Admin>,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<Option<crate::models::Admin>, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -383,12 +356,9 @@ impl<'a> Articles<'a> {
     pub fn list_articles(
         &self,
         operation: crate::operations::ListArticles,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ArticleList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ArticleList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -396,12 +366,9 @@ impl<'a> Articles<'a> {
     pub fn create_article(
         &self,
         operation: crate::operations::CreateArticle,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Article,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Article, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -409,12 +376,9 @@ impl<'a> Articles<'a> {
     pub fn retrieve_article(
         &self,
         operation: crate::operations::RetrieveArticle,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Article,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Article, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -422,12 +386,9 @@ impl<'a> Articles<'a> {
     pub fn update_article(
         &self,
         operation: crate::operations::UpdateArticle,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Article,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Article, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -435,12 +396,12 @@ impl<'a> Articles<'a> {
     pub fn delete_article(
         &self,
         operation: crate::operations::DeleteArticle,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::DeletedArticleObject,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -448,12 +409,12 @@ impl<'a> Articles<'a> {
     pub fn search_articles(
         &self,
         operation: crate::operations::SearchArticles,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ArticleSearchResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -468,12 +429,12 @@ impl<'a> Companies<'a> {
     pub fn retrieve_company(
         &self,
         operation: crate::operations::RetrieveCompany,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::RetrieveCompanyResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -481,12 +442,9 @@ impl<'a> Companies<'a> {
     pub fn create_or_update_company(
         &self,
         operation: crate::operations::CreateOrUpdateCompany,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Company,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Company, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -494,12 +452,9 @@ impl<'a> Companies<'a> {
     pub fn retrieve_a_company_by_id(
         &self,
         operation: crate::operations::RetrieveACompanyById,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Company,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Company, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -507,12 +462,9 @@ impl<'a> Companies<'a> {
     pub fn update_company(
         &self,
         operation: crate::operations::UpdateCompany,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Company,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Company, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -520,12 +472,12 @@ impl<'a> Companies<'a> {
     pub fn delete_company(
         &self,
         operation: crate::operations::DeleteCompany,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::DeletedCompanyObject,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -533,12 +485,12 @@ impl<'a> Companies<'a> {
     pub fn list_attached_contacts(
         &self,
         operation: crate::operations::ListAttachedContacts,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::CompanyAttachedContacts,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -546,12 +498,12 @@ impl<'a> Companies<'a> {
     pub fn list_attached_segments_for_companies(
         &self,
         operation: crate::operations::ListAttachedSegmentsForCompanies,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::CompanyAttachedSegments,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -559,12 +511,9 @@ impl<'a> Companies<'a> {
     pub fn list_all_companies(
         &self,
         operation: crate::operations::ListAllCompanies,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::CompanyList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::CompanyList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -572,12 +521,12 @@ impl<'a> Companies<'a> {
     pub fn scroll_over_all_companies(
         &self,
         operation: crate::operations::ScrollOverAllCompanies,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::CompanyScroll>,
+    ) -> impl Future<
+        Output = Result<
+            Option<crate::models::CompanyScroll>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -585,12 +534,12 @@ impl<'a> Companies<'a> {
     pub fn list_companies_for_a_contact(
         &self,
         operation: crate::operations::ListCompaniesForAContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ContactAttachedCompanies,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -598,12 +547,9 @@ impl<'a> Companies<'a> {
     pub fn attach_contact_to_a_company(
         &self,
         operation: crate::operations::AttachContactToACompany,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Company,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Company, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -611,12 +557,9 @@ impl<'a> Companies<'a> {
     pub fn detach_contact_from_a_company(
         &self,
         operation: crate::operations::DetachContactFromACompany,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Company,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Company, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -631,12 +574,12 @@ impl<'a> Contacts<'a> {
     pub fn list_attached_contacts(
         &self,
         operation: crate::operations::ListAttachedContacts,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::CompanyAttachedContacts,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -644,12 +587,12 @@ impl<'a> Contacts<'a> {
     pub fn list_companies_for_a_contact(
         &self,
         operation: crate::operations::ListCompaniesForAContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ContactAttachedCompanies,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -657,12 +600,9 @@ impl<'a> Contacts<'a> {
     pub fn attach_contact_to_a_company(
         &self,
         operation: crate::operations::AttachContactToACompany,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Company,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Company, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -670,12 +610,9 @@ impl<'a> Contacts<'a> {
     pub fn detach_contact_from_a_company(
         &self,
         operation: crate::operations::DetachContactFromACompany,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Company,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Company, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -683,12 +620,9 @@ impl<'a> Contacts<'a> {
     pub fn list_notes(
         &self,
         operation: crate::operations::ListNotes,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::NoteList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::NoteList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -696,12 +630,9 @@ impl<'a> Contacts<'a> {
     pub fn create_note(
         &self,
         operation: crate::operations::CreateNote,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Note,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Note, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -709,12 +640,9 @@ impl<'a> Contacts<'a> {
     pub fn list_segments_for_a_contact(
         &self,
         operation: crate::operations::ListSegmentsForAContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ContactSegments,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ContactSegments, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -722,12 +650,12 @@ impl<'a> Contacts<'a> {
     pub fn list_subscriptions_for_a_contact(
         &self,
         operation: crate::operations::ListSubscriptionsForAContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::SubscriptionTypeList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -735,12 +663,9 @@ impl<'a> Contacts<'a> {
     pub fn attach_subscription_type_to_contact(
         &self,
         operation: crate::operations::AttachSubscriptionTypeToContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::SubscriptionType,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::SubscriptionType, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -748,12 +673,9 @@ impl<'a> Contacts<'a> {
     pub fn detach_subscription_type_to_contact(
         &self,
         operation: crate::operations::DetachSubscriptionTypeToContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::SubscriptionType,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::SubscriptionType, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -761,12 +683,9 @@ impl<'a> Contacts<'a> {
     pub fn list_tags_for_a_contact(
         &self,
         operation: crate::operations::ListTagsForAContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::TagList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::TagList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -774,9 +693,9 @@ impl<'a> Contacts<'a> {
     pub fn attach_tag_to_contact(
         &self,
         operation: crate::operations::AttachTagToContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -784,9 +703,9 @@ impl<'a> Contacts<'a> {
     pub fn detach_tag_from_contact(
         &self,
         operation: crate::operations::DetachTagFromContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -794,12 +713,12 @@ impl<'a> Contacts<'a> {
     pub fn show_contact(
         &self,
         operation: crate::operations::ShowContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ShowContactResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -807,12 +726,12 @@ impl<'a> Contacts<'a> {
     pub fn update_contact(
         &self,
         operation: crate::operations::UpdateContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::UpdateContactResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -820,12 +739,9 @@ impl<'a> Contacts<'a> {
     pub fn delete_contact(
         &self,
         operation: crate::operations::DeleteContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ContactDeleted,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ContactDeleted, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -833,12 +749,12 @@ impl<'a> Contacts<'a> {
     pub fn merge_contact(
         &self,
         operation: crate::operations::MergeContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::MergeContactResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -846,12 +762,9 @@ impl<'a> Contacts<'a> {
     pub fn search_contacts(
         &self,
         operation: crate::operations::SearchContacts,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ContactList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ContactList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -859,12 +772,9 @@ impl<'a> Contacts<'a> {
     pub fn list_contacts(
         &self,
         operation: crate::operations::ListContacts,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ContactList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ContactList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -872,12 +782,12 @@ impl<'a> Contacts<'a> {
     pub fn create_contact(
         &self,
         operation: crate::operations::CreateContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::CreateContactResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -885,12 +795,9 @@ impl<'a> Contacts<'a> {
     pub fn archive_contact(
         &self,
         operation: crate::operations::ArchiveContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ContactArchived,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ContactArchived, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -898,12 +805,9 @@ impl<'a> Contacts<'a> {
     pub fn unarchive_contact(
         &self,
         operation: crate::operations::UnarchiveContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ContactUnarchived,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ContactUnarchived, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -918,9 +822,9 @@ impl<'a> Conversations<'a> {
     pub fn attach_tag_to_conversation(
         &self,
         operation: crate::operations::AttachTagToConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -928,9 +832,9 @@ impl<'a> Conversations<'a> {
     pub fn detach_tag_from_conversation(
         &self,
         operation: crate::operations::DetachTagFromConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -938,12 +842,9 @@ impl<'a> Conversations<'a> {
     pub fn list_conversations(
         &self,
         operation: crate::operations::ListConversations,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ConversationList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ConversationList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -951,12 +852,9 @@ impl<'a> Conversations<'a> {
     pub fn create_conversation(
         &self,
         operation: crate::operations::CreateConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Message,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Message, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -964,12 +862,9 @@ impl<'a> Conversations<'a> {
     pub fn retrieve_conversation(
         &self,
         operation: crate::operations::RetrieveConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Conversation,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Conversation, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -977,12 +872,9 @@ impl<'a> Conversations<'a> {
     pub fn update_conversation(
         &self,
         operation: crate::operations::UpdateConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Conversation,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Conversation, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -990,12 +882,9 @@ impl<'a> Conversations<'a> {
     pub fn search_conversations(
         &self,
         operation: crate::operations::SearchConversations,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ConversationList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ConversationList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1003,12 +892,9 @@ impl<'a> Conversations<'a> {
     pub fn reply_conversation(
         &self,
         operation: crate::operations::ReplyConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Conversation,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Conversation, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1016,12 +902,9 @@ impl<'a> Conversations<'a> {
     pub fn manage_conversation(
         &self,
         operation: crate::operations::ManageConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Conversation,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Conversation, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1029,12 +912,9 @@ impl<'a> Conversations<'a> {
     pub fn attach_contact_to_conversation(
         &self,
         operation: crate::operations::AttachContactToConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Conversation,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Conversation, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1042,12 +922,9 @@ impl<'a> Conversations<'a> {
     pub fn detach_contact_from_conversation(
         &self,
         operation: crate::operations::DetachContactFromConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Conversation,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Conversation, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1055,12 +932,9 @@ impl<'a> Conversations<'a> {
     pub fn redact_conversation(
         &self,
         operation: crate::operations::RedactConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Conversation,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Conversation, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1068,12 +942,9 @@ impl<'a> Conversations<'a> {
     pub fn convert_conversation_to_ticket(
         &self,
         operation: crate::operations::ConvertConversationToTicket,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::Ticket>,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<Option<crate::models::Ticket>, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1088,12 +959,9 @@ impl<'a> DataAttributes<'a> {
     pub fn lis_data_attributes(
         &self,
         operation: crate::operations::LisDataAttributes,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::DataAttributeList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::DataAttributeList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1101,12 +969,9 @@ impl<'a> DataAttributes<'a> {
     pub fn create_data_attribute(
         &self,
         operation: crate::operations::CreateDataAttribute,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::DataAttribute,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::DataAttribute, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1114,12 +979,9 @@ impl<'a> DataAttributes<'a> {
     pub fn update_data_attribute(
         &self,
         operation: crate::operations::UpdateDataAttribute,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::DataAttribute,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::DataAttribute, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1134,12 +996,9 @@ impl<'a> DataEvents<'a> {
     pub fn lis_data_events(
         &self,
         operation: crate::operations::LisDataEvents,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::DataEventSummary,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::DataEventSummary, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1147,9 +1006,9 @@ impl<'a> DataEvents<'a> {
     pub fn create_data_event(
         &self,
         operation: crate::operations::CreateDataEvent,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<(), ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1157,9 +1016,9 @@ impl<'a> DataEvents<'a> {
     pub fn data_event_summaries(
         &self,
         operation: crate::operations::DataEventSummaries,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<(), ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1174,12 +1033,9 @@ impl<'a> DataExport<'a> {
     pub fn create_data_export(
         &self,
         operation: crate::operations::CreateDataExport,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::DataExport,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::DataExport, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1187,12 +1043,9 @@ impl<'a> DataExport<'a> {
     pub fn get_data_export(
         &self,
         operation: crate::operations::GetDataExport,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::DataExport,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::DataExport, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1200,12 +1053,9 @@ impl<'a> DataExport<'a> {
     pub fn cancel_data_export(
         &self,
         operation: crate::operations::CancelDataExport,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::DataExport,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::DataExport, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1213,12 +1063,9 @@ impl<'a> DataExport<'a> {
     pub fn download_data_export(
         &self,
         operation: crate::operations::DownloadDataExport,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<u8>,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<Vec<u8>, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1233,12 +1080,9 @@ impl<'a> HelpCenter<'a> {
     pub fn list_all_collections(
         &self,
         operation: crate::operations::ListAllCollections,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::CollectionList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::CollectionList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1246,12 +1090,9 @@ impl<'a> HelpCenter<'a> {
     pub fn create_collection(
         &self,
         operation: crate::operations::CreateCollection,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Collection,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Collection, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1259,12 +1100,9 @@ impl<'a> HelpCenter<'a> {
     pub fn retrieve_collection(
         &self,
         operation: crate::operations::RetrieveCollection,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Collection,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Collection, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1272,12 +1110,9 @@ impl<'a> HelpCenter<'a> {
     pub fn update_collection(
         &self,
         operation: crate::operations::UpdateCollection,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Collection,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Collection, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1285,12 +1120,12 @@ impl<'a> HelpCenter<'a> {
     pub fn delete_collection(
         &self,
         operation: crate::operations::DeleteCollection,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::DeletedCollectionObject,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1298,12 +1133,9 @@ impl<'a> HelpCenter<'a> {
     pub fn retrieve_help_center(
         &self,
         operation: crate::operations::RetrieveHelpCenter,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::HelpCenter,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::HelpCenter, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1311,12 +1143,9 @@ impl<'a> HelpCenter<'a> {
     pub fn list_help_centers(
         &self,
         operation: crate::operations::ListHelpCenters,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::HelpCenterList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::HelpCenterList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1331,12 +1160,9 @@ impl<'a> Messages<'a> {
     pub fn create_message(
         &self,
         operation: crate::operations::CreateMessage,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Message,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Message, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1351,12 +1177,9 @@ impl<'a> News<'a> {
     pub fn list_news_items(
         &self,
         operation: crate::operations::ListNewsItems,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::PaginatedResponse,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::PaginatedResponse, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1364,12 +1187,9 @@ impl<'a> News<'a> {
     pub fn create_news_item(
         &self,
         operation: crate::operations::CreateNewsItem,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::NewsItem,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::NewsItem, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1377,12 +1197,9 @@ impl<'a> News<'a> {
     pub fn retrieve_news_item(
         &self,
         operation: crate::operations::RetrieveNewsItem,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::NewsItem,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::NewsItem, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1390,12 +1207,9 @@ impl<'a> News<'a> {
     pub fn update_news_item(
         &self,
         operation: crate::operations::UpdateNewsItem,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::NewsItem,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::NewsItem, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1403,12 +1217,9 @@ impl<'a> News<'a> {
     pub fn delete_news_item(
         &self,
         operation: crate::operations::DeleteNewsItem,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::DeletedObject,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::DeletedObject, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1416,12 +1227,9 @@ impl<'a> News<'a> {
     pub fn list_live_newsfeed_items(
         &self,
         operation: crate::operations::ListLiveNewsfeedItems,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::PaginatedResponse,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::PaginatedResponse, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1429,12 +1237,9 @@ impl<'a> News<'a> {
     pub fn list_newsfeeds(
         &self,
         operation: crate::operations::ListNewsfeeds,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::PaginatedResponse,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::PaginatedResponse, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1442,12 +1247,9 @@ impl<'a> News<'a> {
     pub fn retrieve_newsfeed(
         &self,
         operation: crate::operations::RetrieveNewsfeed,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Newsfeed,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Newsfeed, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1462,12 +1264,9 @@ impl<'a> Notes<'a> {
     pub fn list_notes(
         &self,
         operation: crate::operations::ListNotes,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::NoteList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::NoteList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1475,12 +1274,9 @@ impl<'a> Notes<'a> {
     pub fn create_note(
         &self,
         operation: crate::operations::CreateNote,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Note,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Note, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1488,12 +1284,9 @@ impl<'a> Notes<'a> {
     pub fn retrieve_note(
         &self,
         operation: crate::operations::RetrieveNote,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Note,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Note, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1508,12 +1301,9 @@ impl<'a> Segments<'a> {
     pub fn list_segments_for_a_contact(
         &self,
         operation: crate::operations::ListSegmentsForAContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ContactSegments,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ContactSegments, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1521,12 +1311,9 @@ impl<'a> Segments<'a> {
     pub fn list_segments(
         &self,
         operation: crate::operations::ListSegments,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::SegmentList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::SegmentList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1534,12 +1321,9 @@ impl<'a> Segments<'a> {
     pub fn retrieve_segment(
         &self,
         operation: crate::operations::RetrieveSegment,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Segment,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Segment, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1554,12 +1338,12 @@ impl<'a> SubscriptionTypes<'a> {
     pub fn list_subscriptions_for_a_contact(
         &self,
         operation: crate::operations::ListSubscriptionsForAContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::SubscriptionTypeList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1567,12 +1351,9 @@ impl<'a> SubscriptionTypes<'a> {
     pub fn attach_subscription_type_to_contact(
         &self,
         operation: crate::operations::AttachSubscriptionTypeToContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::SubscriptionType,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::SubscriptionType, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1580,12 +1361,9 @@ impl<'a> SubscriptionTypes<'a> {
     pub fn detach_subscription_type_to_contact(
         &self,
         operation: crate::operations::DetachSubscriptionTypeToContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::SubscriptionType,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::SubscriptionType, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1593,12 +1371,12 @@ impl<'a> SubscriptionTypes<'a> {
     pub fn list_subscription_types(
         &self,
         operation: crate::operations::ListSubscriptionTypes,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::SubscriptionTypeList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1613,12 +1391,12 @@ impl<'a> Switch<'a> {
     pub fn create_phone_switch(
         &self,
         operation: crate::operations::CreatePhoneSwitch,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::PhoneSwitch>,
+    ) -> impl Future<
+        Output = Result<
+            Option<crate::models::PhoneSwitch>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1633,12 +1411,9 @@ impl<'a> Tags<'a> {
     pub fn list_tags_for_a_contact(
         &self,
         operation: crate::operations::ListTagsForAContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::TagList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::TagList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1646,9 +1421,9 @@ impl<'a> Tags<'a> {
     pub fn attach_tag_to_contact(
         &self,
         operation: crate::operations::AttachTagToContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1656,9 +1431,9 @@ impl<'a> Tags<'a> {
     pub fn detach_tag_from_contact(
         &self,
         operation: crate::operations::DetachTagFromContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1666,9 +1441,9 @@ impl<'a> Tags<'a> {
     pub fn attach_tag_to_conversation(
         &self,
         operation: crate::operations::AttachTagToConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1676,9 +1451,9 @@ impl<'a> Tags<'a> {
     pub fn detach_tag_from_conversation(
         &self,
         operation: crate::operations::DetachTagFromConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1686,12 +1461,9 @@ impl<'a> Tags<'a> {
     pub fn list_tags(
         &self,
         operation: crate::operations::ListTags,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::TagList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::TagList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1699,12 +1471,9 @@ impl<'a> Tags<'a> {
     pub fn create_tag(
         &self,
         operation: crate::operations::CreateTag,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::TagBasic,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::TagBasic, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1712,12 +1481,9 @@ impl<'a> Tags<'a> {
     pub fn find_tag(
         &self,
         operation: crate::operations::FindTag,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::TagBasic,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::TagBasic, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1725,9 +1491,9 @@ impl<'a> Tags<'a> {
     pub fn delete_tag(
         &self,
         operation: crate::operations::DeleteTag,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<(), ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1735,9 +1501,9 @@ impl<'a> Tags<'a> {
     pub fn attach_tag_to_ticket(
         &self,
         operation: crate::operations::AttachTagToTicket,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1745,9 +1511,9 @@ impl<'a> Tags<'a> {
     pub fn detach_tag_from_ticket(
         &self,
         operation: crate::operations::DetachTagFromTicket,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1762,12 +1528,9 @@ impl<'a> Teams<'a> {
     pub fn list_teams(
         &self,
         operation: crate::operations::ListTeams,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::TeamList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::TeamList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1775,12 +1538,9 @@ impl<'a> Teams<'a> {
     pub fn retrieve_team(
         &self,
         operation: crate::operations::RetrieveTeam,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Team,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Team, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1795,12 +1555,9 @@ impl<'a> TicketStates<'a> {
     pub fn list_ticket_states(
         &self,
         operation: crate::operations::ListTicketStates,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::TicketStateList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::TicketStateList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1815,12 +1572,12 @@ impl<'a> TicketTypeAttributes<'a> {
     pub fn create_ticket_type_attribute(
         &self,
         operation: crate::operations::CreateTicketTypeAttribute,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::TicketTypeAttribute>,
+    ) -> impl Future<
+        Output = Result<
+            Option<crate::models::TicketTypeAttribute>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1828,12 +1585,12 @@ impl<'a> TicketTypeAttributes<'a> {
     pub fn update_ticket_type_attribute(
         &self,
         operation: crate::operations::UpdateTicketTypeAttribute,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::TicketTypeAttribute>,
+    ) -> impl Future<
+        Output = Result<
+            Option<crate::models::TicketTypeAttribute>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1848,12 +1605,9 @@ impl<'a> TicketTypes<'a> {
     pub fn list_ticket_types(
         &self,
         operation: crate::operations::ListTicketTypes,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::TicketTypeList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::TicketTypeList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1861,12 +1615,9 @@ impl<'a> TicketTypes<'a> {
     pub fn create_ticket_type(
         &self,
         operation: crate::operations::CreateTicketType,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::TicketType>,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<Option<crate::models::TicketType>, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1874,12 +1625,9 @@ impl<'a> TicketTypes<'a> {
     pub fn get_ticket_type(
         &self,
         operation: crate::operations::GetTicketType,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::TicketType>,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<Option<crate::models::TicketType>, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1887,12 +1635,9 @@ impl<'a> TicketTypes<'a> {
     pub fn update_ticket_type(
         &self,
         operation: crate::operations::UpdateTicketType,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::TicketType>,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<Option<crate::models::TicketType>, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1907,12 +1652,9 @@ impl<'a> Tickets<'a> {
     pub fn reply_ticket(
         &self,
         operation: crate::operations::ReplyTicket,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::TicketReply,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::TicketReply, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1920,9 +1662,9 @@ impl<'a> Tickets<'a> {
     pub fn attach_tag_to_ticket(
         &self,
         operation: crate::operations::AttachTagToTicket,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1930,9 +1672,9 @@ impl<'a> Tickets<'a> {
     pub fn detach_tag_from_ticket(
         &self,
         operation: crate::operations::DetachTagFromTicket,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1940,12 +1682,9 @@ impl<'a> Tickets<'a> {
     pub fn create_ticket(
         &self,
         operation: crate::operations::CreateTicket,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::Ticket>,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<Option<crate::models::Ticket>, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1953,12 +1692,9 @@ impl<'a> Tickets<'a> {
     pub fn get_ticket(
         &self,
         operation: crate::operations::GetTicket,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::Ticket>,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<Option<crate::models::Ticket>, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1966,12 +1702,9 @@ impl<'a> Tickets<'a> {
     pub fn update_ticket(
         &self,
         operation: crate::operations::UpdateTicket,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::Ticket>,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<Option<crate::models::Ticket>, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1979,12 +1712,9 @@ impl<'a> Tickets<'a> {
     pub fn search_tickets(
         &self,
         operation: crate::operations::SearchTickets,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::TicketList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::TicketList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1999,12 +1729,9 @@ impl<'a> Visitors<'a> {
     pub fn retrieve_visitor_with_user_id(
         &self,
         operation: crate::operations::RetrieveVisitorWithUserId,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::Visitor>,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<Option<crate::models::Visitor>, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2012,12 +1739,9 @@ impl<'a> Visitors<'a> {
     pub fn update_visitor(
         &self,
         operation: crate::operations::UpdateVisitor,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::Visitor>,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<Option<crate::models::Visitor>, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2025,12 +1749,9 @@ impl<'a> Visitors<'a> {
     pub fn convert_visitor(
         &self,
         operation: crate::operations::ConvertVisitor,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Contact,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Contact, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }

@@ -10,7 +10,7 @@ pub struct Client {
 impl Client {
     /// A client for `token`, to configure (region, timeout, retries …) and `build`.
     pub fn builder(
-        token: impl ::std::convert::Into<::std::string::String>,
+        token: impl Into<String>,
     ) -> ::intercom_api_runtime::ClientBuilder<Client> {
         ::intercom_api_runtime::ClientBuilder::new(token)
     }
@@ -274,7 +274,7 @@ impl Client {
     }
 }
 
-impl ::std::convert::From<::intercom_api_runtime::Client> for Client {
+impl From<::intercom_api_runtime::Client> for Client {
     fn from(inner: ::intercom_api_runtime::Client) -> Self {
         Client { inner }
     }
@@ -297,12 +297,12 @@ impl<'a> AiContent<'a> {
     pub fn list_content_import_sources(
         &self,
         operation: crate::operations::ListContentImportSources,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ContentImportSourcesList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -310,12 +310,12 @@ impl<'a> AiContent<'a> {
     pub fn create_content_import_source(
         &self,
         operation: crate::operations::CreateContentImportSource,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ContentImportSource,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -323,12 +323,12 @@ impl<'a> AiContent<'a> {
     pub fn get_content_import_source(
         &self,
         operation: crate::operations::GetContentImportSource,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ContentImportSource,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -336,12 +336,12 @@ impl<'a> AiContent<'a> {
     pub fn update_content_import_source(
         &self,
         operation: crate::operations::UpdateContentImportSource,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ContentImportSource,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -349,9 +349,9 @@ impl<'a> AiContent<'a> {
     pub fn delete_content_import_source(
         &self,
         operation: crate::operations::DeleteContentImportSource,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<(), ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -359,12 +359,9 @@ impl<'a> AiContent<'a> {
     pub fn list_external_pages(
         &self,
         operation: crate::operations::ListExternalPages,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ExternalPagesList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ExternalPagesList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -372,12 +369,9 @@ impl<'a> AiContent<'a> {
     pub fn create_external_page(
         &self,
         operation: crate::operations::CreateExternalPage,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ExternalPage,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ExternalPage, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -385,12 +379,9 @@ impl<'a> AiContent<'a> {
     pub fn get_external_page(
         &self,
         operation: crate::operations::GetExternalPage,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ExternalPage,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ExternalPage, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -398,12 +389,9 @@ impl<'a> AiContent<'a> {
     pub fn update_external_page(
         &self,
         operation: crate::operations::UpdateExternalPage,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ExternalPage,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ExternalPage, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -411,12 +399,9 @@ impl<'a> AiContent<'a> {
     pub fn delete_external_page(
         &self,
         operation: crate::operations::DeleteExternalPage,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ExternalPage,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ExternalPage, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -431,12 +416,12 @@ impl<'a> Admins<'a> {
     pub fn identify_admin(
         &self,
         operation: crate::operations::IdentifyAdmin,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::AdminWithApp>,
+    ) -> impl Future<
+        Output = Result<
+            Option<crate::models::AdminWithApp>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -444,12 +429,9 @@ impl<'a> Admins<'a> {
     pub fn set_away_admin(
         &self,
         operation: crate::operations::SetAwayAdmin,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::Admin>,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<Option<crate::models::Admin>, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -457,12 +439,9 @@ impl<'a> Admins<'a> {
     pub fn list_activity_logs(
         &self,
         operation: crate::operations::ListActivityLogs,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ActivityLogList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ActivityLogList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -470,12 +449,9 @@ impl<'a> Admins<'a> {
     pub fn search_activity_logs(
         &self,
         operation: crate::operations::SearchActivityLogs,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ActivityLogList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ActivityLogList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -483,12 +459,12 @@ impl<'a> Admins<'a> {
     pub fn list_activity_log_event_types(
         &self,
         operation: crate::operations::ListActivityLogEventTypes,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ActivityLogEventTypeList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -496,12 +472,9 @@ impl<'a> Admins<'a> {
     pub fn list_admins(
         &self,
         operation: crate::operations::ListAdmins,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::AdminList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::AdminList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -509,12 +482,9 @@ impl<'a> Admins<'a> {
     pub fn retrieve_admin(
         &self,
         operation: crate::operations::RetrieveAdmin,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::Admin>,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<Option<crate::models::Admin>, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -529,12 +499,9 @@ impl<'a> Articles<'a> {
     pub fn list_articles(
         &self,
         operation: crate::operations::ListArticles,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ArticleList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ArticleList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -542,12 +509,9 @@ impl<'a> Articles<'a> {
     pub fn create_article(
         &self,
         operation: crate::operations::CreateArticle,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Article,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Article, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -555,12 +519,9 @@ impl<'a> Articles<'a> {
     pub fn retrieve_article(
         &self,
         operation: crate::operations::RetrieveArticle,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Article,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Article, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -568,12 +529,9 @@ impl<'a> Articles<'a> {
     pub fn update_article(
         &self,
         operation: crate::operations::UpdateArticle,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Article,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Article, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -581,12 +539,12 @@ impl<'a> Articles<'a> {
     pub fn delete_article(
         &self,
         operation: crate::operations::DeleteArticle,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::DeletedArticleObject,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -594,12 +552,9 @@ impl<'a> Articles<'a> {
     pub fn retrieve_article_draft(
         &self,
         operation: crate::operations::RetrieveArticleDraft,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Article,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Article, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -607,12 +562,9 @@ impl<'a> Articles<'a> {
     pub fn stage_article_draft(
         &self,
         operation: crate::operations::StageArticleDraft,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Article,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Article, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -620,12 +572,9 @@ impl<'a> Articles<'a> {
     pub fn publish_article_draft(
         &self,
         operation: crate::operations::PublishArticleDraft,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Article,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Article, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -633,9 +582,9 @@ impl<'a> Articles<'a> {
     pub fn attach_tag_to_article(
         &self,
         operation: crate::operations::AttachTagToArticle,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -643,9 +592,9 @@ impl<'a> Articles<'a> {
     pub fn detach_tag_from_article(
         &self,
         operation: crate::operations::DetachTagFromArticle,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -653,12 +602,9 @@ impl<'a> Articles<'a> {
     pub fn list_article_versions(
         &self,
         operation: crate::operations::ListArticleVersions,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ArticleVersionList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ArticleVersionList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -666,12 +612,9 @@ impl<'a> Articles<'a> {
     pub fn retrieve_article_version(
         &self,
         operation: crate::operations::RetrieveArticleVersion,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ArticleVersion,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ArticleVersion, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -679,12 +622,12 @@ impl<'a> Articles<'a> {
     pub fn search_articles(
         &self,
         operation: crate::operations::SearchArticles,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ArticleSearchResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -699,12 +642,9 @@ impl<'a> Audiences<'a> {
     pub fn list_audiences(
         &self,
         operation: crate::operations::ListAudiences,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::AudienceList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::AudienceList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -712,12 +652,9 @@ impl<'a> Audiences<'a> {
     pub fn create_audience(
         &self,
         operation: crate::operations::CreateAudience,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Audience,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Audience, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -725,12 +662,9 @@ impl<'a> Audiences<'a> {
     pub fn retrieve_audience(
         &self,
         operation: crate::operations::RetrieveAudience,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Audience,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Audience, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -738,12 +672,9 @@ impl<'a> Audiences<'a> {
     pub fn update_audience(
         &self,
         operation: crate::operations::UpdateAudience,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Audience,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Audience, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -751,9 +682,9 @@ impl<'a> Audiences<'a> {
     pub fn delete_audience(
         &self,
         operation: crate::operations::DeleteAudience,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<(), ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -768,12 +699,12 @@ impl<'a> AwayStatusReasons<'a> {
     pub fn list_away_status_reasons(
         &self,
         operation: crate::operations::ListAwayStatusReasons,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::AwayStatusReasonList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -788,12 +719,9 @@ impl<'a> Banners<'a> {
     pub fn list_contact_banners(
         &self,
         operation: crate::operations::ListContactBanners,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::BannerList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::BannerList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -801,12 +729,9 @@ impl<'a> Banners<'a> {
     pub fn dismiss_contact_banner(
         &self,
         operation: crate::operations::DismissContactBanner,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::BannerDismiss,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::BannerDismiss, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -821,12 +746,9 @@ impl<'a> Brands<'a> {
     pub fn list_brands(
         &self,
         operation: crate::operations::ListBrands,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::BrandList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::BrandList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -834,12 +756,9 @@ impl<'a> Brands<'a> {
     pub fn retrieve_brand(
         &self,
         operation: crate::operations::RetrieveBrand,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Brand,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Brand, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -854,12 +773,9 @@ impl<'a> Calls<'a> {
     pub fn list_calls(
         &self,
         operation: crate::operations::ListCalls,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::CallList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::CallList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -867,12 +783,9 @@ impl<'a> Calls<'a> {
     pub fn show_call(
         &self,
         operation: crate::operations::ShowCall,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Call,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Call, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -880,12 +793,9 @@ impl<'a> Calls<'a> {
     pub fn show_call_recording(
         &self,
         operation: crate::operations::ShowCallRecording,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::intercom_api_runtime::Redirect,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<::intercom_api_runtime::Redirect, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -893,12 +803,9 @@ impl<'a> Calls<'a> {
     pub fn show_call_transcript(
         &self,
         operation: crate::operations::ShowCallTranscript,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::string::String,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<String, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -906,12 +813,12 @@ impl<'a> Calls<'a> {
     pub fn list_calls_with_transcripts(
         &self,
         operation: crate::operations::ListCallsWithTranscripts,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ListCallsWithTranscriptsResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -919,12 +826,9 @@ impl<'a> Calls<'a> {
     pub fn register_fin_voice_call(
         &self,
         operation: crate::operations::RegisterFinVoiceCall,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::AiCallResponse,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::AiCallResponse, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -932,12 +836,9 @@ impl<'a> Calls<'a> {
     pub fn collect_fin_voice_call_by_id(
         &self,
         operation: crate::operations::CollectFinVoiceCallById,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::AiCallResponse,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::AiCallResponse, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -945,12 +846,9 @@ impl<'a> Calls<'a> {
     pub fn collect_fin_voice_call_by_external_id(
         &self,
         operation: crate::operations::CollectFinVoiceCallByExternalId,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::AiCallResponse,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::AiCallResponse, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -958,9 +856,9 @@ impl<'a> Calls<'a> {
     pub fn collect_fin_voice_call_by_phone_number(
         &self,
         operation: crate::operations::CollectFinVoiceCallByPhoneNumber,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<(), ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -968,12 +866,12 @@ impl<'a> Calls<'a> {
     pub fn collect_fin_voice_calls_by_conversation_id(
         &self,
         operation: crate::operations::CollectFinVoiceCallsByConversationId,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<crate::models::AiCallResponse>,
+    ) -> impl Future<
+        Output = Result<
+            Vec<crate::models::AiCallResponse>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -988,12 +886,12 @@ impl<'a> Companies<'a> {
     pub fn retrieve_company(
         &self,
         operation: crate::operations::RetrieveCompany,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::RetrieveCompanyResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1001,12 +899,9 @@ impl<'a> Companies<'a> {
     pub fn create_or_update_company(
         &self,
         operation: crate::operations::CreateOrUpdateCompany,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Company,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Company, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1014,12 +909,9 @@ impl<'a> Companies<'a> {
     pub fn retrieve_a_company_by_id(
         &self,
         operation: crate::operations::RetrieveACompanyById,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Company,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Company, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1027,12 +919,9 @@ impl<'a> Companies<'a> {
     pub fn update_company(
         &self,
         operation: crate::operations::UpdateCompany,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Company,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Company, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1040,12 +929,12 @@ impl<'a> Companies<'a> {
     pub fn delete_company(
         &self,
         operation: crate::operations::DeleteCompany,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::DeletedCompanyObject,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1053,12 +942,12 @@ impl<'a> Companies<'a> {
     pub fn list_attached_contacts(
         &self,
         operation: crate::operations::ListAttachedContacts,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::CompanyAttachedContacts,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1066,12 +955,12 @@ impl<'a> Companies<'a> {
     pub fn list_attached_segments_for_companies(
         &self,
         operation: crate::operations::ListAttachedSegmentsForCompanies,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::CompanyAttachedSegments,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1079,12 +968,9 @@ impl<'a> Companies<'a> {
     pub fn list_company_notes(
         &self,
         operation: crate::operations::ListCompanyNotes,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::NoteList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::NoteList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1092,12 +978,9 @@ impl<'a> Companies<'a> {
     pub fn create_company_note(
         &self,
         operation: crate::operations::CreateCompanyNote,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Note,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Note, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1105,12 +988,9 @@ impl<'a> Companies<'a> {
     pub fn list_all_companies(
         &self,
         operation: crate::operations::ListAllCompanies,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::CompanyList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::CompanyList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1118,12 +998,12 @@ impl<'a> Companies<'a> {
     pub fn scroll_over_all_companies(
         &self,
         operation: crate::operations::ScrollOverAllCompanies,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::CompanyScroll>,
+    ) -> impl Future<
+        Output = Result<
+            Option<crate::models::CompanyScroll>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1131,12 +1011,12 @@ impl<'a> Companies<'a> {
     pub fn list_companies_for_a_contact(
         &self,
         operation: crate::operations::ListCompaniesForAContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ContactAttachedCompanies,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1144,12 +1024,9 @@ impl<'a> Companies<'a> {
     pub fn attach_contact_to_a_company(
         &self,
         operation: crate::operations::AttachContactToACompany,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Company,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Company, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1157,12 +1034,9 @@ impl<'a> Companies<'a> {
     pub fn detach_contact_from_a_company(
         &self,
         operation: crate::operations::DetachContactFromACompany,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Company,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Company, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1177,12 +1051,12 @@ impl<'a> Contacts<'a> {
     pub fn list_attached_contacts(
         &self,
         operation: crate::operations::ListAttachedContacts,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::CompanyAttachedContacts,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1190,12 +1064,12 @@ impl<'a> Contacts<'a> {
     pub fn list_companies_for_a_contact(
         &self,
         operation: crate::operations::ListCompaniesForAContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ContactAttachedCompanies,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1203,12 +1077,9 @@ impl<'a> Contacts<'a> {
     pub fn attach_contact_to_a_company(
         &self,
         operation: crate::operations::AttachContactToACompany,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Company,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Company, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1216,12 +1087,9 @@ impl<'a> Contacts<'a> {
     pub fn detach_contact_from_a_company(
         &self,
         operation: crate::operations::DetachContactFromACompany,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Company,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Company, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1229,12 +1097,9 @@ impl<'a> Contacts<'a> {
     pub fn list_notes(
         &self,
         operation: crate::operations::ListNotes,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::NoteList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::NoteList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1242,12 +1107,9 @@ impl<'a> Contacts<'a> {
     pub fn create_note(
         &self,
         operation: crate::operations::CreateNote,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Note,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Note, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1255,12 +1117,9 @@ impl<'a> Contacts<'a> {
     pub fn list_segments_for_a_contact(
         &self,
         operation: crate::operations::ListSegmentsForAContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ContactSegments,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ContactSegments, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1268,12 +1127,12 @@ impl<'a> Contacts<'a> {
     pub fn list_subscriptions_for_a_contact(
         &self,
         operation: crate::operations::ListSubscriptionsForAContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::SubscriptionTypeList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1281,12 +1140,9 @@ impl<'a> Contacts<'a> {
     pub fn attach_subscription_type_to_contact(
         &self,
         operation: crate::operations::AttachSubscriptionTypeToContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::SubscriptionType,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::SubscriptionType, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1294,12 +1150,9 @@ impl<'a> Contacts<'a> {
     pub fn detach_subscription_type_to_contact(
         &self,
         operation: crate::operations::DetachSubscriptionTypeToContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::SubscriptionType,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::SubscriptionType, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1307,12 +1160,9 @@ impl<'a> Contacts<'a> {
     pub fn list_tags_for_a_contact(
         &self,
         operation: crate::operations::ListTagsForAContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::TagList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::TagList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1320,9 +1170,9 @@ impl<'a> Contacts<'a> {
     pub fn attach_tag_to_contact(
         &self,
         operation: crate::operations::AttachTagToContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1330,9 +1180,9 @@ impl<'a> Contacts<'a> {
     pub fn detach_tag_from_contact(
         &self,
         operation: crate::operations::DetachTagFromContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1340,12 +1190,12 @@ impl<'a> Contacts<'a> {
     pub fn show_contact(
         &self,
         operation: crate::operations::ShowContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ShowContactResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1353,12 +1203,12 @@ impl<'a> Contacts<'a> {
     pub fn update_contact(
         &self,
         operation: crate::operations::UpdateContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::UpdateContactResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1366,12 +1216,9 @@ impl<'a> Contacts<'a> {
     pub fn delete_contact(
         &self,
         operation: crate::operations::DeleteContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ContactDeleted,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ContactDeleted, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1379,12 +1226,12 @@ impl<'a> Contacts<'a> {
     pub fn merge_contact(
         &self,
         operation: crate::operations::MergeContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::MergeContactResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1392,12 +1239,9 @@ impl<'a> Contacts<'a> {
     pub fn search_contacts(
         &self,
         operation: crate::operations::SearchContacts,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ContactList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ContactList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1405,12 +1249,9 @@ impl<'a> Contacts<'a> {
     pub fn list_contacts(
         &self,
         operation: crate::operations::ListContacts,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ContactList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ContactList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1418,12 +1259,12 @@ impl<'a> Contacts<'a> {
     pub fn create_contact(
         &self,
         operation: crate::operations::CreateContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::CreateContactResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1431,12 +1272,12 @@ impl<'a> Contacts<'a> {
     pub fn show_contact_by_external_id(
         &self,
         operation: crate::operations::ShowContactByExternalId,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ShowContactByExternalIdResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1444,12 +1285,9 @@ impl<'a> Contacts<'a> {
     pub fn archive_contact(
         &self,
         operation: crate::operations::ArchiveContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ContactArchived,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ContactArchived, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1457,12 +1295,9 @@ impl<'a> Contacts<'a> {
     pub fn unarchive_contact(
         &self,
         operation: crate::operations::UnarchiveContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ContactUnarchived,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ContactUnarchived, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1470,12 +1305,9 @@ impl<'a> Contacts<'a> {
     pub fn list_contact_banners(
         &self,
         operation: crate::operations::ListContactBanners,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::BannerList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::BannerList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1483,12 +1315,9 @@ impl<'a> Contacts<'a> {
     pub fn dismiss_contact_banner(
         &self,
         operation: crate::operations::DismissContactBanner,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::BannerDismiss,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::BannerDismiss, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1496,12 +1325,9 @@ impl<'a> Contacts<'a> {
     pub fn block_contact(
         &self,
         operation: crate::operations::BlockContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ContactBlocked,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ContactBlocked, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1509,12 +1335,9 @@ impl<'a> Contacts<'a> {
     pub fn list_contact_merge_history(
         &self,
         operation: crate::operations::ListContactMergeHistory,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::MergeHistoryList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::MergeHistoryList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1529,12 +1352,12 @@ impl<'a> Content<'a> {
     pub fn bulk_content_actions(
         &self,
         operation: crate::operations::BulkContentActions,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ContentBulkActionResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1542,12 +1365,12 @@ impl<'a> Content<'a> {
     pub fn search_content(
         &self,
         operation: crate::operations::SearchContent,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ContentSearchResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1562,12 +1385,9 @@ impl<'a> ContentSnippets<'a> {
     pub fn list_content_snippets(
         &self,
         operation: crate::operations::ListContentSnippets,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ContentSnippetList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ContentSnippetList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1575,12 +1395,9 @@ impl<'a> ContentSnippets<'a> {
     pub fn create_content_snippet(
         &self,
         operation: crate::operations::CreateContentSnippet,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ContentSnippet,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ContentSnippet, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1588,12 +1405,9 @@ impl<'a> ContentSnippets<'a> {
     pub fn get_content_snippet(
         &self,
         operation: crate::operations::GetContentSnippet,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ContentSnippet,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ContentSnippet, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1601,12 +1415,9 @@ impl<'a> ContentSnippets<'a> {
     pub fn update_content_snippet(
         &self,
         operation: crate::operations::UpdateContentSnippet,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ContentSnippet,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ContentSnippet, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1614,9 +1425,9 @@ impl<'a> ContentSnippets<'a> {
     pub fn delete_content_snippet(
         &self,
         operation: crate::operations::DeleteContentSnippet,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<(), ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1624,9 +1435,9 @@ impl<'a> ContentSnippets<'a> {
     pub fn attach_tag_to_content_snippet(
         &self,
         operation: crate::operations::AttachTagToContentSnippet,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1634,9 +1445,9 @@ impl<'a> ContentSnippets<'a> {
     pub fn detach_tag_from_content_snippet(
         &self,
         operation: crate::operations::DetachTagFromContentSnippet,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1651,9 +1462,9 @@ impl<'a> Conversations<'a> {
     pub fn attach_tag_to_conversation(
         &self,
         operation: crate::operations::AttachTagToConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1661,9 +1472,9 @@ impl<'a> Conversations<'a> {
     pub fn detach_tag_from_conversation(
         &self,
         operation: crate::operations::DetachTagFromConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1671,12 +1482,9 @@ impl<'a> Conversations<'a> {
     pub fn list_conversations(
         &self,
         operation: crate::operations::ListConversations,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ConversationList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ConversationList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1684,12 +1492,9 @@ impl<'a> Conversations<'a> {
     pub fn create_conversation(
         &self,
         operation: crate::operations::CreateConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Message,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Message, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1697,12 +1502,9 @@ impl<'a> Conversations<'a> {
     pub fn retrieve_conversation(
         &self,
         operation: crate::operations::RetrieveConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Conversation,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Conversation, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1710,12 +1512,9 @@ impl<'a> Conversations<'a> {
     pub fn update_conversation(
         &self,
         operation: crate::operations::UpdateConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Conversation,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Conversation, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1723,12 +1522,12 @@ impl<'a> Conversations<'a> {
     pub fn delete_conversation(
         &self,
         operation: crate::operations::DeleteConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ConversationDeleted,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1736,12 +1535,9 @@ impl<'a> Conversations<'a> {
     pub fn search_conversations(
         &self,
         operation: crate::operations::SearchConversations,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ConversationList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ConversationList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1749,12 +1545,9 @@ impl<'a> Conversations<'a> {
     pub fn reply_conversation(
         &self,
         operation: crate::operations::ReplyConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Conversation,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Conversation, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1762,12 +1555,9 @@ impl<'a> Conversations<'a> {
     pub fn manage_conversation(
         &self,
         operation: crate::operations::ManageConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Conversation,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Conversation, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1775,12 +1565,9 @@ impl<'a> Conversations<'a> {
     pub fn attach_contact_to_conversation(
         &self,
         operation: crate::operations::AttachContactToConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Conversation,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Conversation, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1788,12 +1575,9 @@ impl<'a> Conversations<'a> {
     pub fn detach_contact_from_conversation(
         &self,
         operation: crate::operations::DetachContactFromConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Conversation,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Conversation, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1801,12 +1585,9 @@ impl<'a> Conversations<'a> {
     pub fn list_handling_events(
         &self,
         operation: crate::operations::ListHandlingEvents,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::HandlingEventList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::HandlingEventList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1814,12 +1595,12 @@ impl<'a> Conversations<'a> {
     pub fn list_side_conversations(
         &self,
         operation: crate::operations::ListSideConversations,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::SideConversationList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1827,12 +1608,9 @@ impl<'a> Conversations<'a> {
     pub fn redact_conversation(
         &self,
         operation: crate::operations::RedactConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Conversation,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Conversation, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1840,12 +1618,9 @@ impl<'a> Conversations<'a> {
     pub fn merge_conversation(
         &self,
         operation: crate::operations::MergeConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Conversation,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Conversation, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1853,12 +1628,9 @@ impl<'a> Conversations<'a> {
     pub fn convert_conversation_to_ticket(
         &self,
         operation: crate::operations::ConvertConversationToTicket,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::Ticket>,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<Option<crate::models::Ticket>, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1866,12 +1638,12 @@ impl<'a> Conversations<'a> {
     pub fn list_deleted_conversation_ids(
         &self,
         operation: crate::operations::ListDeletedConversationIds,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::DeletedConversationList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1886,12 +1658,12 @@ impl<'a> ConversationsAttributes<'a> {
     pub fn list_conversation_attributes(
         &self,
         operation: crate::operations::ListConversationAttributes,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ConversationAttributeList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1899,12 +1671,12 @@ impl<'a> ConversationsAttributes<'a> {
     pub fn create_conversation_attribute(
         &self,
         operation: crate::operations::CreateConversationAttribute,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ConversationAttribute,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1912,12 +1684,12 @@ impl<'a> ConversationsAttributes<'a> {
     pub fn get_conversation_attribute(
         &self,
         operation: crate::operations::GetConversationAttribute,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ConversationAttribute,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1925,12 +1697,12 @@ impl<'a> ConversationsAttributes<'a> {
     pub fn update_conversation_attribute(
         &self,
         operation: crate::operations::UpdateConversationAttribute,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ConversationAttribute,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1938,12 +1710,12 @@ impl<'a> ConversationsAttributes<'a> {
     pub fn delete_conversation_attribute(
         &self,
         operation: crate::operations::DeleteConversationAttribute,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ConversationAttribute,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1951,12 +1723,12 @@ impl<'a> ConversationsAttributes<'a> {
     pub fn create_conversation_attribute_option(
         &self,
         operation: crate::operations::CreateConversationAttributeOption,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ConversationAttribute,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1964,12 +1736,12 @@ impl<'a> ConversationsAttributes<'a> {
     pub fn update_conversation_attribute_option(
         &self,
         operation: crate::operations::UpdateConversationAttributeOption,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ConversationAttribute,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1977,12 +1749,12 @@ impl<'a> ConversationsAttributes<'a> {
     pub fn delete_conversation_attribute_option(
         &self,
         operation: crate::operations::DeleteConversationAttributeOption,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ConversationAttribute,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1997,12 +1769,12 @@ impl<'a> CustomObjectInstances<'a> {
     pub fn update_contact(
         &self,
         operation: crate::operations::UpdateContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::UpdateContactResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2010,12 +1782,9 @@ impl<'a> CustomObjectInstances<'a> {
     pub fn update_conversation(
         &self,
         operation: crate::operations::UpdateConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Conversation,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Conversation, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2023,12 +1792,12 @@ impl<'a> CustomObjectInstances<'a> {
     pub fn list_custom_object_instances(
         &self,
         operation: crate::operations::ListCustomObjectInstances,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::CustomObjectInstancesPaginatedList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2036,12 +1805,12 @@ impl<'a> CustomObjectInstances<'a> {
     pub fn create_custom_object_instances(
         &self,
         operation: crate::operations::CreateCustomObjectInstances,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::CustomObjectInstance>,
+    ) -> impl Future<
+        Output = Result<
+            Option<crate::models::CustomObjectInstance>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2049,12 +1818,12 @@ impl<'a> CustomObjectInstances<'a> {
     pub fn delete_custom_object_instances_by_id(
         &self,
         operation: crate::operations::DeleteCustomObjectInstancesById,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::CustomObjectInstanceDeleted,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2062,12 +1831,12 @@ impl<'a> CustomObjectInstances<'a> {
     pub fn get_custom_object_instances_by_id(
         &self,
         operation: crate::operations::GetCustomObjectInstancesById,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::CustomObjectInstance>,
+    ) -> impl Future<
+        Output = Result<
+            Option<crate::models::CustomObjectInstance>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2075,12 +1844,12 @@ impl<'a> CustomObjectInstances<'a> {
     pub fn delete_custom_object_instances_by_external_id(
         &self,
         operation: crate::operations::DeleteCustomObjectInstancesByExternalId,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::CustomObjectInstanceDeleted,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -2095,12 +1864,9 @@ impl<'a> DataAttributes<'a> {
     pub fn lis_data_attributes(
         &self,
         operation: crate::operations::LisDataAttributes,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::DataAttributeList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::DataAttributeList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2108,12 +1874,9 @@ impl<'a> DataAttributes<'a> {
     pub fn create_data_attribute(
         &self,
         operation: crate::operations::CreateDataAttribute,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::DataAttribute,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::DataAttribute, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2121,12 +1884,9 @@ impl<'a> DataAttributes<'a> {
     pub fn update_data_attribute(
         &self,
         operation: crate::operations::UpdateDataAttribute,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::DataAttribute,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::DataAttribute, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -2141,12 +1901,9 @@ impl<'a> DataConnectors<'a> {
     pub fn list_data_connectors(
         &self,
         operation: crate::operations::ListDataConnectors,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::DataConnectorList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::DataConnectorList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2154,12 +1911,12 @@ impl<'a> DataConnectors<'a> {
     pub fn create_data_connector(
         &self,
         operation: crate::operations::CreateDataConnector,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::DataConnectorDetail,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2167,12 +1924,12 @@ impl<'a> DataConnectors<'a> {
     pub fn retrieve_data_connector(
         &self,
         operation: crate::operations::RetrieveDataConnector,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::DataConnectorDetail,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2180,12 +1937,12 @@ impl<'a> DataConnectors<'a> {
     pub fn delete_data_connector(
         &self,
         operation: crate::operations::DeleteDataConnector,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::DeletedDataConnectorObject,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2193,12 +1950,12 @@ impl<'a> DataConnectors<'a> {
     pub fn update_data_connector(
         &self,
         operation: crate::operations::UpdateDataConnector,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::DataConnectorDetail,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2206,12 +1963,12 @@ impl<'a> DataConnectors<'a> {
     pub fn list_data_connector_execution_results(
         &self,
         operation: crate::operations::ListDataConnectorExecutionResults,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::DataConnectorExecutionResultList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2219,12 +1976,12 @@ impl<'a> DataConnectors<'a> {
     pub fn show_data_connector_execution_result(
         &self,
         operation: crate::operations::ShowDataConnectorExecutionResult,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::DataConnectorExecutionResult,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -2239,12 +1996,9 @@ impl<'a> DataEvents<'a> {
     pub fn lis_data_events(
         &self,
         operation: crate::operations::LisDataEvents,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::DataEventSummary,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::DataEventSummary, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2252,9 +2006,9 @@ impl<'a> DataEvents<'a> {
     pub fn create_data_event(
         &self,
         operation: crate::operations::CreateDataEvent,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<(), ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2262,9 +2016,9 @@ impl<'a> DataEvents<'a> {
     pub fn data_event_summaries(
         &self,
         operation: crate::operations::DataEventSummaries,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<(), ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -2279,12 +2033,9 @@ impl<'a> DataExport<'a> {
     pub fn create_data_export(
         &self,
         operation: crate::operations::CreateDataExport,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::DataExport,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::DataExport, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2292,12 +2043,9 @@ impl<'a> DataExport<'a> {
     pub fn get_data_export(
         &self,
         operation: crate::operations::GetDataExport,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::DataExport,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::DataExport, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2305,12 +2053,9 @@ impl<'a> DataExport<'a> {
     pub fn cancel_data_export(
         &self,
         operation: crate::operations::CancelDataExport,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::DataExport,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::DataExport, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2318,12 +2063,9 @@ impl<'a> DataExport<'a> {
     pub fn download_data_export(
         &self,
         operation: crate::operations::DownloadDataExport,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<u8>,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<Vec<u8>, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -2338,12 +2080,9 @@ impl<'a> Emails<'a> {
     pub fn list_emails(
         &self,
         operation: crate::operations::ListEmails,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::EmailList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::EmailList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2351,12 +2090,9 @@ impl<'a> Emails<'a> {
     pub fn retrieve_email(
         &self,
         operation: crate::operations::RetrieveEmail,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::EmailSetting,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::EmailSetting, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -2371,12 +2107,12 @@ impl<'a> FinAgent<'a> {
     pub fn start_fin_conversation(
         &self,
         operation: crate::operations::StartFinConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::StartFinConversationResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2384,12 +2120,9 @@ impl<'a> FinAgent<'a> {
     pub fn reply_to_fin(
         &self,
         operation: crate::operations::ReplyToFin,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ReplyToFinResponse,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ReplyToFinResponse, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2397,12 +2130,12 @@ impl<'a> FinAgent<'a> {
     pub fn submit_fin_csat(
         &self,
         operation: crate::operations::SubmitFinCsat,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::SubmitFinCsatResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -2417,12 +2150,12 @@ impl<'a> HelpCenter<'a> {
     pub fn list_help_center_redirects(
         &self,
         operation: crate::operations::ListHelpCenterRedirects,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::HelpCenterRedirectList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2430,12 +2163,9 @@ impl<'a> HelpCenter<'a> {
     pub fn create_help_center_redirect(
         &self,
         operation: crate::operations::CreateHelpCenterRedirect,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::HelpCenterRedirect,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::HelpCenterRedirect, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2443,12 +2173,9 @@ impl<'a> HelpCenter<'a> {
     pub fn retrieve_help_center_redirect(
         &self,
         operation: crate::operations::RetrieveHelpCenterRedirect,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::HelpCenterRedirect,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::HelpCenterRedirect, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2456,12 +2183,12 @@ impl<'a> HelpCenter<'a> {
     pub fn delete_help_center_redirect(
         &self,
         operation: crate::operations::DeleteHelpCenterRedirect,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::DeletedHelpCenterRedirectObject,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2469,12 +2196,9 @@ impl<'a> HelpCenter<'a> {
     pub fn list_all_collections(
         &self,
         operation: crate::operations::ListAllCollections,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::CollectionList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::CollectionList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2482,12 +2206,9 @@ impl<'a> HelpCenter<'a> {
     pub fn create_collection(
         &self,
         operation: crate::operations::CreateCollection,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Collection,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Collection, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2495,12 +2216,9 @@ impl<'a> HelpCenter<'a> {
     pub fn retrieve_collection(
         &self,
         operation: crate::operations::RetrieveCollection,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Collection,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Collection, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2508,12 +2226,9 @@ impl<'a> HelpCenter<'a> {
     pub fn update_collection(
         &self,
         operation: crate::operations::UpdateCollection,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Collection,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Collection, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2521,12 +2236,12 @@ impl<'a> HelpCenter<'a> {
     pub fn delete_collection(
         &self,
         operation: crate::operations::DeleteCollection,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::DeletedCollectionObject,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2534,12 +2249,9 @@ impl<'a> HelpCenter<'a> {
     pub fn retrieve_help_center(
         &self,
         operation: crate::operations::RetrieveHelpCenter,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::HelpCenter,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::HelpCenter, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2547,12 +2259,9 @@ impl<'a> HelpCenter<'a> {
     pub fn list_help_centers(
         &self,
         operation: crate::operations::ListHelpCenters,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::HelpCenterList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::HelpCenterList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -2567,12 +2276,9 @@ impl<'a> IpAllowlist<'a> {
     pub fn get_ip_allowlist(
         &self,
         operation: crate::operations::GetIpAllowlist,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::IpAllowlist,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::IpAllowlist, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2580,12 +2286,9 @@ impl<'a> IpAllowlist<'a> {
     pub fn update_ip_allowlist(
         &self,
         operation: crate::operations::UpdateIpAllowlist,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::IpAllowlist,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::IpAllowlist, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -2600,12 +2303,12 @@ impl<'a> InternalArticles<'a> {
     pub fn list_internal_articles(
         &self,
         operation: crate::operations::ListInternalArticles,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::InternalArticleList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2613,12 +2316,9 @@ impl<'a> InternalArticles<'a> {
     pub fn create_internal_article(
         &self,
         operation: crate::operations::CreateInternalArticle,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::InternalArticle,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::InternalArticle, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2626,12 +2326,9 @@ impl<'a> InternalArticles<'a> {
     pub fn retrieve_internal_article(
         &self,
         operation: crate::operations::RetrieveInternalArticle,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::InternalArticle,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::InternalArticle, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2639,12 +2336,9 @@ impl<'a> InternalArticles<'a> {
     pub fn update_internal_article(
         &self,
         operation: crate::operations::UpdateInternalArticle,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::InternalArticle,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::InternalArticle, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2652,12 +2346,12 @@ impl<'a> InternalArticles<'a> {
     pub fn delete_internal_article(
         &self,
         operation: crate::operations::DeleteInternalArticle,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::DeletedInternalArticleObject,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2665,9 +2359,9 @@ impl<'a> InternalArticles<'a> {
     pub fn attach_tag_to_internal_article(
         &self,
         operation: crate::operations::AttachTagToInternalArticle,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2675,9 +2369,9 @@ impl<'a> InternalArticles<'a> {
     pub fn detach_tag_from_internal_article(
         &self,
         operation: crate::operations::DetachTagFromInternalArticle,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2685,12 +2379,12 @@ impl<'a> InternalArticles<'a> {
     pub fn search_internal_articles(
         &self,
         operation: crate::operations::SearchInternalArticles,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::InternalArticleSearchResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -2705,12 +2399,9 @@ impl<'a> Jobs<'a> {
     pub fn jobs_status(
         &self,
         operation: crate::operations::JobsStatus,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Jobs,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Jobs, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -2725,12 +2416,9 @@ impl<'a> Macros<'a> {
     pub fn get_macro(
         &self,
         operation: crate::operations::GetMacro,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::Macro>,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<Option<crate::models::Macro>, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2738,12 +2426,9 @@ impl<'a> Macros<'a> {
     pub fn list_macros(
         &self,
         operation: crate::operations::ListMacros,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::MacroList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::MacroList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -2758,12 +2443,9 @@ impl<'a> Messages<'a> {
     pub fn create_message(
         &self,
         operation: crate::operations::CreateMessage,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Message,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Message, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2771,12 +2453,12 @@ impl<'a> Messages<'a> {
     pub fn retrieve_whats_app_message_status(
         &self,
         operation: crate::operations::RetrieveWhatsAppMessageStatus,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::WhatsappMessageStatus,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2784,12 +2466,12 @@ impl<'a> Messages<'a> {
     pub fn get_whats_app_message_status(
         &self,
         operation: crate::operations::GetWhatsAppMessageStatus,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::WhatsappMessageStatusList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -2804,12 +2486,9 @@ impl<'a> News<'a> {
     pub fn list_news_items(
         &self,
         operation: crate::operations::ListNewsItems,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::PaginatedResponse,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::PaginatedResponse, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2817,12 +2496,9 @@ impl<'a> News<'a> {
     pub fn create_news_item(
         &self,
         operation: crate::operations::CreateNewsItem,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::NewsItem,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::NewsItem, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2830,12 +2506,9 @@ impl<'a> News<'a> {
     pub fn retrieve_news_item(
         &self,
         operation: crate::operations::RetrieveNewsItem,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::NewsItem,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::NewsItem, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2843,12 +2516,9 @@ impl<'a> News<'a> {
     pub fn update_news_item(
         &self,
         operation: crate::operations::UpdateNewsItem,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::NewsItem,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::NewsItem, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2856,12 +2526,9 @@ impl<'a> News<'a> {
     pub fn delete_news_item(
         &self,
         operation: crate::operations::DeleteNewsItem,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::DeletedObject,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::DeletedObject, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2869,12 +2536,9 @@ impl<'a> News<'a> {
     pub fn list_live_newsfeed_items(
         &self,
         operation: crate::operations::ListLiveNewsfeedItems,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::PaginatedResponse,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::PaginatedResponse, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2882,12 +2546,9 @@ impl<'a> News<'a> {
     pub fn list_newsfeeds(
         &self,
         operation: crate::operations::ListNewsfeeds,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::PaginatedResponse,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::PaginatedResponse, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2895,12 +2556,9 @@ impl<'a> News<'a> {
     pub fn retrieve_newsfeed(
         &self,
         operation: crate::operations::RetrieveNewsfeed,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Newsfeed,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Newsfeed, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -2915,12 +2573,9 @@ impl<'a> Notes<'a> {
     pub fn list_company_notes(
         &self,
         operation: crate::operations::ListCompanyNotes,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::NoteList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::NoteList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2928,12 +2583,9 @@ impl<'a> Notes<'a> {
     pub fn create_company_note(
         &self,
         operation: crate::operations::CreateCompanyNote,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Note,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Note, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2941,12 +2593,9 @@ impl<'a> Notes<'a> {
     pub fn list_notes(
         &self,
         operation: crate::operations::ListNotes,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::NoteList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::NoteList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2954,12 +2603,9 @@ impl<'a> Notes<'a> {
     pub fn create_note(
         &self,
         operation: crate::operations::CreateNote,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Note,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Note, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -2967,12 +2613,9 @@ impl<'a> Notes<'a> {
     pub fn retrieve_note(
         &self,
         operation: crate::operations::RetrieveNote,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Note,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Note, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -2987,12 +2630,12 @@ impl<'a> OfficeHours<'a> {
     pub fn get_office_hours_exception(
         &self,
         operation: crate::operations::GetOfficeHoursException,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::OfficeHoursException,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3000,12 +2643,12 @@ impl<'a> OfficeHours<'a> {
     pub fn update_office_hours_exception(
         &self,
         operation: crate::operations::UpdateOfficeHoursException,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::OfficeHoursException,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3013,12 +2656,12 @@ impl<'a> OfficeHours<'a> {
     pub fn delete_office_hours_exception(
         &self,
         operation: crate::operations::DeleteOfficeHoursException,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::DeleteOfficeHoursExceptionResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3026,12 +2669,12 @@ impl<'a> OfficeHours<'a> {
     pub fn list_office_hours_exceptions(
         &self,
         operation: crate::operations::ListOfficeHoursExceptions,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::OfficeHoursExceptionList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3039,12 +2682,12 @@ impl<'a> OfficeHours<'a> {
     pub fn create_office_hours_exception(
         &self,
         operation: crate::operations::CreateOfficeHoursException,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::OfficeHoursException,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3052,12 +2695,12 @@ impl<'a> OfficeHours<'a> {
     pub fn get_office_hours_schedule(
         &self,
         operation: crate::operations::GetOfficeHoursSchedule,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::OfficeHoursSchedule,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3065,12 +2708,12 @@ impl<'a> OfficeHours<'a> {
     pub fn update_office_hours_schedule(
         &self,
         operation: crate::operations::UpdateOfficeHoursSchedule,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::OfficeHoursSchedule,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3078,12 +2721,12 @@ impl<'a> OfficeHours<'a> {
     pub fn delete_office_hours_schedule(
         &self,
         operation: crate::operations::DeleteOfficeHoursSchedule,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::DeleteOfficeHoursScheduleResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3091,12 +2734,12 @@ impl<'a> OfficeHours<'a> {
     pub fn list_office_hours_schedules(
         &self,
         operation: crate::operations::ListOfficeHoursSchedules,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::OfficeHoursScheduleList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3104,12 +2747,12 @@ impl<'a> OfficeHours<'a> {
     pub fn create_office_hours_schedule(
         &self,
         operation: crate::operations::CreateOfficeHoursSchedule,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::OfficeHoursSchedule,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -3124,12 +2767,12 @@ impl<'a> ReportingDataExport<'a> {
     pub fn post_export_reporting_data_enqueue(
         &self,
         operation: crate::operations::PostExportReportingDataEnqueue,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::PostExportReportingDataEnqueueResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3137,12 +2780,12 @@ impl<'a> ReportingDataExport<'a> {
     pub fn get_export_reporting_data_job_identifier(
         &self,
         operation: crate::operations::GetExportReportingDataJobIdentifier,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::GetExportReportingDataJobIdentifierResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3150,12 +2793,12 @@ impl<'a> ReportingDataExport<'a> {
     pub fn get_export_reporting_data_get_datasets(
         &self,
         operation: crate::operations::GetExportReportingDataGetDatasets,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::GetExportReportingDataGetDatasetsResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3163,12 +2806,9 @@ impl<'a> ReportingDataExport<'a> {
     pub fn get_download_reporting_data_job_identifier(
         &self,
         operation: crate::operations::GetDownloadReportingDataJobIdentifier,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<u8>,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<Vec<u8>, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -3183,12 +2823,9 @@ impl<'a> Segments<'a> {
     pub fn list_segments_for_a_contact(
         &self,
         operation: crate::operations::ListSegmentsForAContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ContactSegments,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ContactSegments, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3196,12 +2833,9 @@ impl<'a> Segments<'a> {
     pub fn list_segments(
         &self,
         operation: crate::operations::ListSegments,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::SegmentList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::SegmentList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3209,12 +2843,9 @@ impl<'a> Segments<'a> {
     pub fn retrieve_segment(
         &self,
         operation: crate::operations::RetrieveSegment,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Segment,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Segment, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -3229,12 +2860,12 @@ impl<'a> SubscriptionTypes<'a> {
     pub fn list_subscriptions_for_a_contact(
         &self,
         operation: crate::operations::ListSubscriptionsForAContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::SubscriptionTypeList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3242,12 +2873,9 @@ impl<'a> SubscriptionTypes<'a> {
     pub fn attach_subscription_type_to_contact(
         &self,
         operation: crate::operations::AttachSubscriptionTypeToContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::SubscriptionType,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::SubscriptionType, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3255,12 +2883,9 @@ impl<'a> SubscriptionTypes<'a> {
     pub fn detach_subscription_type_to_contact(
         &self,
         operation: crate::operations::DetachSubscriptionTypeToContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::SubscriptionType,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::SubscriptionType, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3268,12 +2893,12 @@ impl<'a> SubscriptionTypes<'a> {
     pub fn list_subscription_types(
         &self,
         operation: crate::operations::ListSubscriptionTypes,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::SubscriptionTypeList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -3288,12 +2913,12 @@ impl<'a> Switch<'a> {
     pub fn create_phone_switch(
         &self,
         operation: crate::operations::CreatePhoneSwitch,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::PhoneSwitch>,
+    ) -> impl Future<
+        Output = Result<
+            Option<crate::models::PhoneSwitch>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -3308,9 +2933,9 @@ impl<'a> Tags<'a> {
     pub fn attach_tag_to_article(
         &self,
         operation: crate::operations::AttachTagToArticle,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3318,9 +2943,9 @@ impl<'a> Tags<'a> {
     pub fn detach_tag_from_article(
         &self,
         operation: crate::operations::DetachTagFromArticle,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3328,9 +2953,9 @@ impl<'a> Tags<'a> {
     pub fn attach_tag_to_internal_article(
         &self,
         operation: crate::operations::AttachTagToInternalArticle,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3338,9 +2963,9 @@ impl<'a> Tags<'a> {
     pub fn detach_tag_from_internal_article(
         &self,
         operation: crate::operations::DetachTagFromInternalArticle,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3348,12 +2973,9 @@ impl<'a> Tags<'a> {
     pub fn list_tags_for_a_contact(
         &self,
         operation: crate::operations::ListTagsForAContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::TagList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::TagList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3361,9 +2983,9 @@ impl<'a> Tags<'a> {
     pub fn attach_tag_to_contact(
         &self,
         operation: crate::operations::AttachTagToContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3371,9 +2993,9 @@ impl<'a> Tags<'a> {
     pub fn detach_tag_from_contact(
         &self,
         operation: crate::operations::DetachTagFromContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3381,9 +3003,9 @@ impl<'a> Tags<'a> {
     pub fn attach_tag_to_content_snippet(
         &self,
         operation: crate::operations::AttachTagToContentSnippet,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3391,9 +3013,9 @@ impl<'a> Tags<'a> {
     pub fn detach_tag_from_content_snippet(
         &self,
         operation: crate::operations::DetachTagFromContentSnippet,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3401,9 +3023,9 @@ impl<'a> Tags<'a> {
     pub fn attach_tag_to_conversation(
         &self,
         operation: crate::operations::AttachTagToConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3411,9 +3033,9 @@ impl<'a> Tags<'a> {
     pub fn detach_tag_from_conversation(
         &self,
         operation: crate::operations::DetachTagFromConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3421,12 +3043,9 @@ impl<'a> Tags<'a> {
     pub fn list_tags(
         &self,
         operation: crate::operations::ListTags,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::TagList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::TagList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3434,12 +3053,9 @@ impl<'a> Tags<'a> {
     pub fn create_tag(
         &self,
         operation: crate::operations::CreateTag,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::TagCreateResponse,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::TagCreateResponse, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3447,12 +3063,9 @@ impl<'a> Tags<'a> {
     pub fn find_tag(
         &self,
         operation: crate::operations::FindTag,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::TagBasic,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::TagBasic, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3460,9 +3073,9 @@ impl<'a> Tags<'a> {
     pub fn delete_tag(
         &self,
         operation: crate::operations::DeleteTag,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<(), ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3470,9 +3083,9 @@ impl<'a> Tags<'a> {
     pub fn attach_tag_to_ticket(
         &self,
         operation: crate::operations::AttachTagToTicket,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3480,9 +3093,9 @@ impl<'a> Tags<'a> {
     pub fn detach_tag_from_ticket(
         &self,
         operation: crate::operations::DetachTagFromTicket,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -3497,12 +3110,9 @@ impl<'a> Teams<'a> {
     pub fn list_teams(
         &self,
         operation: crate::operations::ListTeams,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::TeamList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::TeamList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3510,12 +3120,9 @@ impl<'a> Teams<'a> {
     pub fn retrieve_team(
         &self,
         operation: crate::operations::RetrieveTeam,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Team,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Team, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3523,12 +3130,9 @@ impl<'a> Teams<'a> {
     pub fn get_team_metrics(
         &self,
         operation: crate::operations::GetTeamMetrics,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::TeamMetricList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::TeamMetricList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -3543,12 +3147,9 @@ impl<'a> TicketStates<'a> {
     pub fn list_ticket_states(
         &self,
         operation: crate::operations::ListTicketStates,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::TicketStateList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::TicketStateList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -3563,12 +3164,12 @@ impl<'a> TicketTypeAttributes<'a> {
     pub fn create_ticket_type_attribute(
         &self,
         operation: crate::operations::CreateTicketTypeAttribute,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::TicketTypeAttribute>,
+    ) -> impl Future<
+        Output = Result<
+            Option<crate::models::TicketTypeAttribute>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3576,12 +3177,12 @@ impl<'a> TicketTypeAttributes<'a> {
     pub fn update_ticket_type_attribute(
         &self,
         operation: crate::operations::UpdateTicketTypeAttribute,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::TicketTypeAttribute>,
+    ) -> impl Future<
+        Output = Result<
+            Option<crate::models::TicketTypeAttribute>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -3596,12 +3197,9 @@ impl<'a> TicketTypes<'a> {
     pub fn list_ticket_types(
         &self,
         operation: crate::operations::ListTicketTypes,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::TicketTypeList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::TicketTypeList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3609,12 +3207,9 @@ impl<'a> TicketTypes<'a> {
     pub fn create_ticket_type(
         &self,
         operation: crate::operations::CreateTicketType,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::TicketType>,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<Option<crate::models::TicketType>, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3622,12 +3217,9 @@ impl<'a> TicketTypes<'a> {
     pub fn get_ticket_type(
         &self,
         operation: crate::operations::GetTicketType,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::TicketType>,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<Option<crate::models::TicketType>, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3635,12 +3227,9 @@ impl<'a> TicketTypes<'a> {
     pub fn update_ticket_type(
         &self,
         operation: crate::operations::UpdateTicketType,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::TicketType>,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<Option<crate::models::TicketType>, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -3655,12 +3244,9 @@ impl<'a> Tickets<'a> {
     pub fn reply_ticket(
         &self,
         operation: crate::operations::ReplyTicket,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::TicketReply,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::TicketReply, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3668,9 +3254,9 @@ impl<'a> Tickets<'a> {
     pub fn attach_tag_to_ticket(
         &self,
         operation: crate::operations::AttachTagToTicket,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3678,9 +3264,9 @@ impl<'a> Tickets<'a> {
     pub fn detach_tag_from_ticket(
         &self,
         operation: crate::operations::DetachTagFromTicket,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3688,12 +3274,9 @@ impl<'a> Tickets<'a> {
     pub fn link_conversation_to_ticket(
         &self,
         operation: crate::operations::LinkConversationToTicket,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Conversation,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Conversation, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3701,12 +3284,9 @@ impl<'a> Tickets<'a> {
     pub fn unlink_conversation_from_ticket(
         &self,
         operation: crate::operations::UnlinkConversationFromTicket,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Conversation,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Conversation, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3714,12 +3294,9 @@ impl<'a> Tickets<'a> {
     pub fn create_ticket(
         &self,
         operation: crate::operations::CreateTicket,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::Ticket>,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<Option<crate::models::Ticket>, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3727,12 +3304,9 @@ impl<'a> Tickets<'a> {
     pub fn enqueue_create_ticket(
         &self,
         operation: crate::operations::EnqueueCreateTicket,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Jobs,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Jobs, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3740,12 +3314,9 @@ impl<'a> Tickets<'a> {
     pub fn get_ticket(
         &self,
         operation: crate::operations::GetTicket,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::Ticket>,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<Option<crate::models::Ticket>, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3753,12 +3324,9 @@ impl<'a> Tickets<'a> {
     pub fn update_ticket(
         &self,
         operation: crate::operations::UpdateTicket,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::Ticket>,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<Option<crate::models::Ticket>, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3766,12 +3334,9 @@ impl<'a> Tickets<'a> {
     pub fn delete_ticket(
         &self,
         operation: crate::operations::DeleteTicket,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::TicketDeleted,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::TicketDeleted, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3779,12 +3344,9 @@ impl<'a> Tickets<'a> {
     pub fn change_ticket_type(
         &self,
         operation: crate::operations::ChangeTicketType,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::Ticket>,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<Option<crate::models::Ticket>, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3792,12 +3354,9 @@ impl<'a> Tickets<'a> {
     pub fn search_tickets(
         &self,
         operation: crate::operations::SearchTickets,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::TicketList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::TicketList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -3812,12 +3371,9 @@ impl<'a> Visitors<'a> {
     pub fn retrieve_visitor_with_user_id(
         &self,
         operation: crate::operations::RetrieveVisitorWithUserId,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::Visitor>,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<Option<crate::models::Visitor>, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3825,12 +3381,9 @@ impl<'a> Visitors<'a> {
     pub fn update_visitor(
         &self,
         operation: crate::operations::UpdateVisitor,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::Visitor>,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<Option<crate::models::Visitor>, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3838,12 +3391,9 @@ impl<'a> Visitors<'a> {
     pub fn convert_visitor(
         &self,
         operation: crate::operations::ConvertVisitor,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Contact,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Contact, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -3858,12 +3408,12 @@ impl<'a> WhatsApp<'a> {
     pub fn retrieve_whats_app_message_status(
         &self,
         operation: crate::operations::RetrieveWhatsAppMessageStatus,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::WhatsappMessageStatus,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -3871,12 +3421,12 @@ impl<'a> WhatsApp<'a> {
     pub fn get_whats_app_message_status(
         &self,
         operation: crate::operations::GetWhatsAppMessageStatus,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::WhatsappMessageStatusList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -3891,12 +3441,9 @@ impl<'a> Workflows<'a> {
     pub fn export_workflow(
         &self,
         operation: crate::operations::ExportWorkflow,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::WorkflowExport,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::WorkflowExport, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }

@@ -10,7 +10,7 @@ pub struct Client {
 impl Client {
     /// A client for `token`, to configure (region, timeout, retries …) and `build`.
     pub fn builder(
-        token: impl ::std::convert::Into<::std::string::String>,
+        token: impl Into<String>,
     ) -> ::intercom_api_runtime::ClientBuilder<Client> {
         ::intercom_api_runtime::ClientBuilder::new(token)
     }
@@ -124,7 +124,7 @@ impl Client {
     }
 }
 
-impl ::std::convert::From<::intercom_api_runtime::Client> for Client {
+impl From<::intercom_api_runtime::Client> for Client {
     fn from(inner: ::intercom_api_runtime::Client) -> Self {
         Client { inner }
     }
@@ -147,12 +147,12 @@ impl<'a> Admins<'a> {
     pub fn identify_admin(
         &self,
         operation: crate::operations::IdentifyAdmin,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::AdminWithApp>,
+    ) -> impl Future<
+        Output = Result<
+            Option<crate::models::AdminWithApp>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -160,12 +160,9 @@ impl<'a> Admins<'a> {
     pub fn set_away_admin(
         &self,
         operation: crate::operations::SetAwayAdmin,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::Admin>,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<Option<crate::models::Admin>, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -173,12 +170,9 @@ impl<'a> Admins<'a> {
     pub fn list_activity_logs(
         &self,
         operation: crate::operations::ListActivityLogs,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ActivityLogList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ActivityLogList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -186,12 +180,9 @@ impl<'a> Admins<'a> {
     pub fn list_admins(
         &self,
         operation: crate::operations::ListAdmins,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::AdminList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::AdminList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -199,12 +190,9 @@ impl<'a> Admins<'a> {
     pub fn retrieve_admin(
         &self,
         operation: crate::operations::RetrieveAdmin,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::Admin>,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<Option<crate::models::Admin>, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -219,12 +207,9 @@ impl<'a> Articles<'a> {
     pub fn list_articles(
         &self,
         operation: crate::operations::ListArticles,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ArticleList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ArticleList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -232,12 +217,9 @@ impl<'a> Articles<'a> {
     pub fn create_article(
         &self,
         operation: crate::operations::CreateArticle,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Article,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Article, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -245,12 +227,9 @@ impl<'a> Articles<'a> {
     pub fn retrieve_article(
         &self,
         operation: crate::operations::RetrieveArticle,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Article,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Article, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -258,12 +237,9 @@ impl<'a> Articles<'a> {
     pub fn update_article(
         &self,
         operation: crate::operations::UpdateArticle,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Article,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Article, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -271,12 +247,12 @@ impl<'a> Articles<'a> {
     pub fn delete_article(
         &self,
         operation: crate::operations::DeleteArticle,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::DeletedArticleObject,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -291,12 +267,12 @@ impl<'a> Companies<'a> {
     pub fn retrieve_company(
         &self,
         operation: crate::operations::RetrieveCompany,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::RetrieveCompanyResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -304,12 +280,9 @@ impl<'a> Companies<'a> {
     pub fn create_or_update_company(
         &self,
         operation: crate::operations::CreateOrUpdateCompany,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Company,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Company, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -317,12 +290,9 @@ impl<'a> Companies<'a> {
     pub fn retrieve_a_company_by_id(
         &self,
         operation: crate::operations::RetrieveACompanyById,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Company,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Company, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -330,12 +300,9 @@ impl<'a> Companies<'a> {
     pub fn update_company(
         &self,
         operation: crate::operations::UpdateCompany,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Company,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Company, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -343,12 +310,12 @@ impl<'a> Companies<'a> {
     pub fn delete_company(
         &self,
         operation: crate::operations::DeleteCompany,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::DeletedCompanyObject,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -356,12 +323,12 @@ impl<'a> Companies<'a> {
     pub fn list_attached_contacts(
         &self,
         operation: crate::operations::ListAttachedContacts,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::CompanyAttachedContacts,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -369,12 +336,12 @@ impl<'a> Companies<'a> {
     pub fn list_attached_segments_for_companies(
         &self,
         operation: crate::operations::ListAttachedSegmentsForCompanies,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::CompanyAttachedSegments,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -382,12 +349,9 @@ impl<'a> Companies<'a> {
     pub fn list_all_companies(
         &self,
         operation: crate::operations::ListAllCompanies,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::CompanyList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::CompanyList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -395,12 +359,12 @@ impl<'a> Companies<'a> {
     pub fn scroll_over_all_companies(
         &self,
         operation: crate::operations::ScrollOverAllCompanies,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::CompanyScroll>,
+    ) -> impl Future<
+        Output = Result<
+            Option<crate::models::CompanyScroll>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -408,12 +372,12 @@ impl<'a> Companies<'a> {
     pub fn list_companies_for_a_contact(
         &self,
         operation: crate::operations::ListCompaniesForAContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ContactAttachedCompanies,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -421,12 +385,9 @@ impl<'a> Companies<'a> {
     pub fn attach_contact_to_a_company(
         &self,
         operation: crate::operations::AttachContactToACompany,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Company,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Company, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -434,12 +395,9 @@ impl<'a> Companies<'a> {
     pub fn detach_contact_from_a_company(
         &self,
         operation: crate::operations::DetachContactFromACompany,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Company,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Company, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -454,12 +412,12 @@ impl<'a> Contacts<'a> {
     pub fn list_attached_contacts(
         &self,
         operation: crate::operations::ListAttachedContacts,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::CompanyAttachedContacts,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -467,12 +425,12 @@ impl<'a> Contacts<'a> {
     pub fn list_companies_for_a_contact(
         &self,
         operation: crate::operations::ListCompaniesForAContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::ContactAttachedCompanies,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -480,12 +438,9 @@ impl<'a> Contacts<'a> {
     pub fn attach_contact_to_a_company(
         &self,
         operation: crate::operations::AttachContactToACompany,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Company,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Company, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -493,12 +448,9 @@ impl<'a> Contacts<'a> {
     pub fn detach_contact_from_a_company(
         &self,
         operation: crate::operations::DetachContactFromACompany,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Company,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Company, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -506,12 +458,9 @@ impl<'a> Contacts<'a> {
     pub fn list_notes(
         &self,
         operation: crate::operations::ListNotes,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::NoteList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::NoteList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -519,12 +468,9 @@ impl<'a> Contacts<'a> {
     pub fn create_note(
         &self,
         operation: crate::operations::CreateNote,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Note,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Note, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -532,12 +478,9 @@ impl<'a> Contacts<'a> {
     pub fn list_segments_for_a_contact(
         &self,
         operation: crate::operations::ListSegmentsForAContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ContactSegments,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ContactSegments, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -545,12 +488,12 @@ impl<'a> Contacts<'a> {
     pub fn list_subscriptions_for_a_contact(
         &self,
         operation: crate::operations::ListSubscriptionsForAContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::SubscriptionTypeList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -558,12 +501,9 @@ impl<'a> Contacts<'a> {
     pub fn attach_subscription_type_to_contact(
         &self,
         operation: crate::operations::AttachSubscriptionTypeToContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::SubscriptionType,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::SubscriptionType, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -571,12 +511,9 @@ impl<'a> Contacts<'a> {
     pub fn detach_subscription_type_to_contact(
         &self,
         operation: crate::operations::DetachSubscriptionTypeToContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::SubscriptionType,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::SubscriptionType, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -584,12 +521,9 @@ impl<'a> Contacts<'a> {
     pub fn list_tags_for_a_contact(
         &self,
         operation: crate::operations::ListTagsForAContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::TagList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::TagList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -597,9 +531,9 @@ impl<'a> Contacts<'a> {
     pub fn attach_tag_to_contact(
         &self,
         operation: crate::operations::AttachTagToContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -607,9 +541,9 @@ impl<'a> Contacts<'a> {
     pub fn detach_tag_from_contact(
         &self,
         operation: crate::operations::DetachTagFromContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -617,12 +551,9 @@ impl<'a> Contacts<'a> {
     pub fn show_contact(
         &self,
         operation: crate::operations::ShowContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Contact,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Contact, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -630,12 +561,9 @@ impl<'a> Contacts<'a> {
     pub fn update_contact(
         &self,
         operation: crate::operations::UpdateContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Contact,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Contact, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -643,12 +571,9 @@ impl<'a> Contacts<'a> {
     pub fn delete_contact(
         &self,
         operation: crate::operations::DeleteContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ContactDeleted,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ContactDeleted, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -656,12 +581,9 @@ impl<'a> Contacts<'a> {
     pub fn merge_contact(
         &self,
         operation: crate::operations::MergeContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Contact,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Contact, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -669,12 +591,9 @@ impl<'a> Contacts<'a> {
     pub fn search_contacts(
         &self,
         operation: crate::operations::SearchContacts,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ContactList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ContactList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -682,12 +601,9 @@ impl<'a> Contacts<'a> {
     pub fn list_contacts(
         &self,
         operation: crate::operations::ListContacts,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ContactList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ContactList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -695,12 +611,9 @@ impl<'a> Contacts<'a> {
     pub fn create_contact(
         &self,
         operation: crate::operations::CreateContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Contact,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Contact, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -708,12 +621,9 @@ impl<'a> Contacts<'a> {
     pub fn archive_contact(
         &self,
         operation: crate::operations::ArchiveContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ContactArchived,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ContactArchived, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -721,12 +631,9 @@ impl<'a> Contacts<'a> {
     pub fn unarchive_contact(
         &self,
         operation: crate::operations::UnarchiveContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ContactUnarchived,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ContactUnarchived, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -741,9 +648,9 @@ impl<'a> Conversations<'a> {
     pub fn attach_tag_to_conversation(
         &self,
         operation: crate::operations::AttachTagToConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -751,9 +658,9 @@ impl<'a> Conversations<'a> {
     pub fn detach_tag_from_conversation(
         &self,
         operation: crate::operations::DetachTagFromConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -761,12 +668,9 @@ impl<'a> Conversations<'a> {
     pub fn list_conversations(
         &self,
         operation: crate::operations::ListConversations,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ConversationList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ConversationList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -774,12 +678,9 @@ impl<'a> Conversations<'a> {
     pub fn create_conversation(
         &self,
         operation: crate::operations::CreateConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Message,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Message, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -787,12 +688,9 @@ impl<'a> Conversations<'a> {
     pub fn retrieve_conversation(
         &self,
         operation: crate::operations::RetrieveConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Conversation,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Conversation, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -800,12 +698,9 @@ impl<'a> Conversations<'a> {
     pub fn update_conversation(
         &self,
         operation: crate::operations::UpdateConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Conversation,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Conversation, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -813,12 +708,9 @@ impl<'a> Conversations<'a> {
     pub fn search_conversations(
         &self,
         operation: crate::operations::SearchConversations,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ConversationList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ConversationList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -826,12 +718,9 @@ impl<'a> Conversations<'a> {
     pub fn reply_conversation(
         &self,
         operation: crate::operations::ReplyConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Conversation,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Conversation, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -839,12 +728,9 @@ impl<'a> Conversations<'a> {
     pub fn manage_conversation(
         &self,
         operation: crate::operations::ManageConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Conversation,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Conversation, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -852,12 +738,9 @@ impl<'a> Conversations<'a> {
     pub fn auto_assign_conversation(
         &self,
         operation: crate::operations::AutoAssignConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Conversation,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Conversation, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -865,12 +748,9 @@ impl<'a> Conversations<'a> {
     pub fn attach_contact_to_conversation(
         &self,
         operation: crate::operations::AttachContactToConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Conversation,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Conversation, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -878,12 +758,9 @@ impl<'a> Conversations<'a> {
     pub fn detach_contact_from_conversation(
         &self,
         operation: crate::operations::DetachContactFromConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Conversation,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Conversation, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -891,12 +768,9 @@ impl<'a> Conversations<'a> {
     pub fn redact_conversation(
         &self,
         operation: crate::operations::RedactConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Conversation,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Conversation, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -911,12 +785,9 @@ impl<'a> DataAttributes<'a> {
     pub fn lis_data_attributes(
         &self,
         operation: crate::operations::LisDataAttributes,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::DataAttributeList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::DataAttributeList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -924,12 +795,9 @@ impl<'a> DataAttributes<'a> {
     pub fn create_data_attribute(
         &self,
         operation: crate::operations::CreateDataAttribute,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::DataAttribute,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::DataAttribute, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -937,12 +805,9 @@ impl<'a> DataAttributes<'a> {
     pub fn update_data_attribute(
         &self,
         operation: crate::operations::UpdateDataAttribute,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::DataAttribute,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::DataAttribute, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -957,12 +822,9 @@ impl<'a> DataEvents<'a> {
     pub fn lis_data_events(
         &self,
         operation: crate::operations::LisDataEvents,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::DataEventSummary,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::DataEventSummary, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -970,9 +832,9 @@ impl<'a> DataEvents<'a> {
     pub fn create_data_event(
         &self,
         operation: crate::operations::CreateDataEvent,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<(), ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -980,9 +842,9 @@ impl<'a> DataEvents<'a> {
     pub fn data_event_summaries(
         &self,
         operation: crate::operations::DataEventSummaries,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<(), ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -997,12 +859,9 @@ impl<'a> DataExport<'a> {
     pub fn create_data_export(
         &self,
         operation: crate::operations::CreateDataExport,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::DataExport,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::DataExport, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1010,12 +869,9 @@ impl<'a> DataExport<'a> {
     pub fn get_data_export(
         &self,
         operation: crate::operations::GetDataExport,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::DataExport,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::DataExport, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1023,12 +879,9 @@ impl<'a> DataExport<'a> {
     pub fn cancel_data_export(
         &self,
         operation: crate::operations::CancelDataExport,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::DataExport,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::DataExport, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1036,12 +889,9 @@ impl<'a> DataExport<'a> {
     pub fn download_data_export(
         &self,
         operation: crate::operations::DownloadDataExport,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::vec::Vec<u8>,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<Vec<u8>, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1056,12 +906,9 @@ impl<'a> HelpCenter<'a> {
     pub fn list_all_collections(
         &self,
         operation: crate::operations::ListAllCollections,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::CollectionList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::CollectionList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1069,12 +916,9 @@ impl<'a> HelpCenter<'a> {
     pub fn create_collection(
         &self,
         operation: crate::operations::CreateCollection,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Collection,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Collection, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1082,12 +926,9 @@ impl<'a> HelpCenter<'a> {
     pub fn retrieve_collection(
         &self,
         operation: crate::operations::RetrieveCollection,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Collection,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Collection, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1095,12 +936,9 @@ impl<'a> HelpCenter<'a> {
     pub fn update_collection(
         &self,
         operation: crate::operations::UpdateCollection,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Collection,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Collection, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1108,12 +946,12 @@ impl<'a> HelpCenter<'a> {
     pub fn delete_collection(
         &self,
         operation: crate::operations::DeleteCollection,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::DeletedCollectionObject,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1121,12 +959,9 @@ impl<'a> HelpCenter<'a> {
     pub fn retrieve_help_center(
         &self,
         operation: crate::operations::RetrieveHelpCenter,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::HelpCenter,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::HelpCenter, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1134,12 +969,9 @@ impl<'a> HelpCenter<'a> {
     pub fn list_help_centers(
         &self,
         operation: crate::operations::ListHelpCenters,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::HelpCenterList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::HelpCenterList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1147,12 +979,9 @@ impl<'a> HelpCenter<'a> {
     pub fn list_all_sections(
         &self,
         operation: crate::operations::ListAllSections,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::SectionList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::SectionList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1160,12 +989,9 @@ impl<'a> HelpCenter<'a> {
     pub fn create_section(
         &self,
         operation: crate::operations::CreateSection,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Section,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Section, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1173,12 +999,9 @@ impl<'a> HelpCenter<'a> {
     pub fn retrieve_section(
         &self,
         operation: crate::operations::RetrieveSection,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Section,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Section, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1186,12 +1009,9 @@ impl<'a> HelpCenter<'a> {
     pub fn update_section(
         &self,
         operation: crate::operations::UpdateSection,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Section,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Section, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1199,12 +1019,12 @@ impl<'a> HelpCenter<'a> {
     pub fn delete_section(
         &self,
         operation: crate::operations::DeleteSection,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::DeletedSectionObject,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1219,12 +1039,9 @@ impl<'a> Messages<'a> {
     pub fn create_message(
         &self,
         operation: crate::operations::CreateMessage,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Message,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Message, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1239,12 +1056,9 @@ impl<'a> News<'a> {
     pub fn list_news_items(
         &self,
         operation: crate::operations::ListNewsItems,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::PaginatedResponse,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::PaginatedResponse, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1252,12 +1066,9 @@ impl<'a> News<'a> {
     pub fn create_news_item(
         &self,
         operation: crate::operations::CreateNewsItem,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::NewsItem,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::NewsItem, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1265,12 +1076,9 @@ impl<'a> News<'a> {
     pub fn retrieve_news_item(
         &self,
         operation: crate::operations::RetrieveNewsItem,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::NewsItem,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::NewsItem, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1278,12 +1086,9 @@ impl<'a> News<'a> {
     pub fn update_news_item(
         &self,
         operation: crate::operations::UpdateNewsItem,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::NewsItem,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::NewsItem, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1291,12 +1096,9 @@ impl<'a> News<'a> {
     pub fn delete_news_item(
         &self,
         operation: crate::operations::DeleteNewsItem,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::DeletedObject,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::DeletedObject, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1304,12 +1106,9 @@ impl<'a> News<'a> {
     pub fn list_live_newsfeed_items(
         &self,
         operation: crate::operations::ListLiveNewsfeedItems,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::PaginatedResponse,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::PaginatedResponse, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1317,12 +1116,9 @@ impl<'a> News<'a> {
     pub fn list_newsfeeds(
         &self,
         operation: crate::operations::ListNewsfeeds,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::PaginatedResponse,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::PaginatedResponse, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1330,12 +1126,9 @@ impl<'a> News<'a> {
     pub fn retrieve_newsfeed(
         &self,
         operation: crate::operations::RetrieveNewsfeed,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Newsfeed,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Newsfeed, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1350,12 +1143,9 @@ impl<'a> Notes<'a> {
     pub fn list_notes(
         &self,
         operation: crate::operations::ListNotes,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::NoteList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::NoteList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1363,12 +1153,9 @@ impl<'a> Notes<'a> {
     pub fn create_note(
         &self,
         operation: crate::operations::CreateNote,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Note,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Note, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1376,12 +1163,9 @@ impl<'a> Notes<'a> {
     pub fn retrieve_note(
         &self,
         operation: crate::operations::RetrieveNote,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Note,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Note, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1396,12 +1180,9 @@ impl<'a> Segments<'a> {
     pub fn list_segments_for_a_contact(
         &self,
         operation: crate::operations::ListSegmentsForAContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ContactSegments,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::ContactSegments, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1409,12 +1190,9 @@ impl<'a> Segments<'a> {
     pub fn list_segments(
         &self,
         operation: crate::operations::ListSegments,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::SegmentList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::SegmentList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1422,12 +1200,9 @@ impl<'a> Segments<'a> {
     pub fn retrieve_segment(
         &self,
         operation: crate::operations::RetrieveSegment,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Segment,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Segment, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1442,12 +1217,12 @@ impl<'a> SubscriptionTypes<'a> {
     pub fn list_subscriptions_for_a_contact(
         &self,
         operation: crate::operations::ListSubscriptionsForAContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::SubscriptionTypeList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1455,12 +1230,9 @@ impl<'a> SubscriptionTypes<'a> {
     pub fn attach_subscription_type_to_contact(
         &self,
         operation: crate::operations::AttachSubscriptionTypeToContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::SubscriptionType,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::SubscriptionType, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1468,12 +1240,9 @@ impl<'a> SubscriptionTypes<'a> {
     pub fn detach_subscription_type_to_contact(
         &self,
         operation: crate::operations::DetachSubscriptionTypeToContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::SubscriptionType,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::SubscriptionType, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1481,12 +1250,12 @@ impl<'a> SubscriptionTypes<'a> {
     pub fn list_subscription_types(
         &self,
         operation: crate::operations::ListSubscriptionTypes,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> impl Future<
+        Output = Result<
             crate::models::SubscriptionTypeList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1501,12 +1270,12 @@ impl<'a> Switch<'a> {
     pub fn create_phone_switch(
         &self,
         operation: crate::operations::CreatePhoneSwitch,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::PhoneSwitch>,
+    ) -> impl Future<
+        Output = Result<
+            Option<crate::models::PhoneSwitch>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + use<'a> {
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1521,12 +1290,9 @@ impl<'a> Tags<'a> {
     pub fn list_tags_for_a_contact(
         &self,
         operation: crate::operations::ListTagsForAContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::TagList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::TagList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1534,9 +1300,9 @@ impl<'a> Tags<'a> {
     pub fn attach_tag_to_contact(
         &self,
         operation: crate::operations::AttachTagToContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1544,9 +1310,9 @@ impl<'a> Tags<'a> {
     pub fn detach_tag_from_contact(
         &self,
         operation: crate::operations::DetachTagFromContact,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1554,9 +1320,9 @@ impl<'a> Tags<'a> {
     pub fn attach_tag_to_conversation(
         &self,
         operation: crate::operations::AttachTagToConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1564,9 +1330,9 @@ impl<'a> Tags<'a> {
     pub fn detach_tag_from_conversation(
         &self,
         operation: crate::operations::DetachTagFromConversation,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1574,12 +1340,9 @@ impl<'a> Tags<'a> {
     pub fn list_tags(
         &self,
         operation: crate::operations::ListTags,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::TagList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::TagList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1587,12 +1350,9 @@ impl<'a> Tags<'a> {
     pub fn create_tag(
         &self,
         operation: crate::operations::CreateTag,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::TagBasic,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::TagBasic, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1600,12 +1360,9 @@ impl<'a> Tags<'a> {
     pub fn find_tag(
         &self,
         operation: crate::operations::FindTag,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::TagBasic,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::TagBasic, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1613,9 +1370,9 @@ impl<'a> Tags<'a> {
     pub fn delete_tag(
         &self,
         operation: crate::operations::DeleteTag,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<(), ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1630,12 +1387,9 @@ impl<'a> Teams<'a> {
     pub fn list_teams(
         &self,
         operation: crate::operations::ListTeams,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::TeamList,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::TeamList, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1643,12 +1397,9 @@ impl<'a> Teams<'a> {
     pub fn retrieve_team(
         &self,
         operation: crate::operations::RetrieveTeam,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Team,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Team, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1663,12 +1414,9 @@ impl<'a> Visitors<'a> {
     pub fn retrieve_visitor_with_user_id(
         &self,
         operation: crate::operations::RetrieveVisitorWithUserId,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::Visitor>,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<Option<crate::models::Visitor>, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1676,12 +1424,9 @@ impl<'a> Visitors<'a> {
     pub fn update_visitor(
         &self,
         operation: crate::operations::UpdateVisitor,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::models::Visitor>,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<Option<crate::models::Visitor>, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 
@@ -1689,12 +1434,9 @@ impl<'a> Visitors<'a> {
     pub fn convert_visitor(
         &self,
         operation: crate::operations::ConvertVisitor,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::Contact,
-            ::intercom_api_runtime::Error,
-        >,
-    > + ::std::marker::Send + use<'a> {
+    ) -> impl Future<
+        Output = Result<crate::models::Contact, ::intercom_api_runtime::Error>,
+    > + Send + use<'a> {
         self.0.send_owned(operation)
     }
 }

@@ -6,46 +6,43 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActivityLogMetadata {
     /// The way the admin signed in.
-    pub sign_in_method: ::std::option::Option<::std::string::String>,
+    pub sign_in_method: Option<String>,
     /// The unique identifier for the contact which is provided by the Client.
-    pub external_id: ::std::option::Option<::std::string::String>,
+    pub external_id: Option<String>,
     /// The away mode status which is set to true when away and false when returned.
-    pub away_mode: ::std::option::Option<bool>,
+    pub away_mode: Option<bool>,
     /// The reason the Admin is away.
-    pub away_status_reason: ::std::option::Option<::std::string::String>,
+    pub away_status_reason: Option<String>,
     /// Indicates if conversations should be reassigned while an Admin is away.
-    pub reassign_conversations: ::std::option::Option<bool>,
+    pub reassign_conversations: Option<bool>,
     /// The action that initiated the status change.
-    pub source: ::std::option::Option<::std::string::String>,
+    pub source: Option<String>,
     /// Indicates if the status was changed automatically or manually.
-    pub auto_changed: ::std::option::Option<bool>,
+    pub auto_changed: Option<bool>,
     /// The ID of the Admin who initiated the activity.
-    pub update_by: ::std::option::Option<i64>,
+    pub update_by: Option<i64>,
     /// The name of the Admin who initiated the activity.
-    pub update_by_name: ::std::option::Option<::std::string::String>,
+    pub update_by_name: Option<String>,
     /// The state before the change. `idle` or `occupied`, and null when the Admin had not been classified yet.
-    pub previous_state: ::std::option::Option<::std::string::String>,
+    pub previous_state: Option<String>,
     /// The state after the change. `idle` or `occupied`.
-    pub new_state: ::std::option::Option<::std::string::String>,
+    pub new_state: Option<String>,
     /// The inactivity window, in minutes, used to classify the Admin.
-    pub threshold_minutes: ::std::option::Option<i64>,
+    pub threshold_minutes: Option<i64>,
     /// The time of the Admin's last recorded activity.
-    pub last_activity_at: ::std::option::Option<i64>,
+    pub last_activity_at: Option<i64>,
     /// Indicates the state was derived automatically rather than set by an Admin.
-    pub auto: ::std::option::Option<bool>,
+    pub auto: Option<bool>,
     /// The group of workspace settings the change belongs to, for example `teammate_occupancy` or `automatic_away_mode`.
-    pub setting_type: ::std::option::Option<::std::string::String>,
+    pub setting_type: Option<String>,
     /// The settings altered by the change, keyed by setting name. Only settings whose value actually moved are included, so an unchanged setting is absent rather than present with equal values.
-    pub changes: ::std::option::Option<
-        ::std::collections::BTreeMap<
-            ::std::string::String,
-            super::ActivityLogMetadataChangesValue,
-        >,
+    pub changes: Option<
+        ::std::collections::BTreeMap<String, super::ActivityLogMetadataChangesValue>,
     >,
     /// The conversation assignment limit value for an admin.
-    pub conversation_assignment_limit: ::std::option::Option<i64>,
+    pub conversation_assignment_limit: Option<i64>,
     /// The ticket assignment limit value for an admin.
-    pub ticket_assignment_limit: ::std::option::Option<i64>,
+    pub ticket_assignment_limit: Option<i64>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -55,7 +52,7 @@ impl ::serde::Serialize for ActivityLogMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("sign_in_method", &self.sign_in_method);
         object.optional("external_id", &self.external_id);
@@ -130,9 +127,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ActivityLogMetadata 
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.sign_in_method),
                 1 => __object.set_lenient(&mut __out.external_id),
@@ -156,14 +153,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ActivityLogMetadata 
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ActivityLogMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -173,9 +170,9 @@ impl<'de> ::serde::Deserialize<'de> for ActivityLogMetadata {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActivityLogMetadataChangesValue {
     /// The value before the change.
-    pub before: ::std::option::Option<::serde_json::Value>,
+    pub before: Option<::serde_json::Value>,
     /// The value after the change.
-    pub after: ::std::option::Option<::serde_json::Value>,
+    pub after: Option<::serde_json::Value>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -185,7 +182,7 @@ impl ::serde::Serialize for ActivityLogMetadataChangesValue {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("before", &self.before);
         object.optional("after", &self.after);
@@ -199,9 +196,9 @@ for ActivityLogMetadataChangesValue {
     const FIELDS: &'static [&'static str] = &["before", "after"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.before),
                 1 => __object.set(&mut __out.after),
@@ -209,14 +206,14 @@ for ActivityLogMetadataChangesValue {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ActivityLogMetadataChangesValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,31 +6,31 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Admin {
     /// String representing the object's type. Always has the value `admin`.
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// The id representing the admin.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The name of the admin.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The email of the admin.
-    pub email: ::std::option::Option<::std::string::String>,
+    pub email: Option<String>,
     /// The job title of the admin.
-    pub job_title: ::std::option::Option<::std::string::String>,
+    pub job_title: Option<String>,
     /// Identifies if this admin is currently set in away mode.
-    pub away_mode_enabled: ::std::option::Option<bool>,
+    pub away_mode_enabled: Option<bool>,
     /// Identifies if this admin is set to automatically reassign new conversations to the apps default inbox.
-    pub away_mode_reassign: ::std::option::Option<bool>,
+    pub away_mode_reassign: Option<bool>,
     /// The unique identifier of the away status reason
-    pub away_status_reason_id: ::std::option::Option<::std::string::String>,
+    pub away_status_reason_id: Option<String>,
     /// Identifies if this admin has a paid inbox seat to restrict/allow features that require them.
-    pub has_inbox_seat: ::std::option::Option<bool>,
+    pub has_inbox_seat: Option<bool>,
     /// This object represents the avatar associated with the admin.
-    pub team_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub team_ids: Option<Vec<String>>,
     /// Image for the associated team or teammate
-    pub avatar: ::std::option::Option<::std::string::String>,
+    pub avatar: Option<String>,
     /// The `team_priority_level` property.
-    pub team_priority_level: ::std::option::Option<super::TeamPriorityLevel>,
+    pub team_priority_level: Option<super::TeamPriorityLevel>,
     /// The role assigned to this admin. Only present if the admin has a role assigned.
-    pub role: ::std::option::Option<super::AdminRole>,
+    pub role: Option<super::AdminRole>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -40,7 +40,7 @@ impl ::serde::Serialize for Admin {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type);
         object.optional("id", &self.id);
@@ -96,9 +96,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Admin {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -117,14 +117,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Admin {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for Admin {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -134,11 +134,11 @@ impl<'de> ::serde::Deserialize<'de> for Admin {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AdminRole {
     /// String representing the object's type. Always has the value `role`.
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// The id of the role.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The name of the role.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -148,7 +148,7 @@ impl ::serde::Serialize for AdminRole {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type);
         object.optional("id", &self.id);
@@ -162,9 +162,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminRole {
     const FIELDS: &'static [&'static str] = &["type", "id", "name"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -173,14 +173,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminRole {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for AdminRole {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,13 +6,9 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AdminPriorityLevelRequest {
     /// The ids of the teammates to make primary members of the team
-    pub primary_admin_ids: ::intercom_api_runtime::Patch<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub primary_admin_ids: ::intercom_api_runtime::Patch<Vec<String>>,
     /// The ids of the teammates to make secondary members of the team
-    pub secondary_admin_ids: ::intercom_api_runtime::Patch<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub secondary_admin_ids: ::intercom_api_runtime::Patch<Vec<String>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -21,7 +17,7 @@ impl ::serde::Serialize for AdminPriorityLevelRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.patch("primary_admin_ids", &self.primary_admin_ids);
         object.patch("secondary_admin_ids", &self.secondary_admin_ids);
@@ -38,9 +34,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminPriorityLevelRe
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.primary_admin_ids),
                 1 => __object.set_lenient(&mut __out.secondary_admin_ids),
@@ -48,7 +44,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminPriorityLevelRe
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -56,7 +52,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminPriorityLevelRe
 impl<'de> ::serde::Deserialize<'de> for AdminPriorityLevelRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -10,23 +10,21 @@ pub struct AdminReplyConversationRequest {
     /// The `type` property.
     pub r#type: super::constants::Admin,
     /// The text body of the reply. Notes accept some HTML formatting. Must be present for comment and note message types.
-    pub body: ::std::option::Option<::std::string::String>,
+    pub body: Option<String>,
     /// The id of the admin who is authoring the comment.
-    pub admin_id: ::std::string::String,
+    pub admin_id: String,
     /// The time the reply was created. If not provided, the current time will be used.
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// The quick reply options to display to the end user. Must be present for quick_reply message types.
-    pub reply_options: ::std::option::Option<::std::vec::Vec<super::QuickReplyOption>>,
+    pub reply_options: Option<Vec<super::QuickReplyOption>>,
     /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    pub attachment_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub attachment_urls: Option<Vec<String>>,
     /// A list of files that will be added as attachments. You can include up to 10 files
-    pub attachment_files: ::std::option::Option<
-        ::std::vec::Vec<super::ConversationAttachmentFiles>,
-    >,
+    pub attachment_files: Option<Vec<super::ConversationAttachmentFiles>>,
     /// Option to disable notifications when replying to a conversation.
-    pub skip_notifications: ::std::option::Option<bool>,
+    pub skip_notifications: Option<bool>,
     /// When true, prevents the reply from waking a snoozed conversation. Applies to 'comment' and 'note' message types. The part is still created and visible in the conversation thread.
-    pub skip_unsnooze: ::std::option::Option<bool>,
+    pub skip_unsnooze: Option<bool>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -36,20 +34,20 @@ impl AdminReplyConversationRequest {
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         message_type: super::AdminReplyConversationRequestMessageType,
-        admin_id: ::std::string::String,
+        admin_id: String,
     ) -> Self {
         Self {
             message_type,
-            r#type: ::std::default::Default::default(),
-            body: ::std::default::Default::default(),
+            r#type: Default::default(),
+            body: Default::default(),
             admin_id,
-            created_at: ::std::default::Default::default(),
-            reply_options: ::std::default::Default::default(),
-            attachment_urls: ::std::default::Default::default(),
-            attachment_files: ::std::default::Default::default(),
-            skip_notifications: ::std::default::Default::default(),
-            skip_unsnooze: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            created_at: Default::default(),
+            reply_options: Default::default(),
+            attachment_urls: Default::default(),
+            attachment_files: Default::default(),
+            skip_notifications: Default::default(),
+            skip_unsnooze: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -58,7 +56,7 @@ impl ::serde::Serialize for AdminReplyConversationRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("message_type", &self.message_type);
         object.field("type", &self.r#type);
@@ -107,18 +105,18 @@ for AdminReplyConversationRequest {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut message_type = ::std::option::Option::None;
-        let mut r#type = ::std::default::Default::default();
-        let mut body = ::std::option::Option::None;
-        let mut admin_id = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut reply_options = ::std::option::Option::None;
-        let mut attachment_urls = ::std::option::Option::None;
-        let mut attachment_files = ::std::option::Option::None;
-        let mut skip_notifications = ::std::option::Option::None;
-        let mut skip_unsnooze = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut message_type = None;
+        let mut r#type = Default::default();
+        let mut body = None;
+        let mut admin_id = None;
+        let mut created_at = None;
+        let mut reply_options = None;
+        let mut attachment_urls = None;
+        let mut attachment_files = None;
+        let mut skip_notifications = None;
+        let mut skip_unsnooze = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required(&mut message_type),
                 1 => __object.set(&mut r#type),
@@ -133,7 +131,7 @@ for AdminReplyConversationRequest {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             message_type: __object.required(message_type, 0)?,
             r#type,
             body,
@@ -153,7 +151,7 @@ for AdminReplyConversationRequest {
 impl<'de> ::serde::Deserialize<'de> for AdminReplyConversationRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -170,7 +168,7 @@ pub enum AdminReplyConversationRequestMessageType {
     /// `quick_reply`
     QuickReply,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl AdminReplyConversationRequestMessageType {
@@ -208,7 +206,7 @@ impl ::serde::Serialize for AdminReplyConversationRequestMessageType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -216,7 +214,7 @@ impl ::serde::Serialize for AdminReplyConversationRequestMessageType {
 impl<'de> ::serde::Deserialize<'de> for AdminReplyConversationRequestMessageType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

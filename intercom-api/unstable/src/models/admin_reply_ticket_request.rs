@@ -10,23 +10,19 @@ pub struct AdminReplyTicketRequest {
     /// The `type` property.
     pub r#type: super::constants::Admin,
     /// The text body of the reply. Notes accept some HTML formatting. Must be present for comment and note message types.
-    pub body: ::std::option::Option<::std::string::String>,
+    pub body: Option<String>,
     /// The id of the admin who is authoring the comment.
-    pub admin_id: ::std::string::String,
+    pub admin_id: String,
     /// The time the reply was created. If not provided, the current time will be used.
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// The quick reply options to display. Must be present for quick_reply message types.
-    pub reply_options: ::std::option::Option<
-        ::std::vec::Vec<super::AdminReplyTicketRequestReplyOptionsItem>,
-    >,
+    pub reply_options: Option<Vec<super::AdminReplyTicketRequestReplyOptionsItem>>,
     /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    pub attachment_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub attachment_urls: Option<Vec<String>>,
     /// A list of files that will be added as attachments. You can include up to 10 files. If both attachment_files and attachment_urls are provided, attachment_files takes precedence.
-    pub attachment_files: ::std::option::Option<
-        ::std::vec::Vec<super::ConversationAttachmentFiles>,
-    >,
+    pub attachment_files: Option<Vec<super::ConversationAttachmentFiles>>,
     /// If set to true, the note will be cross-posted to all linked conversations. Only applicable to note message types on back-office tickets.
-    pub cross_post: ::std::option::Option<bool>,
+    pub cross_post: Option<bool>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -36,19 +32,19 @@ impl AdminReplyTicketRequest {
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         message_type: super::AdminReplyTicketRequestMessageType,
-        admin_id: ::std::string::String,
+        admin_id: String,
     ) -> Self {
         Self {
             message_type,
-            r#type: ::std::default::Default::default(),
-            body: ::std::default::Default::default(),
+            r#type: Default::default(),
+            body: Default::default(),
             admin_id,
-            created_at: ::std::default::Default::default(),
-            reply_options: ::std::default::Default::default(),
-            attachment_urls: ::std::default::Default::default(),
-            attachment_files: ::std::default::Default::default(),
-            cross_post: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            created_at: Default::default(),
+            reply_options: Default::default(),
+            attachment_urls: Default::default(),
+            attachment_files: Default::default(),
+            cross_post: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -58,7 +54,7 @@ impl ::serde::Serialize for AdminReplyTicketRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("message_type", &self.message_type);
         object.field("type", &self.r#type);
@@ -102,17 +98,17 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminReplyTicketRequ
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut message_type = ::std::option::Option::None;
-        let mut r#type = ::std::default::Default::default();
-        let mut body = ::std::option::Option::None;
-        let mut admin_id = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut reply_options = ::std::option::Option::None;
-        let mut attachment_urls = ::std::option::Option::None;
-        let mut attachment_files = ::std::option::Option::None;
-        let mut cross_post = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut message_type = None;
+        let mut r#type = Default::default();
+        let mut body = None;
+        let mut admin_id = None;
+        let mut created_at = None;
+        let mut reply_options = None;
+        let mut attachment_urls = None;
+        let mut attachment_files = None;
+        let mut cross_post = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required(&mut message_type),
                 1 => __object.set(&mut r#type),
@@ -126,7 +122,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminReplyTicketRequ
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             message_type: __object.required(message_type, 0)?,
             r#type,
             body,
@@ -144,7 +140,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminReplyTicketRequ
 impl<'de> ::serde::Deserialize<'de> for AdminReplyTicketRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -161,7 +157,7 @@ pub enum AdminReplyTicketRequestMessageType {
     /// `quick_reply`
     QuickReply,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl AdminReplyTicketRequestMessageType {
@@ -199,7 +195,7 @@ impl ::serde::Serialize for AdminReplyTicketRequestMessageType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -207,7 +203,7 @@ impl ::serde::Serialize for AdminReplyTicketRequestMessageType {
 impl<'de> ::serde::Deserialize<'de> for AdminReplyTicketRequestMessageType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -222,9 +218,9 @@ impl<'de> ::serde::Deserialize<'de> for AdminReplyTicketRequestMessageType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AdminReplyTicketRequestReplyOptionsItem {
     /// The text to display in this quick reply option.
-    pub text: ::std::string::String,
+    pub text: String,
     /// A unique identifier for this quick reply option. This value will be available within the metadata of the comment ticket part that is created when a user clicks on this reply option.
-    pub uuid: ::std::string::String,
+    pub uuid: String,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -232,11 +228,11 @@ pub struct AdminReplyTicketRequestReplyOptionsItem {
 impl AdminReplyTicketRequestReplyOptionsItem {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(text: ::std::string::String, uuid: ::std::string::String) -> Self {
+    pub fn new(text: String, uuid: String) -> Self {
         Self {
             text,
             uuid,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -245,7 +241,7 @@ impl ::serde::Serialize for AdminReplyTicketRequestReplyOptionsItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("text", &self.text);
         object.field("uuid", &self.uuid);
@@ -259,17 +255,17 @@ for AdminReplyTicketRequestReplyOptionsItem {
     const FIELDS: &'static [&'static str] = &["text", "uuid"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut text = ::std::option::Option::None;
-        let mut uuid = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut text = None;
+        let mut uuid = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut text),
                 1 => __object.set_required_lenient(&mut uuid),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             text: __object.required(text, 0)?,
             uuid: __object.required(uuid, 1)?,
             extra: __object.into_extra(),
@@ -280,7 +276,7 @@ for AdminReplyTicketRequestReplyOptionsItem {
 impl<'de> ::serde::Deserialize<'de> for AdminReplyTicketRequestReplyOptionsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,23 +6,23 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiAgent {
     /// The type of the source that triggered AI Agent involvement in the conversation.
-    pub source_type: ::std::option::Option<super::AiAgentSourceType>,
+    pub source_type: Option<super::AiAgentSourceType>,
     /// The title of the source that triggered AI Agent involvement in the conversation. If this is `essentials_plan_setup` then it will return `null`.
-    pub source_title: ::std::option::Option<::std::string::String>,
+    pub source_title: Option<String>,
     /// The type of the last answer delivered by AI Agent. If no answer was delivered then this will return `null`
-    pub last_answer_type: ::std::option::Option<super::AiAgentLastAnswerType>,
+    pub last_answer_type: Option<super::AiAgentLastAnswerType>,
     /// The resolution state of AI Agent. If no AI or custom answer has been delivered then this will return `null`.
-    pub resolution_state: ::std::option::Option<super::AiAgentResolutionState>,
+    pub resolution_state: Option<super::AiAgentResolutionState>,
     /// The customer satisfaction rating given to AI Agent, from 1-5.
-    pub rating: ::std::option::Option<i64>,
+    pub rating: Option<i64>,
     /// The customer satisfaction rating remark given to AI Agent.
-    pub rating_remark: ::std::option::Option<::std::string::String>,
+    pub rating_remark: Option<String>,
     /// The time when the AI agent rating was created.
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// The time when the AI agent rating was last updated.
-    pub updated_at: ::std::option::Option<i64>,
+    pub updated_at: Option<i64>,
     /// The `content_sources` property.
-    pub content_sources: ::std::option::Option<super::ContentSourcesList>,
+    pub content_sources: Option<super::ContentSourcesList>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -32,7 +32,7 @@ impl ::serde::Serialize for AiAgent {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("source_type", &self.source_type);
         object.optional("source_title", &self.source_title);
@@ -76,9 +76,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AiAgent {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.source_type),
                 1 => __object.set_lenient(&mut __out.source_title),
@@ -93,14 +93,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AiAgent {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for AiAgent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -121,7 +121,7 @@ pub enum AiAgentSourceType {
     /// `fin_preview`
     FinPreview,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl AiAgentSourceType {
@@ -169,7 +169,7 @@ impl ::serde::Serialize for AiAgentSourceType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -177,7 +177,7 @@ impl ::serde::Serialize for AiAgentSourceType {
 impl<'de> ::serde::Deserialize<'de> for AiAgentSourceType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -197,7 +197,7 @@ pub enum AiAgentLastAnswerType {
     /// `custom_answer`
     CustomAnswer,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl AiAgentLastAnswerType {
@@ -233,7 +233,7 @@ impl ::serde::Serialize for AiAgentLastAnswerType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -241,7 +241,7 @@ impl ::serde::Serialize for AiAgentLastAnswerType {
 impl<'de> ::serde::Deserialize<'de> for AiAgentLastAnswerType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -267,7 +267,7 @@ pub enum AiAgentResolutionState {
     /// `procedure_handoff`
     ProcedureHandoff,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl AiAgentResolutionState {
@@ -315,7 +315,7 @@ impl ::serde::Serialize for AiAgentResolutionState {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -323,7 +323,7 @@ impl ::serde::Serialize for AiAgentResolutionState {
 impl<'de> ::serde::Deserialize<'de> for AiAgentResolutionState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

@@ -6,29 +6,25 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiCallResponse {
     /// The unique identifier for the external reference
-    pub id: ::std::option::Option<i64>,
+    pub id: Option<i64>,
     /// The workspace identifier
-    pub app_id: ::std::option::Option<i64>,
+    pub app_id: Option<i64>,
     /// Phone number in E.164 format for the call
-    pub user_phone_number: ::std::option::Option<::std::string::String>,
+    pub user_phone_number: Option<String>,
     /// Status of the call. Can be "registered", "in-progress", or a resolution state
-    pub status: ::std::option::Option<::std::string::String>,
+    pub status: Option<String>,
     /// The Intercom call identifier, if the call has been matched
-    pub intercom_call_id: ::std::option::Option<::std::string::String>,
+    pub intercom_call_id: Option<String>,
     /// The external call identifier from the call provider
-    pub external_call_id: ::std::option::Option<::std::string::String>,
+    pub external_call_id: Option<String>,
     /// The Intercom conversation identifier, if a conversation has been created
-    pub intercom_conversation_id: ::std::option::Option<::std::string::String>,
+    pub intercom_conversation_id: Option<String>,
     /// Array of transcript entries for the call
-    pub call_transcript: ::std::option::Option<
-        ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-    >,
+    pub call_transcript: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
     /// Summary of the call conversation, truncated to 256 characters. Empty string if no summary available.
-    pub call_summary: ::std::option::Option<::std::string::String>,
+    pub call_summary: Option<String>,
     /// Array of intent classifications for the call
-    pub intent: ::std::option::Option<
-        ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-    >,
+    pub intent: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -38,7 +34,7 @@ impl ::serde::Serialize for AiCallResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("id", &self.id);
         object.optional("app_id", &self.app_id);
@@ -85,9 +81,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AiCallResponse {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.id),
                 1 => __object.set_lenient(&mut __out.app_id),
@@ -103,14 +99,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AiCallResponse {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for AiCallResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

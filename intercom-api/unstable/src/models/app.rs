@@ -6,19 +6,19 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct App {
     /// The `type` property.
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// The id of the app.
-    pub id_code: ::std::option::Option<::std::string::String>,
+    pub id_code: Option<String>,
     /// The name of the app.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The Intercom region the app is located in.
-    pub region: ::std::option::Option<::std::string::String>,
+    pub region: Option<String>,
     /// The timezone of the region where the app is located.
-    pub timezone: ::std::option::Option<::std::string::String>,
+    pub timezone: Option<String>,
     /// When the app was created.
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// Whether or not the app uses identity verification.
-    pub identity_verification: ::std::option::Option<bool>,
+    pub identity_verification: Option<bool>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -28,7 +28,7 @@ impl ::serde::Serialize for App {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type);
         object.optional("id_code", &self.id_code);
@@ -66,9 +66,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for App {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id_code),
@@ -81,14 +81,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for App {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for App {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,9 +6,9 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttachSubscriptionTypeToContactRequest {
     /// The unique identifier for the subscription which is given by Intercom
-    pub id: ::std::string::String,
+    pub id: String,
     /// The consent_type of a subscription, opt_out or opt_in.
-    pub consent_type: ::std::string::String,
+    pub consent_type: String,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -16,11 +16,11 @@ pub struct AttachSubscriptionTypeToContactRequest {
 impl AttachSubscriptionTypeToContactRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(id: ::std::string::String, consent_type: ::std::string::String) -> Self {
+    pub fn new(id: String, consent_type: String) -> Self {
         Self {
             id,
             consent_type,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -29,7 +29,7 @@ impl ::serde::Serialize for AttachSubscriptionTypeToContactRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id);
         object.field("consent_type", &self.consent_type);
@@ -44,17 +44,17 @@ for AttachSubscriptionTypeToContactRequest {
     const FIELDS: &'static [&'static str] = &["id", "consent_type"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut id = ::std::option::Option::None;
-        let mut consent_type = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut id = None;
+        let mut consent_type = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut id),
                 1 => __object.set_required_lenient(&mut consent_type),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: __object.required(id, 0)?,
             consent_type: __object.required(consent_type, 1)?,
             extra: __object.into_extra(),
@@ -66,7 +66,7 @@ for AttachSubscriptionTypeToContactRequest {
 impl<'de> ::serde::Deserialize<'de> for AttachSubscriptionTypeToContactRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

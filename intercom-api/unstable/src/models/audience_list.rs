@@ -8,15 +8,15 @@ pub struct AudienceList {
     /// The type of the object.
     pub r#type: super::constants::List,
     /// A list of audience objects.
-    pub data: ::std::option::Option<::std::vec::Vec<super::Audience>>,
+    pub data: Option<Vec<super::Audience>>,
     /// The total number of audiences.
-    pub total_count: ::std::option::Option<i64>,
+    pub total_count: Option<i64>,
     /// The current page number.
-    pub page: ::std::option::Option<i64>,
+    pub page: Option<i64>,
     /// The number of results per page.
-    pub per_page: ::std::option::Option<i64>,
+    pub per_page: Option<i64>,
     /// The total number of pages.
-    pub total_pages: ::std::option::Option<i64>,
+    pub total_pages: Option<i64>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -26,7 +26,7 @@ impl ::serde::Serialize for AudienceList {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("data", &self.data);
@@ -54,9 +54,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AudienceList {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set(&mut __out.data),
@@ -68,14 +68,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AudienceList {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for AudienceList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,21 +6,21 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AwayStatusReason {
     /// The `type` property.
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// The unique identifier for the away status reason
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The display text for the away status reason
-    pub label: ::std::option::Option<::std::string::String>,
+    pub label: Option<String>,
     /// The emoji associated with the status reason
-    pub emoji: ::std::option::Option<::std::string::String>,
+    pub emoji: Option<String>,
     /// The display order of the status reason
-    pub order: ::std::option::Option<i64>,
+    pub order: Option<i64>,
     /// Whether the status reason has been soft deleted
-    pub deleted: ::std::option::Option<bool>,
+    pub deleted: Option<bool>,
     /// The Unix timestamp when the status reason was created
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// The Unix timestamp when the status reason was last updated
-    pub updated_at: ::std::option::Option<i64>,
+    pub updated_at: Option<i64>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -30,7 +30,7 @@ impl ::serde::Serialize for AwayStatusReason {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type);
         object.optional("id", &self.id);
@@ -71,9 +71,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AwayStatusReason {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -87,14 +87,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AwayStatusReason {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for AwayStatusReason {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,34 +6,32 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Banner {
     /// String representing the object's type. Always has the value `banner`.
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// The id of the banner.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The id of the contact's view of this banner. Pass this to the dismiss endpoint to record a dismissal.
-    pub view_id: ::std::option::Option<::std::string::String>,
+    pub view_id: Option<String>,
     /// The banner's title. `null` when the banner has no title.
-    pub title: ::std::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// The banner's body content as HTML.
-    pub body: ::std::option::Option<::std::string::String>,
+    pub body: Option<String>,
     /// How the banner is displayed.
-    pub style: ::std::option::Option<::std::string::String>,
+    pub style: Option<String>,
     /// Where the banner is positioned.
-    pub position: ::std::option::Option<::std::string::String>,
+    pub position: Option<String>,
     /// Whether the banner should display a dismiss control.
-    pub show_dismiss_button: ::std::option::Option<bool>,
+    pub show_dismiss_button: Option<bool>,
     /// The action a contact can take on the banner, or `null` when the banner has
     /// no action. The fields present depend on `type`:
     /// `url` (`label`, `target`), `reaction` (`reaction_set`),
     /// `email_collector`, or `product_tour` (`tour_id`, `tour_url`).
-    pub action: ::std::option::Option<super::BannerAction>,
+    pub action: Option<super::BannerAction>,
     /// Reserved for future use. Always `null` in the current version — banners
     /// that depend on client-side targeting rules (such as page URL or time on
     /// page) are not returned by this endpoint.
-    pub client_targeting: ::std::option::Option<
-        ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-    >,
+    pub client_targeting: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
     /// The time the contact's view of this banner was created.
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -43,7 +41,7 @@ impl ::serde::Serialize for Banner {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type);
         object.optional("id", &self.id);
@@ -93,9 +91,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Banner {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -112,14 +110,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Banner {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for Banner {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -132,19 +130,17 @@ impl<'de> ::serde::Deserialize<'de> for Banner {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BannerAction {
     /// The kind of action. One of `url`, `reaction`, `email_collector`, or `product_tour`.
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// For `url` actions, the label shown on the action link or button.
-    pub label: ::std::option::Option<::std::string::String>,
+    pub label: Option<String>,
     /// For `url` actions, the URL the contact is sent to.
-    pub target: ::std::option::Option<::std::string::String>,
+    pub target: Option<String>,
     /// For `reaction` actions, the reactions a contact can choose from.
-    pub reaction_set: ::std::option::Option<
-        ::std::vec::Vec<super::BannerActionReactionSetItem>,
-    >,
+    pub reaction_set: Option<Vec<super::BannerActionReactionSetItem>>,
     /// For `product_tour` actions, the id of the product tour to launch.
-    pub tour_id: ::std::option::Option<::std::string::String>,
+    pub tour_id: Option<String>,
     /// For `product_tour` actions, the URL that launches the product tour.
-    pub tour_url: ::std::option::Option<::std::string::String>,
+    pub tour_url: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -154,7 +150,7 @@ impl ::serde::Serialize for BannerAction {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type);
         object.optional("label", &self.label);
@@ -182,9 +178,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for BannerAction {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.label),
@@ -196,14 +192,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for BannerAction {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for BannerAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -213,9 +209,9 @@ impl<'de> ::serde::Deserialize<'de> for BannerAction {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BannerActionReactionSetItem {
     /// The reaction's position in the set.
-    pub index: ::std::option::Option<i64>,
+    pub index: Option<i64>,
     /// The reaction's unicode emoji.
-    pub unicode_emoticon: ::std::option::Option<::std::string::String>,
+    pub unicode_emoticon: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -225,7 +221,7 @@ impl ::serde::Serialize for BannerActionReactionSetItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("index", &self.index);
         object.optional("unicode_emoticon", &self.unicode_emoticon);
@@ -238,9 +234,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for BannerActionReaction
     const FIELDS: &'static [&'static str] = &["index", "unicode_emoticon"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.index),
                 1 => __object.set_lenient(&mut __out.unicode_emoticon),
@@ -248,14 +244,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for BannerActionReaction
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for BannerActionReactionSetItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

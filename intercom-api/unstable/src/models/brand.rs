@@ -6,21 +6,21 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Brand {
     /// The type of object
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// Unique brand identifier. For default brand, matches the workspace ID
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Display name of the brand
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// Whether this is the workspace's default brand
-    pub is_default: ::std::option::Option<bool>,
+    pub is_default: Option<bool>,
     /// Unix timestamp of brand creation
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// Unix timestamp of last modification
-    pub updated_at: ::std::option::Option<i64>,
+    pub updated_at: Option<i64>,
     /// Associated help center identifier
-    pub help_center_id: ::std::option::Option<::std::string::String>,
+    pub help_center_id: Option<String>,
     /// Default email settings ID for this brand
-    pub default_address_settings_id: ::std::option::Option<::std::string::String>,
+    pub default_address_settings_id: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -30,7 +30,7 @@ impl ::serde::Serialize for Brand {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type);
         object.optional("id", &self.id);
@@ -72,9 +72,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Brand {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -88,14 +88,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Brand {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for Brand {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

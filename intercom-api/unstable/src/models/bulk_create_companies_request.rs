@@ -6,9 +6,9 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct BulkCreateCompaniesRequest {
     /// An array of company objects to create or update. Maximum 100 companies per request.
-    pub companies: ::std::vec::Vec<super::BulkCreateCompaniesRequestCompaniesItem>,
+    pub companies: Vec<super::BulkCreateCompaniesRequestCompaniesItem>,
     /// Optional. Include to append tasks to an existing job.
-    pub job: ::std::option::Option<super::BulkCreateCompaniesRequestJob>,
+    pub job: Option<super::BulkCreateCompaniesRequestJob>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -16,13 +16,11 @@ pub struct BulkCreateCompaniesRequest {
 impl BulkCreateCompaniesRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        companies: ::std::vec::Vec<super::BulkCreateCompaniesRequestCompaniesItem>,
-    ) -> Self {
+    pub fn new(companies: Vec<super::BulkCreateCompaniesRequestCompaniesItem>) -> Self {
         Self {
             companies,
-            job: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            job: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -31,7 +29,7 @@ impl ::serde::Serialize for BulkCreateCompaniesRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("companies", &self.companies);
         object.optional("job", &self.job);
@@ -45,17 +43,17 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for BulkCreateCompaniesR
     const FIELDS: &'static [&'static str] = &["companies", "job"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut companies = ::std::option::Option::None;
-        let mut job = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut companies = None;
+        let mut job = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required(&mut companies),
                 1 => __object.set(&mut job),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             companies: __object.required(companies, 0)?,
             job,
             extra: __object.into_extra(),
@@ -67,7 +65,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for BulkCreateCompaniesR
 impl<'de> ::serde::Deserialize<'de> for BulkCreateCompaniesRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -77,27 +75,25 @@ impl<'de> ::serde::Deserialize<'de> for BulkCreateCompaniesRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BulkCreateCompaniesRequestCompaniesItem {
     /// The company id you have defined for the company. Used to match an existing company; a new one is created if none matches.
-    pub company_id: ::std::option::Option<::std::string::String>,
+    pub company_id: Option<String>,
     /// The name of the company.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The name of the plan you have associated with the company.
-    pub plan: ::std::option::Option<::std::string::String>,
+    pub plan: Option<String>,
     /// The number of employees in this company.
-    pub size: ::std::option::Option<i64>,
+    pub size: Option<i64>,
     /// The URL for this company's website. Please note that the value specified here is not validated. Accepts any string.
-    pub website: ::std::option::Option<::std::string::String>,
+    pub website: Option<String>,
     /// The industry that this company operates in.
-    pub industry: ::std::option::Option<::std::string::String>,
+    pub industry: Option<String>,
     /// A hash of key/value pairs containing any other data about the company you want Intercom to store.
-    pub custom_attributes: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    pub custom_attributes: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// The time the company was created by you, in Unix timestamp format.
-    pub remote_created_at: ::std::option::Option<i64>,
+    pub remote_created_at: Option<i64>,
     /// How much revenue the company generates for your business. Note that this will truncate floats — only whole integers are stored, so 155.98 is truncated to 155, with an upper limit of 2147483647.
-    pub monthly_spend: ::std::option::Option<i64>,
+    pub monthly_spend: Option<i64>,
     /// Set to true to update the company's last seen time to now.
-    pub update_last_request_at: ::std::option::Option<bool>,
+    pub update_last_request_at: Option<bool>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -106,7 +102,7 @@ impl ::serde::Serialize for BulkCreateCompaniesRequestCompaniesItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("company_id", &self.company_id);
         object.optional("name", &self.name);
@@ -155,9 +151,9 @@ for BulkCreateCompaniesRequestCompaniesItem {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.company_id),
                 1 => __object.set_lenient(&mut __out.name),
@@ -173,7 +169,7 @@ for BulkCreateCompaniesRequestCompaniesItem {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -181,7 +177,7 @@ for BulkCreateCompaniesRequestCompaniesItem {
 impl<'de> ::serde::Deserialize<'de> for BulkCreateCompaniesRequestCompaniesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -191,7 +187,7 @@ impl<'de> ::serde::Deserialize<'de> for BulkCreateCompaniesRequestCompaniesItem 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BulkCreateCompaniesRequestJob {
     /// The ID of an existing bulk job to append to.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -200,7 +196,7 @@ impl ::serde::Serialize for BulkCreateCompaniesRequestJob {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("id", &self.id);
         object.end(&self.extra, &["id"])
@@ -214,16 +210,16 @@ for BulkCreateCompaniesRequestJob {
     const FIELDS: &'static [&'static str] = &["id"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.id),
                 _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -231,7 +227,7 @@ for BulkCreateCompaniesRequestJob {
 impl<'de> ::serde::Deserialize<'de> for BulkCreateCompaniesRequestJob {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,9 +6,9 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct BulkCreateContactsRequest {
     /// An array of contact objects to create. Maximum 100 contacts per request.
-    pub contacts: ::std::vec::Vec<super::BulkCreateContactsRequestContactsItem>,
+    pub contacts: Vec<super::BulkCreateContactsRequestContactsItem>,
     /// Optional. Include to append tasks to an existing job.
-    pub job: ::std::option::Option<super::BulkCreateContactsRequestJob>,
+    pub job: Option<super::BulkCreateContactsRequestJob>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -16,13 +16,11 @@ pub struct BulkCreateContactsRequest {
 impl BulkCreateContactsRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        contacts: ::std::vec::Vec<super::BulkCreateContactsRequestContactsItem>,
-    ) -> Self {
+    pub fn new(contacts: Vec<super::BulkCreateContactsRequestContactsItem>) -> Self {
         Self {
             contacts,
-            job: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            job: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -31,7 +29,7 @@ impl ::serde::Serialize for BulkCreateContactsRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("contacts", &self.contacts);
         object.optional("job", &self.job);
@@ -45,17 +43,17 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for BulkCreateContactsRe
     const FIELDS: &'static [&'static str] = &["contacts", "job"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut contacts = ::std::option::Option::None;
-        let mut job = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut contacts = None;
+        let mut job = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required(&mut contacts),
                 1 => __object.set(&mut job),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             contacts: __object.required(contacts, 0)?,
             job,
             extra: __object.into_extra(),
@@ -67,7 +65,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for BulkCreateContactsRe
 impl<'de> ::serde::Deserialize<'de> for BulkCreateContactsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -77,37 +75,35 @@ impl<'de> ::serde::Deserialize<'de> for BulkCreateContactsRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BulkCreateContactsRequestContactsItem {
     /// A unique identifier for the contact which you have defined.
-    pub external_id: ::std::option::Option<::std::string::String>,
+    pub external_id: Option<String>,
     /// The contact's email address.
-    pub email: ::std::option::Option<::std::string::String>,
+    pub email: Option<String>,
     /// The contact's name.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The contact's role. One of `user` or `lead`. Leads are exempt from the uniqueness check described above.
-    pub role: ::std::option::Option<::std::string::String>,
+    pub role: Option<String>,
     /// The contact's phone number.
-    pub phone: ::std::option::Option<::std::string::String>,
+    pub phone: Option<String>,
     /// An image URL containing the avatar of the contact.
-    pub avatar: ::std::option::Option<::std::string::String>,
+    pub avatar: Option<String>,
     /// A preferred language setting for the contact, used by the Intercom Messenger.
-    pub language_override: ::std::option::Option<::std::string::String>,
+    pub language_override: Option<String>,
     /// Custom attributes to set on the contact.
-    pub custom_attributes: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    pub custom_attributes: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// The time the contact signed up, in Unix timestamp format.
-    pub signed_up_at: ::std::option::Option<i64>,
+    pub signed_up_at: Option<i64>,
     /// The time the contact was last seen, in Unix timestamp format.
-    pub last_seen_at: ::std::option::Option<i64>,
+    pub last_seen_at: Option<i64>,
     /// The ID of an admin that has been assigned account ownership of the contact.
-    pub owner_id: ::std::option::Option<::std::string::String>,
+    pub owner_id: Option<String>,
     /// Whether the contact is unsubscribed from emails.
-    pub unsubscribed_from_emails: ::std::option::Option<bool>,
+    pub unsubscribed_from_emails: Option<bool>,
     /// A list of companies to associate with the contact. Each company is identified by the `company_id` you have defined. A company that does not exist is created, and one that already exists has the supplied attributes applied to it.
-    pub companies: ::std::option::Option<
-        ::std::vec::Vec<super::BulkCreateContactsRequestContactsItemCompaniesItem>,
+    pub companies: Option<
+        Vec<super::BulkCreateContactsRequestContactsItemCompaniesItem>,
     >,
     /// Tags to add to the contact. Each tag is identified by its `id`, which must be a positive integer for a tag that already exists in your workspace. Tag application is best-effort: unknown tag IDs are skipped while the rest of the contact create still applies. Per-tag results are not yet returned in the job status.
-    pub tags: ::std::option::Option<super::BulkCreateContactsRequestContactsItemTags>,
+    pub tags: Option<super::BulkCreateContactsRequestContactsItemTags>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -116,7 +112,7 @@ impl ::serde::Serialize for BulkCreateContactsRequestContactsItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("external_id", &self.external_id);
         object.optional("email", &self.email);
@@ -177,9 +173,9 @@ for BulkCreateContactsRequestContactsItem {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.external_id),
                 1 => __object.set_lenient(&mut __out.email),
@@ -199,7 +195,7 @@ for BulkCreateContactsRequestContactsItem {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -207,7 +203,7 @@ for BulkCreateContactsRequestContactsItem {
 impl<'de> ::serde::Deserialize<'de> for BulkCreateContactsRequestContactsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -217,9 +213,9 @@ impl<'de> ::serde::Deserialize<'de> for BulkCreateContactsRequestContactsItem {
 #[derive(Debug, Clone, PartialEq)]
 pub struct BulkCreateContactsRequestContactsItemCompaniesItem {
     /// The company ID you have defined for the company.
-    pub company_id: ::std::string::String,
+    pub company_id: String,
     /// The name of the company.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -227,11 +223,11 @@ pub struct BulkCreateContactsRequestContactsItemCompaniesItem {
 impl BulkCreateContactsRequestContactsItemCompaniesItem {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(company_id: ::std::string::String) -> Self {
+    pub fn new(company_id: String) -> Self {
         Self {
             company_id,
-            name: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            name: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -240,7 +236,7 @@ impl ::serde::Serialize for BulkCreateContactsRequestContactsItemCompaniesItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("company_id", &self.company_id);
         object.optional("name", &self.name);
@@ -255,17 +251,17 @@ for BulkCreateContactsRequestContactsItemCompaniesItem {
     const FIELDS: &'static [&'static str] = &["company_id", "name"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut company_id = ::std::option::Option::None;
-        let mut name = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut company_id = None;
+        let mut name = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut company_id),
                 1 => __object.set_lenient(&mut name),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             company_id: __object.required(company_id, 0)?,
             name,
             extra: __object.into_extra(),
@@ -278,7 +274,7 @@ impl<'de> ::serde::Deserialize<'de>
 for BulkCreateContactsRequestContactsItemCompaniesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -288,9 +284,7 @@ for BulkCreateContactsRequestContactsItemCompaniesItem {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BulkCreateContactsRequestContactsItemTags {
     /// Tags to add to the contact.
-    pub add: ::std::option::Option<
-        ::std::vec::Vec<super::BulkCreateContactsRequestContactsItemTagsAddItem>,
-    >,
+    pub add: Option<Vec<super::BulkCreateContactsRequestContactsItemTagsAddItem>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -299,7 +293,7 @@ impl ::serde::Serialize for BulkCreateContactsRequestContactsItemTags {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("add", &self.add);
         object.end(&self.extra, &["add"])
@@ -313,16 +307,16 @@ for BulkCreateContactsRequestContactsItemTags {
     const FIELDS: &'static [&'static str] = &["add"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.add),
                 _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -330,7 +324,7 @@ for BulkCreateContactsRequestContactsItemTags {
 impl<'de> ::serde::Deserialize<'de> for BulkCreateContactsRequestContactsItemTags {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -340,7 +334,7 @@ impl<'de> ::serde::Deserialize<'de> for BulkCreateContactsRequestContactsItemTag
 #[derive(Debug, Clone, PartialEq)]
 pub struct BulkCreateContactsRequestContactsItemTagsAddItem {
     /// The ID of an existing tag to add to the contact.
-    pub id: ::std::string::String,
+    pub id: String,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -348,10 +342,10 @@ pub struct BulkCreateContactsRequestContactsItemTagsAddItem {
 impl BulkCreateContactsRequestContactsItemTagsAddItem {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(id: ::std::string::String) -> Self {
+    pub fn new(id: String) -> Self {
         Self {
             id,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -360,7 +354,7 @@ impl ::serde::Serialize for BulkCreateContactsRequestContactsItemTagsAddItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id);
         object.end(&self.extra, &["id"])
@@ -374,15 +368,15 @@ for BulkCreateContactsRequestContactsItemTagsAddItem {
     const FIELDS: &'static [&'static str] = &["id"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut id = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut id = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut id),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: __object.required(id, 0)?,
             extra: __object.into_extra(),
         })
@@ -394,7 +388,7 @@ impl<'de> ::serde::Deserialize<'de>
 for BulkCreateContactsRequestContactsItemTagsAddItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -404,7 +398,7 @@ for BulkCreateContactsRequestContactsItemTagsAddItem {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BulkCreateContactsRequestJob {
     /// The ID of an existing bulk job to append to.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -413,7 +407,7 @@ impl ::serde::Serialize for BulkCreateContactsRequestJob {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("id", &self.id);
         object.end(&self.extra, &["id"])
@@ -427,16 +421,16 @@ for BulkCreateContactsRequestJob {
     const FIELDS: &'static [&'static str] = &["id"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.id),
                 _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -444,7 +438,7 @@ for BulkCreateContactsRequestJob {
 impl<'de> ::serde::Deserialize<'de> for BulkCreateContactsRequestJob {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

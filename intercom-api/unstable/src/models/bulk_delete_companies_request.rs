@@ -6,9 +6,9 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct BulkDeleteCompaniesRequest {
     /// An array of companies to delete, each identified by its Intercom company `id`. Maximum 100 companies per request.
-    pub companies: ::std::vec::Vec<super::BulkDeleteCompaniesRequestCompaniesItem>,
+    pub companies: Vec<super::BulkDeleteCompaniesRequestCompaniesItem>,
     /// Optional. Include to append tasks to an existing job.
-    pub job: ::std::option::Option<super::BulkDeleteCompaniesRequestJob>,
+    pub job: Option<super::BulkDeleteCompaniesRequestJob>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -16,13 +16,11 @@ pub struct BulkDeleteCompaniesRequest {
 impl BulkDeleteCompaniesRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        companies: ::std::vec::Vec<super::BulkDeleteCompaniesRequestCompaniesItem>,
-    ) -> Self {
+    pub fn new(companies: Vec<super::BulkDeleteCompaniesRequestCompaniesItem>) -> Self {
         Self {
             companies,
-            job: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            job: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -31,7 +29,7 @@ impl ::serde::Serialize for BulkDeleteCompaniesRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("companies", &self.companies);
         object.optional("job", &self.job);
@@ -45,17 +43,17 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for BulkDeleteCompaniesR
     const FIELDS: &'static [&'static str] = &["companies", "job"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut companies = ::std::option::Option::None;
-        let mut job = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut companies = None;
+        let mut job = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required(&mut companies),
                 1 => __object.set(&mut job),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             companies: __object.required(companies, 0)?,
             job,
             extra: __object.into_extra(),
@@ -67,7 +65,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for BulkDeleteCompaniesR
 impl<'de> ::serde::Deserialize<'de> for BulkDeleteCompaniesRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -77,7 +75,7 @@ impl<'de> ::serde::Deserialize<'de> for BulkDeleteCompaniesRequest {
 #[derive(Debug, Clone, PartialEq)]
 pub struct BulkDeleteCompaniesRequestCompaniesItem {
     /// The Intercom defined id representing the company.
-    pub id: ::std::string::String,
+    pub id: String,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -85,10 +83,10 @@ pub struct BulkDeleteCompaniesRequestCompaniesItem {
 impl BulkDeleteCompaniesRequestCompaniesItem {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(id: ::std::string::String) -> Self {
+    pub fn new(id: String) -> Self {
         Self {
             id,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -97,7 +95,7 @@ impl ::serde::Serialize for BulkDeleteCompaniesRequestCompaniesItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id);
         object.end(&self.extra, &["id"])
@@ -111,15 +109,15 @@ for BulkDeleteCompaniesRequestCompaniesItem {
     const FIELDS: &'static [&'static str] = &["id"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut id = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut id = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut id),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: __object.required(id, 0)?,
             extra: __object.into_extra(),
         })
@@ -130,7 +128,7 @@ for BulkDeleteCompaniesRequestCompaniesItem {
 impl<'de> ::serde::Deserialize<'de> for BulkDeleteCompaniesRequestCompaniesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -140,7 +138,7 @@ impl<'de> ::serde::Deserialize<'de> for BulkDeleteCompaniesRequestCompaniesItem 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BulkDeleteCompaniesRequestJob {
     /// The ID of an existing bulk job to append to.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -149,7 +147,7 @@ impl ::serde::Serialize for BulkDeleteCompaniesRequestJob {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("id", &self.id);
         object.end(&self.extra, &["id"])
@@ -163,16 +161,16 @@ for BulkDeleteCompaniesRequestJob {
     const FIELDS: &'static [&'static str] = &["id"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.id),
                 _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -180,7 +178,7 @@ for BulkDeleteCompaniesRequestJob {
 impl<'de> ::serde::Deserialize<'de> for BulkDeleteCompaniesRequestJob {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

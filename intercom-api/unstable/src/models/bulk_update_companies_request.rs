@@ -6,9 +6,9 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct BulkUpdateCompaniesRequest {
     /// An array of company objects to update. Each must include an `id` and the fields to update. Maximum 100 companies per request.
-    pub companies: ::std::vec::Vec<super::BulkUpdateCompaniesRequestCompaniesItem>,
+    pub companies: Vec<super::BulkUpdateCompaniesRequestCompaniesItem>,
     /// Optional. Include to append tasks to an existing job.
-    pub job: ::std::option::Option<super::BulkUpdateCompaniesRequestJob>,
+    pub job: Option<super::BulkUpdateCompaniesRequestJob>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -16,13 +16,11 @@ pub struct BulkUpdateCompaniesRequest {
 impl BulkUpdateCompaniesRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        companies: ::std::vec::Vec<super::BulkUpdateCompaniesRequestCompaniesItem>,
-    ) -> Self {
+    pub fn new(companies: Vec<super::BulkUpdateCompaniesRequestCompaniesItem>) -> Self {
         Self {
             companies,
-            job: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            job: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -31,7 +29,7 @@ impl ::serde::Serialize for BulkUpdateCompaniesRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("companies", &self.companies);
         object.optional("job", &self.job);
@@ -45,17 +43,17 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for BulkUpdateCompaniesR
     const FIELDS: &'static [&'static str] = &["companies", "job"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut companies = ::std::option::Option::None;
-        let mut job = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut companies = None;
+        let mut job = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required(&mut companies),
                 1 => __object.set(&mut job),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             companies: __object.required(companies, 0)?,
             job,
             extra: __object.into_extra(),
@@ -67,7 +65,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for BulkUpdateCompaniesR
 impl<'de> ::serde::Deserialize<'de> for BulkUpdateCompaniesRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -77,27 +75,25 @@ impl<'de> ::serde::Deserialize<'de> for BulkUpdateCompaniesRequest {
 #[derive(Debug, Clone, PartialEq)]
 pub struct BulkUpdateCompaniesRequestCompaniesItem {
     /// The Intercom defined id representing the company to update.
-    pub id: ::std::string::String,
+    pub id: String,
     /// The name of the company.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The name of the plan you have associated with the company.
-    pub plan: ::std::option::Option<::std::string::String>,
+    pub plan: Option<String>,
     /// The number of employees in this company.
-    pub size: ::std::option::Option<i64>,
+    pub size: Option<i64>,
     /// The URL for this company's website. Please note that the value specified here is not validated. Accepts any string.
-    pub website: ::std::option::Option<::std::string::String>,
+    pub website: Option<String>,
     /// The industry that this company operates in.
-    pub industry: ::std::option::Option<::std::string::String>,
+    pub industry: Option<String>,
     /// A hash of key/value pairs containing any other data about the company you want Intercom to store.
-    pub custom_attributes: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    pub custom_attributes: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// The time the company was created by you, in Unix timestamp format.
-    pub remote_created_at: ::std::option::Option<i64>,
+    pub remote_created_at: Option<i64>,
     /// How much revenue the company generates for your business. Note that this will truncate floats — only whole integers are stored, so 155.98 is truncated to 155, with an upper limit of 2147483647.
-    pub monthly_spend: ::std::option::Option<i64>,
+    pub monthly_spend: Option<i64>,
     /// Set to true to update the company's last seen time to now.
-    pub update_last_request_at: ::std::option::Option<bool>,
+    pub update_last_request_at: Option<bool>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -105,19 +101,19 @@ pub struct BulkUpdateCompaniesRequestCompaniesItem {
 impl BulkUpdateCompaniesRequestCompaniesItem {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(id: ::std::string::String) -> Self {
+    pub fn new(id: String) -> Self {
         Self {
             id,
-            name: ::std::default::Default::default(),
-            plan: ::std::default::Default::default(),
-            size: ::std::default::Default::default(),
-            website: ::std::default::Default::default(),
-            industry: ::std::default::Default::default(),
-            custom_attributes: ::std::default::Default::default(),
-            remote_created_at: ::std::default::Default::default(),
-            monthly_spend: ::std::default::Default::default(),
-            update_last_request_at: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            name: Default::default(),
+            plan: Default::default(),
+            size: Default::default(),
+            website: Default::default(),
+            industry: Default::default(),
+            custom_attributes: Default::default(),
+            remote_created_at: Default::default(),
+            monthly_spend: Default::default(),
+            update_last_request_at: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -126,7 +122,7 @@ impl ::serde::Serialize for BulkUpdateCompaniesRequestCompaniesItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id);
         object.optional("name", &self.name);
@@ -175,18 +171,18 @@ for BulkUpdateCompaniesRequestCompaniesItem {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut id = ::std::option::Option::None;
-        let mut name = ::std::option::Option::None;
-        let mut plan = ::std::option::Option::None;
-        let mut size = ::std::option::Option::None;
-        let mut website = ::std::option::Option::None;
-        let mut industry = ::std::option::Option::None;
-        let mut custom_attributes = ::std::option::Option::None;
-        let mut remote_created_at = ::std::option::Option::None;
-        let mut monthly_spend = ::std::option::Option::None;
-        let mut update_last_request_at = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut id = None;
+        let mut name = None;
+        let mut plan = None;
+        let mut size = None;
+        let mut website = None;
+        let mut industry = None;
+        let mut custom_attributes = None;
+        let mut remote_created_at = None;
+        let mut monthly_spend = None;
+        let mut update_last_request_at = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut id),
                 1 => __object.set_lenient(&mut name),
@@ -201,7 +197,7 @@ for BulkUpdateCompaniesRequestCompaniesItem {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: __object.required(id, 0)?,
             name,
             plan,
@@ -221,7 +217,7 @@ for BulkUpdateCompaniesRequestCompaniesItem {
 impl<'de> ::serde::Deserialize<'de> for BulkUpdateCompaniesRequestCompaniesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -231,7 +227,7 @@ impl<'de> ::serde::Deserialize<'de> for BulkUpdateCompaniesRequestCompaniesItem 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BulkUpdateCompaniesRequestJob {
     /// The ID of an existing bulk job to append to.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -240,7 +236,7 @@ impl ::serde::Serialize for BulkUpdateCompaniesRequestJob {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("id", &self.id);
         object.end(&self.extra, &["id"])
@@ -254,16 +250,16 @@ for BulkUpdateCompaniesRequestJob {
     const FIELDS: &'static [&'static str] = &["id"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.id),
                 _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -271,7 +267,7 @@ for BulkUpdateCompaniesRequestJob {
 impl<'de> ::serde::Deserialize<'de> for BulkUpdateCompaniesRequestJob {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,9 +6,9 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct BulkUpdateContactsRequest {
     /// An array of contact objects to update. Each must include an `id` and the fields to update. Maximum 100 contacts per request.
-    pub contacts: ::std::vec::Vec<super::BulkUpdateContactsRequestContactsItem>,
+    pub contacts: Vec<super::BulkUpdateContactsRequestContactsItem>,
     /// Optional. Include to append tasks to an existing job.
-    pub job: ::std::option::Option<super::BulkUpdateContactsRequestJob>,
+    pub job: Option<super::BulkUpdateContactsRequestJob>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -16,13 +16,11 @@ pub struct BulkUpdateContactsRequest {
 impl BulkUpdateContactsRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        contacts: ::std::vec::Vec<super::BulkUpdateContactsRequestContactsItem>,
-    ) -> Self {
+    pub fn new(contacts: Vec<super::BulkUpdateContactsRequestContactsItem>) -> Self {
         Self {
             contacts,
-            job: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            job: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -31,7 +29,7 @@ impl ::serde::Serialize for BulkUpdateContactsRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("contacts", &self.contacts);
         object.optional("job", &self.job);
@@ -45,17 +43,17 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for BulkUpdateContactsRe
     const FIELDS: &'static [&'static str] = &["contacts", "job"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut contacts = ::std::option::Option::None;
-        let mut job = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut contacts = None;
+        let mut job = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required(&mut contacts),
                 1 => __object.set(&mut job),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             contacts: __object.required(contacts, 0)?,
             job,
             extra: __object.into_extra(),
@@ -67,7 +65,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for BulkUpdateContactsRe
 impl<'de> ::serde::Deserialize<'de> for BulkUpdateContactsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -77,33 +75,31 @@ impl<'de> ::serde::Deserialize<'de> for BulkUpdateContactsRequest {
 #[derive(Debug, Clone, PartialEq)]
 pub struct BulkUpdateContactsRequestContactsItem {
     /// The unique identifier for the contact.
-    pub id: ::std::string::String,
+    pub id: String,
     /// A unique identifier for the contact which you have defined.
-    pub external_id: ::std::option::Option<::std::string::String>,
+    pub external_id: Option<String>,
     /// The contact's email address.
-    pub email: ::std::option::Option<::std::string::String>,
+    pub email: Option<String>,
     /// The contact's name.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The contact's phone number.
-    pub phone: ::std::option::Option<::std::string::String>,
+    pub phone: Option<String>,
     /// An image URL containing the avatar of the contact.
-    pub avatar: ::std::option::Option<::std::string::String>,
+    pub avatar: Option<String>,
     /// The ID of an admin that has been assigned account ownership of the contact.
-    pub owner_id: ::std::option::Option<::std::string::String>,
+    pub owner_id: Option<String>,
     /// Whether the contact is unsubscribed from emails.
-    pub unsubscribed_from_emails: ::std::option::Option<bool>,
+    pub unsubscribed_from_emails: Option<bool>,
     /// A preferred language setting for the contact, used by the Intercom Messenger.
-    pub language_override: ::std::option::Option<::std::string::String>,
+    pub language_override: Option<String>,
     /// Custom attributes to update on the contact.
-    pub custom_attributes: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    pub custom_attributes: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// A list of companies to associate with the contact. Each company is identified by the `company_id` you have defined. A company that does not exist is created, and one that already exists has the supplied attributes applied to it.
-    pub companies: ::std::option::Option<
-        ::std::vec::Vec<super::BulkUpdateContactsRequestContactsItemCompaniesItem>,
+    pub companies: Option<
+        Vec<super::BulkUpdateContactsRequestContactsItemCompaniesItem>,
     >,
     /// Tags to add to or remove from the contact. Each tag is identified by its `id`, which must be a positive integer for a tag that already exists in your workspace. Tag application is best-effort: unknown tag IDs are skipped while the rest of the contact update still applies. Per-tag results are not yet returned in the job status.
-    pub tags: ::std::option::Option<super::BulkUpdateContactsRequestContactsItemTags>,
+    pub tags: Option<super::BulkUpdateContactsRequestContactsItemTags>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -111,21 +107,21 @@ pub struct BulkUpdateContactsRequestContactsItem {
 impl BulkUpdateContactsRequestContactsItem {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(id: ::std::string::String) -> Self {
+    pub fn new(id: String) -> Self {
         Self {
             id,
-            external_id: ::std::default::Default::default(),
-            email: ::std::default::Default::default(),
-            name: ::std::default::Default::default(),
-            phone: ::std::default::Default::default(),
-            avatar: ::std::default::Default::default(),
-            owner_id: ::std::default::Default::default(),
-            unsubscribed_from_emails: ::std::default::Default::default(),
-            language_override: ::std::default::Default::default(),
-            custom_attributes: ::std::default::Default::default(),
-            companies: ::std::default::Default::default(),
-            tags: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            external_id: Default::default(),
+            email: Default::default(),
+            name: Default::default(),
+            phone: Default::default(),
+            avatar: Default::default(),
+            owner_id: Default::default(),
+            unsubscribed_from_emails: Default::default(),
+            language_override: Default::default(),
+            custom_attributes: Default::default(),
+            companies: Default::default(),
+            tags: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -134,7 +130,7 @@ impl ::serde::Serialize for BulkUpdateContactsRequestContactsItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id);
         object.optional("external_id", &self.external_id);
@@ -189,20 +185,20 @@ for BulkUpdateContactsRequestContactsItem {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut id = ::std::option::Option::None;
-        let mut external_id = ::std::option::Option::None;
-        let mut email = ::std::option::Option::None;
-        let mut name = ::std::option::Option::None;
-        let mut phone = ::std::option::Option::None;
-        let mut avatar = ::std::option::Option::None;
-        let mut owner_id = ::std::option::Option::None;
-        let mut unsubscribed_from_emails = ::std::option::Option::None;
-        let mut language_override = ::std::option::Option::None;
-        let mut custom_attributes = ::std::option::Option::None;
-        let mut companies = ::std::option::Option::None;
-        let mut tags = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut id = None;
+        let mut external_id = None;
+        let mut email = None;
+        let mut name = None;
+        let mut phone = None;
+        let mut avatar = None;
+        let mut owner_id = None;
+        let mut unsubscribed_from_emails = None;
+        let mut language_override = None;
+        let mut custom_attributes = None;
+        let mut companies = None;
+        let mut tags = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut id),
                 1 => __object.set_lenient(&mut external_id),
@@ -219,7 +215,7 @@ for BulkUpdateContactsRequestContactsItem {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: __object.required(id, 0)?,
             external_id,
             email,
@@ -241,7 +237,7 @@ for BulkUpdateContactsRequestContactsItem {
 impl<'de> ::serde::Deserialize<'de> for BulkUpdateContactsRequestContactsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -251,11 +247,11 @@ impl<'de> ::serde::Deserialize<'de> for BulkUpdateContactsRequestContactsItem {
 #[derive(Debug, Clone, PartialEq)]
 pub struct BulkUpdateContactsRequestContactsItemCompaniesItem {
     /// The company ID you have defined for the company.
-    pub company_id: ::std::string::String,
+    pub company_id: String,
     /// The name of the company.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// Set to true to detach this company from the contact instead of attaching it.
-    pub remove: ::std::option::Option<bool>,
+    pub remove: Option<bool>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -263,12 +259,12 @@ pub struct BulkUpdateContactsRequestContactsItemCompaniesItem {
 impl BulkUpdateContactsRequestContactsItemCompaniesItem {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(company_id: ::std::string::String) -> Self {
+    pub fn new(company_id: String) -> Self {
         Self {
             company_id,
-            name: ::std::default::Default::default(),
-            remove: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            name: Default::default(),
+            remove: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -277,7 +273,7 @@ impl ::serde::Serialize for BulkUpdateContactsRequestContactsItemCompaniesItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("company_id", &self.company_id);
         object.optional("name", &self.name);
@@ -293,11 +289,11 @@ for BulkUpdateContactsRequestContactsItemCompaniesItem {
     const FIELDS: &'static [&'static str] = &["company_id", "name", "remove"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut company_id = ::std::option::Option::None;
-        let mut name = ::std::option::Option::None;
-        let mut remove = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut company_id = None;
+        let mut name = None;
+        let mut remove = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut company_id),
                 1 => __object.set_lenient(&mut name),
@@ -305,7 +301,7 @@ for BulkUpdateContactsRequestContactsItemCompaniesItem {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             company_id: __object.required(company_id, 0)?,
             name,
             remove,
@@ -319,7 +315,7 @@ impl<'de> ::serde::Deserialize<'de>
 for BulkUpdateContactsRequestContactsItemCompaniesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -329,13 +325,9 @@ for BulkUpdateContactsRequestContactsItemCompaniesItem {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BulkUpdateContactsRequestContactsItemTags {
     /// Tags to add to the contact.
-    pub add: ::std::option::Option<
-        ::std::vec::Vec<super::BulkUpdateContactsRequestContactsItemTagsAddItem>,
-    >,
+    pub add: Option<Vec<super::BulkUpdateContactsRequestContactsItemTagsAddItem>>,
     /// Tags to remove from the contact.
-    pub remove: ::std::option::Option<
-        ::std::vec::Vec<super::BulkUpdateContactsRequestContactsItemTagsRemoveItem>,
-    >,
+    pub remove: Option<Vec<super::BulkUpdateContactsRequestContactsItemTagsRemoveItem>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -344,7 +336,7 @@ impl ::serde::Serialize for BulkUpdateContactsRequestContactsItemTags {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("add", &self.add);
         object.optional("remove", &self.remove);
@@ -359,9 +351,9 @@ for BulkUpdateContactsRequestContactsItemTags {
     const FIELDS: &'static [&'static str] = &["add", "remove"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.add),
                 1 => __object.set(&mut __out.remove),
@@ -369,7 +361,7 @@ for BulkUpdateContactsRequestContactsItemTags {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -377,7 +369,7 @@ for BulkUpdateContactsRequestContactsItemTags {
 impl<'de> ::serde::Deserialize<'de> for BulkUpdateContactsRequestContactsItemTags {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -387,7 +379,7 @@ impl<'de> ::serde::Deserialize<'de> for BulkUpdateContactsRequestContactsItemTag
 #[derive(Debug, Clone, PartialEq)]
 pub struct BulkUpdateContactsRequestContactsItemTagsAddItem {
     /// The ID of an existing tag to add to the contact.
-    pub id: ::std::string::String,
+    pub id: String,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -395,10 +387,10 @@ pub struct BulkUpdateContactsRequestContactsItemTagsAddItem {
 impl BulkUpdateContactsRequestContactsItemTagsAddItem {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(id: ::std::string::String) -> Self {
+    pub fn new(id: String) -> Self {
         Self {
             id,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -407,7 +399,7 @@ impl ::serde::Serialize for BulkUpdateContactsRequestContactsItemTagsAddItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id);
         object.end(&self.extra, &["id"])
@@ -421,15 +413,15 @@ for BulkUpdateContactsRequestContactsItemTagsAddItem {
     const FIELDS: &'static [&'static str] = &["id"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut id = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut id = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut id),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: __object.required(id, 0)?,
             extra: __object.into_extra(),
         })
@@ -441,7 +433,7 @@ impl<'de> ::serde::Deserialize<'de>
 for BulkUpdateContactsRequestContactsItemTagsAddItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -451,7 +443,7 @@ for BulkUpdateContactsRequestContactsItemTagsAddItem {
 #[derive(Debug, Clone, PartialEq)]
 pub struct BulkUpdateContactsRequestContactsItemTagsRemoveItem {
     /// The ID of an existing tag to remove from the contact.
-    pub id: ::std::string::String,
+    pub id: String,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -459,10 +451,10 @@ pub struct BulkUpdateContactsRequestContactsItemTagsRemoveItem {
 impl BulkUpdateContactsRequestContactsItemTagsRemoveItem {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(id: ::std::string::String) -> Self {
+    pub fn new(id: String) -> Self {
         Self {
             id,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -471,7 +463,7 @@ impl ::serde::Serialize for BulkUpdateContactsRequestContactsItemTagsRemoveItem 
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id);
         object.end(&self.extra, &["id"])
@@ -485,15 +477,15 @@ for BulkUpdateContactsRequestContactsItemTagsRemoveItem {
     const FIELDS: &'static [&'static str] = &["id"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut id = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut id = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut id),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: __object.required(id, 0)?,
             extra: __object.into_extra(),
         })
@@ -505,7 +497,7 @@ impl<'de> ::serde::Deserialize<'de>
 for BulkUpdateContactsRequestContactsItemTagsRemoveItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -515,7 +507,7 @@ for BulkUpdateContactsRequestContactsItemTagsRemoveItem {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BulkUpdateContactsRequestJob {
     /// The ID of an existing bulk job to append to.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -524,7 +516,7 @@ impl ::serde::Serialize for BulkUpdateContactsRequestJob {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("id", &self.id);
         object.end(&self.extra, &["id"])
@@ -538,16 +530,16 @@ for BulkUpdateContactsRequestJob {
     const FIELDS: &'static [&'static str] = &["id"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.id),
                 _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -555,7 +547,7 @@ for BulkUpdateContactsRequestJob {
 impl<'de> ::serde::Deserialize<'de> for BulkUpdateContactsRequestJob {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,13 +6,11 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChangeTicketTypeRequest {
     /// The ID of the new ticket type. Must be in the same category as the current type.
-    pub ticket_type_id: ::std::string::String,
+    pub ticket_type_id: String,
     /// The ID of the ticket state for the new ticket type.
-    pub ticket_state_id: ::std::string::String,
+    pub ticket_state_id: String,
     /// The attributes to set on the ticket for the new type. Attributes matching by name and type are transferred automatically from the old type; values provided here override the transferred values.
-    pub ticket_attributes: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    pub ticket_attributes: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -20,15 +18,12 @@ pub struct ChangeTicketTypeRequest {
 impl ChangeTicketTypeRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        ticket_type_id: ::std::string::String,
-        ticket_state_id: ::std::string::String,
-    ) -> Self {
+    pub fn new(ticket_type_id: String, ticket_state_id: String) -> Self {
         Self {
             ticket_type_id,
             ticket_state_id,
-            ticket_attributes: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            ticket_attributes: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -37,7 +32,7 @@ impl ::serde::Serialize for ChangeTicketTypeRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("ticket_type_id", &self.ticket_type_id);
         object.field("ticket_state_id", &self.ticket_state_id);
@@ -60,11 +55,11 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ChangeTicketTypeRequ
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut ticket_type_id = ::std::option::Option::None;
-        let mut ticket_state_id = ::std::option::Option::None;
-        let mut ticket_attributes = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut ticket_type_id = None;
+        let mut ticket_state_id = None;
+        let mut ticket_attributes = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut ticket_type_id),
                 1 => __object.set_required_lenient(&mut ticket_state_id),
@@ -72,7 +67,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ChangeTicketTypeRequ
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             ticket_type_id: __object.required(ticket_type_id, 0)?,
             ticket_state_id: __object.required(ticket_state_id, 1)?,
             ticket_attributes,
@@ -85,7 +80,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ChangeTicketTypeRequ
 impl<'de> ::serde::Deserialize<'de> for ChangeTicketTypeRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,11 +6,9 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct CollectAgentInputRequest {
     /// The step_id from the webhook payload, identifying which HITL step this response is for.
-    pub step_id: ::std::string::String,
+    pub step_id: String,
     /// Array of attribute values matching the attributes_to_collect from the webhook payload. Must include a value for every attribute listed.
-    pub attribute_values: ::std::vec::Vec<
-        super::CollectAgentInputRequestAttributeValuesItem,
-    >,
+    pub attribute_values: Vec<super::CollectAgentInputRequestAttributeValuesItem>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -19,15 +17,13 @@ impl CollectAgentInputRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        step_id: ::std::string::String,
-        attribute_values: ::std::vec::Vec<
-            super::CollectAgentInputRequestAttributeValuesItem,
-        >,
+        step_id: String,
+        attribute_values: Vec<super::CollectAgentInputRequestAttributeValuesItem>,
     ) -> Self {
         Self {
             step_id,
             attribute_values,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -36,7 +32,7 @@ impl ::serde::Serialize for CollectAgentInputRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("step_id", &self.step_id);
         object.field("attribute_values", &self.attribute_values);
@@ -50,17 +46,17 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CollectAgentInputReq
     const FIELDS: &'static [&'static str] = &["step_id", "attribute_values"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut step_id = ::std::option::Option::None;
-        let mut attribute_values = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut step_id = None;
+        let mut attribute_values = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut step_id),
                 1 => __object.set_required(&mut attribute_values),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             step_id: __object.required(step_id, 0)?,
             attribute_values: __object.required(attribute_values, 1)?,
             extra: __object.into_extra(),
@@ -72,7 +68,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CollectAgentInputReq
 impl<'de> ::serde::Deserialize<'de> for CollectAgentInputRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -82,7 +78,7 @@ impl<'de> ::serde::Deserialize<'de> for CollectAgentInputRequest {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CollectAgentInputRequestAttributeValuesItem {
     /// Must exactly match an identifier from the webhook's attributes_to_collect array.
-    pub identifier: ::std::string::String,
+    pub identifier: String,
     /// The value for this attribute. Must be type-compatible with the attribute's data_type from the webhook (e.g., boolean for boolean attributes, option ID string for list attributes).
     pub value: ::serde_json::Value,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
@@ -92,11 +88,11 @@ pub struct CollectAgentInputRequestAttributeValuesItem {
 impl CollectAgentInputRequestAttributeValuesItem {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(identifier: ::std::string::String, value: ::serde_json::Value) -> Self {
+    pub fn new(identifier: String, value: ::serde_json::Value) -> Self {
         Self {
             identifier,
             value,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -105,7 +101,7 @@ impl ::serde::Serialize for CollectAgentInputRequestAttributeValuesItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("identifier", &self.identifier);
         object.field("value", &self.value);
@@ -120,17 +116,17 @@ for CollectAgentInputRequestAttributeValuesItem {
     const FIELDS: &'static [&'static str] = &["identifier", "value"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut identifier = ::std::option::Option::None;
-        let mut value = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut identifier = None;
+        let mut value = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut identifier),
                 1 => __object.set_required(&mut value),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             identifier: __object.required(identifier, 0)?,
             value: __object.required(value, 1)?,
             extra: __object.into_extra(),
@@ -142,7 +138,7 @@ for CollectAgentInputRequestAttributeValuesItem {
 impl<'de> ::serde::Deserialize<'de> for CollectAgentInputRequestAttributeValuesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

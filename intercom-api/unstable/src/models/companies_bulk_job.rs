@@ -6,21 +6,21 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompaniesBulkJob {
     /// The unique identifier for the bulk job.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The type of the object.
     pub r#type: super::constants::CompaniesBulkJob,
     /// The current state of the job.
-    pub state: ::std::option::Option<super::CompaniesBulkJobState>,
+    pub state: Option<super::CompaniesBulkJobState>,
     /// The time the job was created as a UNIX timestamp.
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// The time the job was last updated as a UNIX timestamp.
-    pub updated_at: ::std::option::Option<i64>,
+    pub updated_at: Option<i64>,
     /// The time the job completed as a UNIX timestamp. Null if not yet completed.
-    pub completed_at: ::std::option::Option<i64>,
+    pub completed_at: Option<i64>,
     /// The tasks that make up this bulk job.
-    pub tasks: ::std::option::Option<::std::vec::Vec<super::CompaniesBulkJobTasksItem>>,
+    pub tasks: Option<Vec<super::CompaniesBulkJobTasksItem>>,
     /// The URL to check the job status.
-    pub url: ::std::option::Option<::std::string::String>,
+    pub url: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -30,7 +30,7 @@ impl ::serde::Serialize for CompaniesBulkJob {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("id", &self.id);
         object.field("type", &self.r#type);
@@ -71,9 +71,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompaniesBulkJob {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.id),
                 1 => __object.set(&mut __out.r#type),
@@ -87,14 +87,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompaniesBulkJob {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for CompaniesBulkJob {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -113,7 +113,7 @@ pub enum CompaniesBulkJobState {
     /// `completed_with_errors`
     CompletedWithErrors,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl CompaniesBulkJobState {
@@ -158,7 +158,7 @@ impl ::serde::Serialize for CompaniesBulkJobState {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -166,7 +166,7 @@ impl ::serde::Serialize for CompaniesBulkJobState {
 impl<'de> ::serde::Deserialize<'de> for CompaniesBulkJobState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -181,17 +181,17 @@ impl<'de> ::serde::Deserialize<'de> for CompaniesBulkJobState {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompaniesBulkJobTasksItem {
     /// The unique identifier for the task.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The number of items in this task.
-    pub item_count: ::std::option::Option<i64>,
+    pub item_count: Option<i64>,
     /// The current state of the task.
-    pub state: ::std::option::Option<super::CompaniesBulkJobTasksItemState>,
+    pub state: Option<super::CompaniesBulkJobTasksItemState>,
     /// The time the task was created as a UNIX timestamp.
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// The time the task started as a UNIX timestamp. Null if not yet started.
-    pub started_at: ::std::option::Option<i64>,
+    pub started_at: Option<i64>,
     /// The time the task completed as a UNIX timestamp. Null if not yet completed.
-    pub completed_at: ::std::option::Option<i64>,
+    pub completed_at: Option<i64>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -201,7 +201,7 @@ impl ::serde::Serialize for CompaniesBulkJobTasksItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("id", &self.id);
         object.optional("item_count", &self.item_count);
@@ -236,9 +236,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompaniesBulkJobTask
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.id),
                 1 => __object.set_lenient(&mut __out.item_count),
@@ -250,14 +250,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompaniesBulkJobTask
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for CompaniesBulkJobTasksItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -276,7 +276,7 @@ pub enum CompaniesBulkJobTasksItemState {
     /// `completed_with_errors`
     CompletedWithErrors,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl CompaniesBulkJobTasksItemState {
@@ -321,7 +321,7 @@ impl ::serde::Serialize for CompaniesBulkJobTasksItemState {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -329,7 +329,7 @@ impl ::serde::Serialize for CompaniesBulkJobTasksItemState {
 impl<'de> ::serde::Deserialize<'de> for CompaniesBulkJobTasksItemState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

@@ -10,7 +10,7 @@ pub struct CompanySearchRequest {
     /// The `pagination` property.
     pub pagination: ::intercom_api_runtime::Patch<super::StartingAfterPaging>,
     /// An optional object to sort the results by.
-    pub sort: ::std::option::Option<super::CompanySearchRequestSort>,
+    pub sort: Option<super::CompanySearchRequestSort>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -21,9 +21,9 @@ impl CompanySearchRequest {
     pub fn new(query: super::CompanySearchRequestQuery) -> Self {
         Self {
             query,
-            pagination: ::std::default::Default::default(),
-            sort: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            pagination: Default::default(),
+            sort: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -32,7 +32,7 @@ impl ::serde::Serialize for CompanySearchRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("query", &self.query);
         object.patch("pagination", &self.pagination);
@@ -47,11 +47,11 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanySearchRequest
     const FIELDS: &'static [&'static str] = &["query", "pagination", "sort"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut query = ::std::option::Option::None;
+    ) -> Result<Self, M::Error> {
+        let mut query = None;
         let mut pagination = ::intercom_api_runtime::Patch::Absent;
-        let mut sort = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+        let mut sort = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required(&mut query),
                 1 => __object.set(&mut pagination),
@@ -59,7 +59,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanySearchRequest
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             query: __object.required(query, 0)?,
             pagination,
             sort,
@@ -72,7 +72,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanySearchRequest
 impl<'de> ::serde::Deserialize<'de> for CompanySearchRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -97,7 +97,7 @@ pub enum CompanySearchRequestQuery {
 impl<'de> ::serde::Deserialize<'de> for CompanySearchRequestQuery {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::decode_untagged(
             deserializer,
             &[
@@ -124,9 +124,9 @@ impl<'de> ::serde::Deserialize<'de> for CompanySearchRequestQuery {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompanySearchRequestSort {
     /// The field to sort the results on.
-    pub field: ::std::option::Option<::std::string::String>,
+    pub field: Option<String>,
     /// The order to sort the results in. Defaults to `descending` when omitted. Values other than `ascending` or `descending` return a `400` error with code `invalid_sort_order`.
-    pub order: ::std::option::Option<super::CompanySearchRequestSortOrder>,
+    pub order: Option<super::CompanySearchRequestSortOrder>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -135,7 +135,7 @@ impl ::serde::Serialize for CompanySearchRequestSort {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("field", &self.field);
         object.optional("order", &self.order);
@@ -149,9 +149,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanySearchRequest
     const FIELDS: &'static [&'static str] = &["field", "order"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.field),
                 1 => __object.set(&mut __out.order),
@@ -159,7 +159,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanySearchRequest
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -167,7 +167,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanySearchRequest
 impl<'de> ::serde::Deserialize<'de> for CompanySearchRequestSort {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -182,7 +182,7 @@ pub enum CompanySearchRequestSortOrder {
     /// `descending`
     Descending,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl CompanySearchRequestSortOrder {
@@ -218,7 +218,7 @@ impl ::serde::Serialize for CompanySearchRequestSortOrder {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -226,7 +226,7 @@ impl ::serde::Serialize for CompanySearchRequestSortOrder {
 impl<'de> ::serde::Deserialize<'de> for CompanySearchRequestSortOrder {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

@@ -8,23 +8,23 @@ pub struct ContactActivity {
     /// Always contact_activity
     pub r#type: super::constants::ContactActivity,
     /// The unique identifier for the activity event.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The type of activity event.
-    pub event_type: ::std::option::Option<super::ContactActivityEventType>,
+    pub event_type: Option<super::ContactActivityEventType>,
     /// The unique identifier for the contact the event relates to.
-    pub contact_id: ::std::option::Option<::std::string::String>,
+    pub contact_id: Option<String>,
     /// The external identifier of the contact, if one is set.
-    pub external_id: ::std::option::Option<::std::string::String>,
+    pub external_id: Option<String>,
     /// The role of the contact at the time of the event, either user, lead, or visitor.
-    pub role: ::std::option::Option<::std::string::String>,
+    pub role: Option<String>,
     /// For merge events, the identifier of the contact that was merged away.
-    pub merge_source_id: ::std::option::Option<::std::string::String>,
+    pub merge_source_id: Option<String>,
     /// For merge events, the identifier of the contact that was merged into.
-    pub merge_target_id: ::std::option::Option<::std::string::String>,
+    pub merge_target_id: Option<String>,
     /// For failed events, the reason the activity did not succeed.
-    pub failure_reason: ::std::option::Option<::std::string::String>,
+    pub failure_reason: Option<String>,
     /// The time the activity event occurred, as a Unix timestamp in seconds.
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -34,7 +34,7 @@ impl ::serde::Serialize for ContactActivity {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("id", &self.id);
@@ -81,9 +81,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactActivity {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -99,14 +99,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactActivity {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ContactActivity {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -127,7 +127,7 @@ pub enum ContactActivityEventType {
     /// `contact.merge_failed`
     ContactMergeFailed,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl ContactActivityEventType {
@@ -175,7 +175,7 @@ impl ::serde::Serialize for ContactActivityEventType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -183,7 +183,7 @@ impl ::serde::Serialize for ContactActivityEventType {
 impl<'de> ::serde::Deserialize<'de> for ContactActivityEventType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

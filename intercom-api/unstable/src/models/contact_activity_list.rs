@@ -8,9 +8,9 @@ pub struct ContactActivityList {
     /// Always list
     pub r#type: super::constants::List,
     /// The list of contact activity objects.
-    pub data: ::std::option::Option<::std::vec::Vec<super::ContactActivity>>,
+    pub data: Option<Vec<super::ContactActivity>>,
     /// Pagination information.
-    pub pages: ::std::option::Option<super::ContactActivityListPages>,
+    pub pages: Option<super::ContactActivityListPages>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -20,7 +20,7 @@ impl ::serde::Serialize for ContactActivityList {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("data", &self.data);
@@ -34,9 +34,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactActivityList 
     const FIELDS: &'static [&'static str] = &["type", "data", "pages"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set(&mut __out.data),
@@ -45,14 +45,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactActivityList 
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ContactActivityList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -64,9 +64,9 @@ pub struct ContactActivityListPages {
     /// The `type` property.
     pub r#type: super::constants::Pages,
     /// The number of results per page.
-    pub per_page: ::std::option::Option<i64>,
+    pub per_page: Option<i64>,
     /// Cursor for the next page of results.
-    pub next: ::std::option::Option<super::ContactActivityListPagesNext>,
+    pub next: Option<super::ContactActivityListPagesNext>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -76,7 +76,7 @@ impl ::serde::Serialize for ContactActivityListPages {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("per_page", &self.per_page);
@@ -90,9 +90,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactActivityListP
     const FIELDS: &'static [&'static str] = &["type", "per_page", "next"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.per_page),
@@ -101,14 +101,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactActivityListP
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ContactActivityListPages {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -118,7 +118,7 @@ impl<'de> ::serde::Deserialize<'de> for ContactActivityListPages {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactActivityListPagesNext {
     /// The cursor value to use for the next page.
-    pub starting_after: ::std::option::Option<::std::string::String>,
+    pub starting_after: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -128,7 +128,7 @@ impl ::serde::Serialize for ContactActivityListPagesNext {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("starting_after", &self.starting_after);
         object.end(&self.extra, &["starting_after"])
@@ -141,23 +141,23 @@ for ContactActivityListPagesNext {
     const FIELDS: &'static [&'static str] = &["starting_after"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.starting_after),
                 _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ContactActivityListPagesNext {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

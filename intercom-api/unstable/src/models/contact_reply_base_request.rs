@@ -10,15 +10,13 @@ pub struct ContactReplyBaseRequest {
     /// The `type` property.
     pub r#type: super::constants::User,
     /// The text body of the comment.
-    pub body: ::std::string::String,
+    pub body: String,
     /// The time the reply was created. If not provided, the current time will be used.
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    pub attachment_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub attachment_urls: Option<Vec<String>>,
     /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
-    pub reply_options: ::std::option::Option<
-        ::std::vec::Vec<super::ContactReplyBaseRequestReplyOptionsItem>,
-    >,
+    pub reply_options: Option<Vec<super::ContactReplyBaseRequestReplyOptionsItem>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -26,15 +24,15 @@ pub struct ContactReplyBaseRequest {
 impl ContactReplyBaseRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(body: ::std::string::String) -> Self {
+    pub fn new(body: String) -> Self {
         Self {
-            message_type: ::std::default::Default::default(),
-            r#type: ::std::default::Default::default(),
+            message_type: Default::default(),
+            r#type: Default::default(),
             body,
-            created_at: ::std::default::Default::default(),
-            attachment_urls: ::std::default::Default::default(),
-            reply_options: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            created_at: Default::default(),
+            attachment_urls: Default::default(),
+            reply_options: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -44,7 +42,7 @@ impl ::serde::Serialize for ContactReplyBaseRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("message_type", &self.message_type);
         object.field("type", &self.r#type);
@@ -79,14 +77,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactReplyBaseRequ
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut message_type = ::std::default::Default::default();
-        let mut r#type = ::std::default::Default::default();
-        let mut body = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut attachment_urls = ::std::option::Option::None;
-        let mut reply_options = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut message_type = Default::default();
+        let mut r#type = Default::default();
+        let mut body = None;
+        let mut created_at = None;
+        let mut attachment_urls = None;
+        let mut reply_options = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut message_type),
                 1 => __object.set(&mut r#type),
@@ -97,7 +95,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactReplyBaseRequ
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             message_type,
             r#type,
             body: __object.required(body, 2)?,
@@ -112,7 +110,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactReplyBaseRequ
 impl<'de> ::serde::Deserialize<'de> for ContactReplyBaseRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -122,9 +120,9 @@ impl<'de> ::serde::Deserialize<'de> for ContactReplyBaseRequest {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContactReplyBaseRequestReplyOptionsItem {
     /// The text of the chosen reply option.
-    pub text: ::std::string::String,
+    pub text: String,
     /// The unique identifier for the quick reply option selected.
-    pub uuid: ::std::string::String,
+    pub uuid: String,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -132,11 +130,11 @@ pub struct ContactReplyBaseRequestReplyOptionsItem {
 impl ContactReplyBaseRequestReplyOptionsItem {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(text: ::std::string::String, uuid: ::std::string::String) -> Self {
+    pub fn new(text: String, uuid: String) -> Self {
         Self {
             text,
             uuid,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -145,7 +143,7 @@ impl ::serde::Serialize for ContactReplyBaseRequestReplyOptionsItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("text", &self.text);
         object.field("uuid", &self.uuid);
@@ -159,17 +157,17 @@ for ContactReplyBaseRequestReplyOptionsItem {
     const FIELDS: &'static [&'static str] = &["text", "uuid"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut text = ::std::option::Option::None;
-        let mut uuid = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut text = None;
+        let mut uuid = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut text),
                 1 => __object.set_required_lenient(&mut uuid),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             text: __object.required(text, 0)?,
             uuid: __object.required(uuid, 1)?,
             extra: __object.into_extra(),
@@ -180,7 +178,7 @@ for ContactReplyBaseRequestReplyOptionsItem {
 impl<'de> ::serde::Deserialize<'de> for ContactReplyBaseRequestReplyOptionsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

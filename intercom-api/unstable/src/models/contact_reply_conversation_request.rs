@@ -24,7 +24,7 @@ pub enum ContactReplyConversationRequest {
 impl<'de> ::serde::Deserialize<'de> for ContactReplyConversationRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::decode_untagged(
             deserializer,
             &[

@@ -25,7 +25,7 @@ pub enum ContactReplyTicketRequest {
 impl<'de> ::serde::Deserialize<'de> for ContactReplyTicketRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::decode_untagged(
             deserializer,
             &[

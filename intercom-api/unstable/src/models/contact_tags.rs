@@ -6,13 +6,13 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactTags {
     /// This object represents the tags attached to a contact.
-    pub data: ::std::option::Option<::std::vec::Vec<super::AddressableList>>,
+    pub data: Option<Vec<super::AddressableList>>,
     /// url to get more tag resources for this contact
-    pub url: ::std::option::Option<::std::string::String>,
+    pub url: Option<String>,
     /// Int representing the total number of tags attached to this contact
-    pub total_count: ::std::option::Option<i64>,
+    pub total_count: Option<i64>,
     /// Whether there's more Addressable Objects to be viewed. If true, use the url to view all
-    pub has_more: ::std::option::Option<bool>,
+    pub has_more: Option<bool>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -22,7 +22,7 @@ impl ::serde::Serialize for ContactTags {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("data", &self.data);
         object.optional("url", &self.url);
@@ -37,9 +37,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactTags {
     const FIELDS: &'static [&'static str] = &["data", "url", "total_count", "has_more"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.data),
                 1 => __object.set_lenient(&mut __out.url),
@@ -49,14 +49,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactTags {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ContactTags {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

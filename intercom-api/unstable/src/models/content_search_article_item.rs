@@ -8,13 +8,11 @@ pub struct ContentSearchArticleItem {
     /// Always `article`.
     pub r#type: super::constants::Article,
     /// The unique identifier of the article.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The article's canonical title.
-    pub title: ::std::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// One entry per locale of the article.
-    pub contents: ::std::option::Option<
-        ::std::vec::Vec<super::ContentSearchArticleContentItem>,
-    >,
+    pub contents: Option<Vec<super::ContentSearchArticleContentItem>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -24,7 +22,7 @@ impl ::serde::Serialize for ContentSearchArticleItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("id", &self.id);
@@ -39,9 +37,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSearchArticle
     const FIELDS: &'static [&'static str] = &["type", "id", "title", "contents"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -51,14 +49,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSearchArticle
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ContentSearchArticleItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,37 +6,35 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentSnippet {
     /// String representing the object's type. Always has the value `content_snippet`.
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// The unique identifier for the content snippet.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The title of the content snippet.
-    pub title: ::std::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// The locale of the content snippet.
-    pub locale: ::std::option::Option<::std::string::String>,
+    pub locale: Option<String>,
     /// The content blocks that make up the body of the snippet.
-    pub json_blocks: ::std::option::Option<
-        ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-    >,
+    pub json_blocks: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
     /// The body of the content snippet in markdown.
-    pub body_markdown: ::std::option::Option<::std::string::String>,
+    pub body_markdown: Option<String>,
     /// Deprecated. Use ai_chatbot_availability instead. Whether this snippet is available for Fin (1 = on, 0 = off).
     #[deprecated]
-    pub chatbot_availability: ::std::option::Option<i64>,
+    pub chatbot_availability: Option<i64>,
     /// Deprecated. Use ai_copilot_availability instead. Whether this snippet is available for Copilot (1 = on, 0 = off).
     #[deprecated]
-    pub copilot_availability: ::std::option::Option<i64>,
+    pub copilot_availability: Option<i64>,
     /// Whether the content snippet is available for AI Chatbot (Fin).
-    pub ai_chatbot_availability: ::std::option::Option<bool>,
+    pub ai_chatbot_availability: Option<bool>,
     /// Whether the content snippet is available for AI Copilot.
-    pub ai_copilot_availability: ::std::option::Option<bool>,
+    pub ai_copilot_availability: Option<bool>,
     /// Whether the content snippet is available for AI Sales Agent.
-    pub ai_sales_agent_availability: ::std::option::Option<bool>,
+    pub ai_sales_agent_availability: Option<bool>,
     /// The time the snippet was created as a UNIX timestamp.
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// The time the snippet was last updated as a UNIX timestamp.
-    pub updated_at: ::std::option::Option<i64>,
+    pub updated_at: Option<i64>,
     /// The list of audience IDs this content snippet is targeted to for Fin AI Agent. Empty array means no audience targeting is set.
-    pub audience_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub audience_ids: Option<Vec<String>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -46,7 +44,7 @@ impl ::serde::Serialize for ContentSnippet {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type);
         object.optional("id", &self.id);
@@ -106,9 +104,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSnippet {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -128,14 +126,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSnippet {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ContentSnippet {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,77 +6,73 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Conversation {
     /// Always conversation.
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// The id representing the conversation.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The title given to the conversation.
-    pub title: ::std::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// The time the conversation was created.
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// The last time the conversation was updated.
-    pub updated_at: ::std::option::Option<i64>,
+    pub updated_at: Option<i64>,
     /// The last time a Contact responded to an Admin. In other words, the time a customer started waiting for a response. Set to null if last reply is from an Admin.
-    pub waiting_since: ::std::option::Option<i64>,
+    pub waiting_since: Option<i64>,
     /// If set this is the time in the future when this conversation will be marked as open. i.e. it will be in a snoozed state until this time. i.e. it will be in a snoozed state until this time.
-    pub snoozed_until: ::std::option::Option<i64>,
+    pub snoozed_until: Option<i64>,
     /// Indicates whether a conversation is open (true) or closed (false).
-    pub open: ::std::option::Option<bool>,
+    pub open: Option<bool>,
     /// Can be set to "open", "closed" or "snoozed".
-    pub state: ::std::option::Option<super::ConversationState>,
+    pub state: Option<super::ConversationState>,
     /// Indicates whether a conversation has been read.
-    pub read: ::std::option::Option<bool>,
+    pub read: Option<bool>,
     /// The priority level of the conversation. Returns one of none, low, medium, high, or urgent.
-    pub priority: ::std::option::Option<super::ConversationPriority>,
+    pub priority: Option<super::ConversationPriority>,
     /// The id of the admin assigned to the conversation. If it's not assigned to an admin it will return 0.
-    pub admin_assignee_id: ::std::option::Option<::std::string::String>,
+    pub admin_assignee_id: Option<String>,
     /// The id of the team assigned to the conversation. If it's not assigned to a team it will return 0.
-    pub team_assignee_id: ::std::option::Option<::std::string::String>,
+    pub team_assignee_id: Option<String>,
     /// The company associated with the conversation.
-    pub company: ::std::option::Option<super::Company>,
+    pub company: Option<super::Company>,
     /// The `tags` property.
-    pub tags: ::std::option::Option<super::Tags>,
+    pub tags: Option<super::Tags>,
     /// The `conversation_rating` property.
-    pub conversation_rating: ::std::option::Option<super::ConversationRating>,
+    pub conversation_rating: Option<super::ConversationRating>,
     /// The `source` property.
-    pub source: ::std::option::Option<super::ConversationSource>,
+    pub source: Option<super::ConversationSource>,
     /// The `contacts` property.
-    pub contacts: ::std::option::Option<super::ConversationContacts>,
+    pub contacts: Option<super::ConversationContacts>,
     /// The `teammates` property.
-    pub teammates: ::std::option::Option<super::ConversationTeammates>,
+    pub teammates: Option<super::ConversationTeammates>,
     /// The `custom_attributes` property.
-    pub custom_attributes: ::std::option::Option<super::CustomAttributes>,
+    pub custom_attributes: Option<super::CustomAttributes>,
     /// The `first_contact_reply` property.
-    pub first_contact_reply: ::std::option::Option<super::ConversationFirstContactReply>,
+    pub first_contact_reply: Option<super::ConversationFirstContactReply>,
     /// The `sla_applied` property.
-    pub sla_applied: ::std::option::Option<super::SlaApplied>,
+    pub sla_applied: Option<super::SlaApplied>,
     /// The `statistics` property.
-    pub statistics: ::std::option::Option<super::ConversationStatistics>,
+    pub statistics: Option<super::ConversationStatistics>,
     /// The `conversation_parts` property.
-    pub conversation_parts: ::std::option::Option<super::ConversationParts>,
+    pub conversation_parts: Option<super::ConversationParts>,
     /// The `linked_objects` property.
-    pub linked_objects: ::std::option::Option<super::LinkedObjectList>,
+    pub linked_objects: Option<super::LinkedObjectList>,
     /// The `ai_topics` property.
-    pub ai_topics: ::std::option::Option<super::AiTopics>,
+    pub ai_topics: Option<super::AiTopics>,
     /// Indicates whether the AI Agent participated in the conversation.
-    pub ai_agent_participated: ::std::option::Option<bool>,
+    pub ai_agent_participated: Option<bool>,
     /// The `ai_agent` property.
-    pub ai_agent: ::std::option::Option<super::AiAgent>,
+    pub ai_agent: Option<super::AiAgent>,
     /// Indicates whether the Sales Agent participated in the conversation.
-    pub sales_agent_participated: ::std::option::Option<bool>,
+    pub sales_agent_participated: Option<bool>,
     /// The `sales_agent` property.
-    pub sales_agent: ::std::option::Option<super::SalesAgent>,
+    pub sales_agent: Option<super::SalesAgent>,
     /// The channel through which the conversation was initiated and its current channel.
-    pub channel: ::std::option::Option<super::ConversationChannel>,
+    pub channel: Option<super::ConversationChannel>,
     /// References linking this conversation to records in an external helpdesk or CRM system. Populated for Fin Standalone workspaces synced from an external platform; an empty array otherwise. Sorted alphabetically by `type` and capped at 20 entries.
-    pub external_references: ::std::option::Option<
-        ::std::vec::Vec<super::ConversationExternalReference>,
-    >,
+    pub external_references: Option<Vec<super::ConversationExternalReference>>,
     /// QA monitor evaluations that flagged this conversation. Only included when `include_monitors=true` is passed as a query parameter.
-    pub monitor_evaluations: ::std::option::Option<
-        ::std::vec::Vec<super::ConversationMonitorEvaluation>,
-    >,
+    pub monitor_evaluations: Option<Vec<super::ConversationMonitorEvaluation>>,
     /// QA scorecard results for this conversation. Only included when `include_scorecards=true` is passed as a query parameter.
-    pub scorecards: ::std::option::Option<::std::vec::Vec<super::ConversationScorecard>>,
+    pub scorecards: Option<Vec<super::ConversationScorecard>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -86,7 +82,7 @@ impl ::serde::Serialize for Conversation {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type);
         object.optional("id", &self.id);
@@ -205,9 +201,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Conversation {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -247,14 +243,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Conversation {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for Conversation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -271,7 +267,7 @@ pub enum ConversationState {
     /// `snoozed`
     Snoozed,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl ConversationState {
@@ -309,7 +305,7 @@ impl ::serde::Serialize for ConversationState {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -317,7 +313,7 @@ impl ::serde::Serialize for ConversationState {
 impl<'de> ::serde::Deserialize<'de> for ConversationState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -343,7 +339,7 @@ pub enum ConversationPriority {
     /// `urgent`
     Urgent,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl ConversationPriority {
@@ -391,7 +387,7 @@ impl ::serde::Serialize for ConversationPriority {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -399,7 +395,7 @@ impl ::serde::Serialize for ConversationPriority {
 impl<'de> ::serde::Deserialize<'de> for ConversationPriority {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

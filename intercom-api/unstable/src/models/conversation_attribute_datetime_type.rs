@@ -8,27 +8,25 @@ pub struct ConversationAttributeDatetimeType {
     /// Value is `conversation_attribute`.
     pub r#type: super::constants::ConversationAttribute,
     /// The unique identifier for the conversation attribute.
-    pub id: ::std::option::Option<i64>,
+    pub id: Option<i64>,
     /// Name of the attribute.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// Readable description of the attribute.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The `data_type` property.
     pub data_type: super::constants::Datetime,
     /// Whether this attribute is required.
-    pub required: ::std::option::Option<bool>,
+    pub required: Option<bool>,
     /// Team IDs that can see this attribute. Empty array means all teams.
-    pub visible_to_team_ids: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub visible_to_team_ids: Option<Vec<String>>,
     /// Whether this attribute is archived.
-    pub archived: ::std::option::Option<bool>,
+    pub archived: Option<bool>,
     /// The time the attribute was created as a UTC Unix timestamp.
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// The time the attribute was last updated as a UTC Unix timestamp.
-    pub updated_at: ::std::option::Option<i64>,
+    pub updated_at: Option<i64>,
     /// ID of the admin who created the attribute.
-    pub admin_id: ::std::option::Option<::std::string::String>,
+    pub admin_id: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -38,7 +36,7 @@ impl ::serde::Serialize for ConversationAttributeDatetimeType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("id", &self.id);
@@ -89,9 +87,9 @@ for ConversationAttributeDatetimeType {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -108,14 +106,14 @@ for ConversationAttributeDatetimeType {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ConversationAttributeDatetimeType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

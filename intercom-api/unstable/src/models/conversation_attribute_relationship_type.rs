@@ -8,31 +8,27 @@ pub struct ConversationAttributeRelationshipType {
     /// Value is `conversation_attribute`.
     pub r#type: super::constants::ConversationAttribute,
     /// The unique identifier for the conversation attribute.
-    pub id: ::std::option::Option<i64>,
+    pub id: Option<i64>,
     /// Name of the attribute.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// Readable description of the attribute.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The `data_type` property.
     pub data_type: super::constants::Relationship,
     /// Whether this attribute is required.
-    pub required: ::std::option::Option<bool>,
+    pub required: Option<bool>,
     /// Team IDs that can see this attribute. Empty array means all teams.
-    pub visible_to_team_ids: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub visible_to_team_ids: Option<Vec<String>>,
     /// Whether this attribute is archived.
-    pub archived: ::std::option::Option<bool>,
+    pub archived: Option<bool>,
     /// The time the attribute was created as a UTC Unix timestamp.
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// The time the attribute was last updated as a UTC Unix timestamp.
-    pub updated_at: ::std::option::Option<i64>,
+    pub updated_at: Option<i64>,
     /// ID of the admin who created the attribute.
-    pub admin_id: ::std::option::Option<::std::string::String>,
+    pub admin_id: Option<String>,
     /// Reference configuration for related objects.
-    pub reference: ::std::option::Option<
-        super::ConversationAttributeRelationshipTypeReference,
-    >,
+    pub reference: Option<super::ConversationAttributeRelationshipTypeReference>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -42,7 +38,7 @@ impl ::serde::Serialize for ConversationAttributeRelationshipType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("id", &self.id);
@@ -96,9 +92,9 @@ for ConversationAttributeRelationshipType {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -116,14 +112,14 @@ for ConversationAttributeRelationshipType {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ConversationAttributeRelationshipType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -133,11 +129,9 @@ impl<'de> ::serde::Deserialize<'de> for ConversationAttributeRelationshipType {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeRelationshipTypeReference {
     /// The cardinality of the relationship: `one` or `many`.
-    pub r#type: ::std::option::Option<
-        super::ConversationAttributeRelationshipTypeReferenceType,
-    >,
+    pub r#type: Option<super::ConversationAttributeRelationshipTypeReferenceType>,
     /// The ID of the related custom object type.
-    pub object_type_id: ::std::option::Option<::std::string::String>,
+    pub object_type_id: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -147,7 +141,7 @@ impl ::serde::Serialize for ConversationAttributeRelationshipTypeReference {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type);
         object.optional("object_type_id", &self.object_type_id);
@@ -161,9 +155,9 @@ for ConversationAttributeRelationshipTypeReference {
     const FIELDS: &'static [&'static str] = &["type", "object_type_id"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.object_type_id),
@@ -171,14 +165,14 @@ for ConversationAttributeRelationshipTypeReference {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ConversationAttributeRelationshipTypeReference {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -193,7 +187,7 @@ pub enum ConversationAttributeRelationshipTypeReferenceType {
     /// `many`
     Many,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl ConversationAttributeRelationshipTypeReferenceType {
@@ -229,7 +223,7 @@ impl ::serde::Serialize for ConversationAttributeRelationshipTypeReferenceType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -238,7 +232,7 @@ impl<'de> ::serde::Deserialize<'de>
 for ConversationAttributeRelationshipTypeReferenceType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

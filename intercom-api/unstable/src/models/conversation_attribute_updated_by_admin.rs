@@ -7,11 +7,9 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeUpdatedByAdmin {
     /// The `attribute` property.
-    pub attribute: ::std::option::Option<
-        super::ConversationAttributeUpdatedByAdminAttribute,
-    >,
+    pub attribute: Option<super::ConversationAttributeUpdatedByAdminAttribute>,
     /// The `value` property.
-    pub value: ::std::option::Option<super::ConversationAttributeUpdatedByAdminValue>,
+    pub value: Option<super::ConversationAttributeUpdatedByAdminValue>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -21,7 +19,7 @@ impl ::serde::Serialize for ConversationAttributeUpdatedByAdmin {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("attribute", &self.attribute);
         object.optional("value", &self.value);
@@ -35,9 +33,9 @@ for ConversationAttributeUpdatedByAdmin {
     const FIELDS: &'static [&'static str] = &["attribute", "value"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.attribute),
                 1 => __object.set(&mut __out.value),
@@ -45,14 +43,14 @@ for ConversationAttributeUpdatedByAdmin {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ConversationAttributeUpdatedByAdmin {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -62,7 +60,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationAttributeUpdatedByAdmin {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeUpdatedByAdminAttribute {
     /// Name of the CDA updated
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -72,7 +70,7 @@ impl ::serde::Serialize for ConversationAttributeUpdatedByAdminAttribute {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("name", &self.name);
         object.end(&self.extra, &["name"])
@@ -85,23 +83,23 @@ for ConversationAttributeUpdatedByAdminAttribute {
     const FIELDS: &'static [&'static str] = &["name"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.name),
                 _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ConversationAttributeUpdatedByAdminAttribute {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -111,9 +109,9 @@ impl<'de> ::serde::Deserialize<'de> for ConversationAttributeUpdatedByAdminAttri
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeUpdatedByAdminValue {
     /// Current value of the CDA updated
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// Previous value of the CDA
-    pub previous: ::std::option::Option<::std::string::String>,
+    pub previous: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -123,7 +121,7 @@ impl ::serde::Serialize for ConversationAttributeUpdatedByAdminValue {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("name", &self.name);
         object.optional("previous", &self.previous);
@@ -137,9 +135,9 @@ for ConversationAttributeUpdatedByAdminValue {
     const FIELDS: &'static [&'static str] = &["name", "previous"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.name),
                 1 => __object.set_lenient(&mut __out.previous),
@@ -147,14 +145,14 @@ for ConversationAttributeUpdatedByAdminValue {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ConversationAttributeUpdatedByAdminValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

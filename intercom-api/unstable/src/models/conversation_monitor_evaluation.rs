@@ -6,17 +6,17 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationMonitorEvaluation {
     /// The unique identifier of the monitor that produced this evaluation.
-    pub monitor_id: ::std::option::Option<::std::string::String>,
+    pub monitor_id: Option<String>,
     /// The name of the monitor at the time of evaluation. Null if the monitor has since been deleted.
-    pub monitor_name: ::std::option::Option<::std::string::String>,
+    pub monitor_name: Option<String>,
     /// The type of the monitor. Null if the monitor has since been deleted.
-    pub monitor_type: ::std::option::Option<::std::string::String>,
+    pub monitor_type: Option<String>,
     /// The evaluation outcome reported by the monitor.
-    pub result: ::std::option::Option<::std::string::String>,
+    pub result: Option<String>,
     /// The reasoning provided by the monitor for its result. May be null if no reasoning was generated.
-    pub explanation: ::std::option::Option<::std::string::String>,
+    pub explanation: Option<String>,
     /// The time the monitor evaluated this conversation. Null in the rare case the underlying record's timestamp is not yet set.
-    pub evaluated_at: ::std::option::Option<i64>,
+    pub evaluated_at: Option<i64>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -26,7 +26,7 @@ impl ::serde::Serialize for ConversationMonitorEvaluation {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("monitor_id", &self.monitor_id);
         object.optional("monitor_name", &self.monitor_name);
@@ -62,9 +62,9 @@ for ConversationMonitorEvaluation {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.monitor_id),
                 1 => __object.set_lenient(&mut __out.monitor_name),
@@ -76,14 +76,14 @@ for ConversationMonitorEvaluation {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ConversationMonitorEvaluation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,11 +6,11 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationPartMetadata {
     /// The quick reply options sent by the Admin or bot, presented in this conversation part.
-    pub quick_reply_options: ::std::option::Option<
-        ::std::vec::Vec<super::ConversationPartMetadataQuickReplyOptionsItem>,
+    pub quick_reply_options: Option<
+        Vec<super::ConversationPartMetadataQuickReplyOptionsItem>,
     >,
     /// The unique identifier for the quick reply option that was clicked by the end user.
-    pub quick_reply_uuid: ::std::option::Option<::std::string::String>,
+    pub quick_reply_uuid: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -20,7 +20,7 @@ impl ::serde::Serialize for ConversationPartMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("quick_reply_options", &self.quick_reply_options);
         object.optional("quick_reply_uuid", &self.quick_reply_uuid);
@@ -33,9 +33,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationPartMeta
     const FIELDS: &'static [&'static str] = &["quick_reply_options", "quick_reply_uuid"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.quick_reply_options),
                 1 => __object.set_lenient(&mut __out.quick_reply_uuid),
@@ -43,14 +43,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationPartMeta
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ConversationPartMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -60,13 +60,11 @@ impl<'de> ::serde::Deserialize<'de> for ConversationPartMetadata {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConversationPartMetadataQuickReplyOptionsItem {
     /// The text to display in this quick reply option.
-    pub text: ::std::string::String,
+    pub text: String,
     /// A unique identifier for this quick reply option. This value will be available within the metadata of the comment conversation part that is created when a user clicks on this reply option.
-    pub uuid: ::std::string::String,
+    pub uuid: String,
     /// The translations for the quick reply option.
-    pub translations: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    pub translations: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -74,12 +72,12 @@ pub struct ConversationPartMetadataQuickReplyOptionsItem {
 impl ConversationPartMetadataQuickReplyOptionsItem {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(text: ::std::string::String, uuid: ::std::string::String) -> Self {
+    pub fn new(text: String, uuid: String) -> Self {
         Self {
             text,
             uuid,
-            translations: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            translations: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -89,7 +87,7 @@ impl ::serde::Serialize for ConversationPartMetadataQuickReplyOptionsItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("text", &self.text);
         object.field("uuid", &self.uuid);
@@ -104,11 +102,11 @@ for ConversationPartMetadataQuickReplyOptionsItem {
     const FIELDS: &'static [&'static str] = &["text", "uuid", "translations"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut text = ::std::option::Option::None;
-        let mut uuid = ::std::option::Option::None;
-        let mut translations = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut text = None;
+        let mut uuid = None;
+        let mut translations = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut text),
                 1 => __object.set_required_lenient(&mut uuid),
@@ -116,7 +114,7 @@ for ConversationPartMetadataQuickReplyOptionsItem {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             text: __object.required(text, 0)?,
             uuid: __object.required(uuid, 1)?,
             translations,
@@ -128,7 +126,7 @@ for ConversationPartMetadataQuickReplyOptionsItem {
 impl<'de> ::serde::Deserialize<'de> for ConversationPartMetadataQuickReplyOptionsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,17 +6,17 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationRating {
     /// The rating, between 1 and 5, for the conversation.
-    pub rating: ::std::option::Option<i64>,
+    pub rating: Option<i64>,
     /// An optional field to add a remark to correspond to the number rating
-    pub remark: ::std::option::Option<::std::string::String>,
+    pub remark: Option<String>,
     /// The time the rating was requested in the conversation being rated.
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// The time the rating was last updated.
-    pub updated_at: ::std::option::Option<i64>,
+    pub updated_at: Option<i64>,
     /// The `contact` property.
-    pub contact: ::std::option::Option<super::ContactReference>,
+    pub contact: Option<super::ContactReference>,
     /// The `teammate` property.
-    pub teammate: ::std::option::Option<super::Reference>,
+    pub teammate: Option<super::Reference>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -26,7 +26,7 @@ impl ::serde::Serialize for ConversationRating {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("rating", &self.rating);
         object.optional("remark", &self.remark);
@@ -54,9 +54,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationRating {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.rating),
                 1 => __object.set_lenient(&mut __out.remark),
@@ -68,14 +68,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationRating {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ConversationRating {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

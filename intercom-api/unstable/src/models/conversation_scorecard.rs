@@ -6,29 +6,25 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationScorecard {
     /// The unique identifier of the scorecard definition.
-    pub scorecard_id: ::std::option::Option<::std::string::String>,
+    pub scorecard_id: Option<String>,
     /// The unique identifier of the specific scorecard version that produced this result.
-    pub scorecard_version_id: ::std::option::Option<::std::string::String>,
+    pub scorecard_version_id: Option<String>,
     /// The name of the scorecard.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The type of scorecard.
-    pub scorecard_type: ::std::option::Option<::std::string::String>,
+    pub scorecard_type: Option<String>,
     /// Whether the conversation passed the scorecard. Null when the scorecard has not been scored.
-    pub passed: ::std::option::Option<bool>,
+    pub passed: Option<bool>,
     /// The numeric score for the scorecard. Null when the scorecard has not been scored.
-    pub score: ::std::option::Option<f64>,
+    pub score: Option<f64>,
     /// The numeric score produced by AI evaluation, if applicable. Null when not AI-scored.
-    pub ai_score: ::std::option::Option<f64>,
+    pub ai_score: Option<f64>,
     /// The time the scorecard was last evaluated. Null in the rare case the underlying record's timestamp is not yet set.
-    pub evaluated_at: ::std::option::Option<i64>,
+    pub evaluated_at: Option<i64>,
     /// The `reviewed_teammate` property.
-    pub reviewed_teammate: ::std::option::Option<
-        super::ConversationScorecardReviewedTeammate,
-    >,
+    pub reviewed_teammate: Option<super::ConversationScorecardReviewedTeammate>,
     /// Per-evaluator results within this scorecard.
-    pub evaluators: ::std::option::Option<
-        ::std::vec::Vec<super::ConversationScorecardEvaluator>,
-    >,
+    pub evaluators: Option<Vec<super::ConversationScorecardEvaluator>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -38,7 +34,7 @@ impl ::serde::Serialize for ConversationScorecard {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("scorecard_id", &self.scorecard_id);
         object.optional("scorecard_version_id", &self.scorecard_version_id);
@@ -85,9 +81,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationScorecar
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.scorecard_id),
                 1 => __object.set_lenient(&mut __out.scorecard_version_id),
@@ -103,14 +99,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationScorecar
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ConversationScorecard {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

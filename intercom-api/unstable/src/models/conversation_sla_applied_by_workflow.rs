@@ -7,11 +7,9 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationSlaAppliedByWorkflow {
     /// Name of the SLA that was applied
-    pub sla_name: ::std::option::Option<::std::string::String>,
+    pub sla_name: Option<String>,
     /// Target times configured for the SLA (in seconds)
-    pub sla_definition: ::std::option::Option<
-        super::ConversationSlaAppliedByWorkflowSlaDefinition,
-    >,
+    pub sla_definition: Option<super::ConversationSlaAppliedByWorkflowSlaDefinition>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -21,7 +19,7 @@ impl ::serde::Serialize for ConversationSlaAppliedByWorkflow {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("sla_name", &self.sla_name);
         object.optional("sla_definition", &self.sla_definition);
@@ -35,9 +33,9 @@ for ConversationSlaAppliedByWorkflow {
     const FIELDS: &'static [&'static str] = &["sla_name", "sla_definition"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.sla_name),
                 1 => __object.set(&mut __out.sla_definition),
@@ -45,14 +43,14 @@ for ConversationSlaAppliedByWorkflow {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ConversationSlaAppliedByWorkflow {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -62,13 +60,13 @@ impl<'de> ::serde::Deserialize<'de> for ConversationSlaAppliedByWorkflow {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationSlaAppliedByWorkflowSlaDefinition {
     /// First response time target in seconds
-    pub first_reply_time: ::std::option::Option<i64>,
+    pub first_reply_time: Option<i64>,
     /// Next reply time target in seconds
-    pub next_reply_time: ::std::option::Option<i64>,
+    pub next_reply_time: Option<i64>,
     /// Resolution time target in seconds
-    pub resolution_time: ::std::option::Option<i64>,
+    pub resolution_time: Option<i64>,
     /// Time to close target in seconds
-    pub time_to_close: ::std::option::Option<i64>,
+    pub time_to_close: Option<i64>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -78,7 +76,7 @@ impl ::serde::Serialize for ConversationSlaAppliedByWorkflowSlaDefinition {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("first_reply_time", &self.first_reply_time);
         object.optional("next_reply_time", &self.next_reply_time);
@@ -108,9 +106,9 @@ for ConversationSlaAppliedByWorkflowSlaDefinition {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.first_reply_time),
                 1 => __object.set_lenient(&mut __out.next_reply_time),
@@ -120,14 +118,14 @@ for ConversationSlaAppliedByWorkflowSlaDefinition {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ConversationSlaAppliedByWorkflowSlaDefinition {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

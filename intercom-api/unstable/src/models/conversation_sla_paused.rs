@@ -7,17 +7,12 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationSlaPaused {
     /// Name of the SLA being paused
-    pub sla_name: ::std::option::Option<::std::string::String>,
+    pub sla_name: Option<String>,
     /// Overall SLA status at pause time
-    pub current_sla_status: ::std::option::Option<
-        super::ConversationSlaPausedCurrentSlaStatus,
-    >,
+    pub current_sla_status: Option<super::ConversationSlaPausedCurrentSlaStatus>,
     /// Status of all SLA targets at pause time
-    pub sla_states: ::std::option::Option<
-        ::std::collections::BTreeMap<
-            ::std::string::String,
-            super::ConversationSlaPausedSlaStatesValue,
-        >,
+    pub sla_states: Option<
+        ::std::collections::BTreeMap<String, super::ConversationSlaPausedSlaStatesValue>,
     >,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
@@ -28,7 +23,7 @@ impl ::serde::Serialize for ConversationSlaPaused {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("sla_name", &self.sla_name);
         object.optional("current_sla_status", &self.current_sla_status);
@@ -46,9 +41,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationSlaPause
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.sla_name),
                 1 => __object.set(&mut __out.current_sla_status),
@@ -57,14 +52,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationSlaPause
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ConversationSlaPaused {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -83,7 +78,7 @@ pub enum ConversationSlaPausedCurrentSlaStatus {
     /// `canceled`
     Canceled,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl ConversationSlaPausedCurrentSlaStatus {
@@ -123,7 +118,7 @@ impl ::serde::Serialize for ConversationSlaPausedCurrentSlaStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -131,7 +126,7 @@ impl ::serde::Serialize for ConversationSlaPausedCurrentSlaStatus {
 impl<'de> ::serde::Deserialize<'de> for ConversationSlaPausedCurrentSlaStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -148,7 +143,7 @@ pub struct ConversationSlaPausedSlaStatesValue {
     /// Status of this specific target (always paused)
     pub status: super::constants::Paused,
     /// Time remaining when paused
-    pub seconds_remaining: ::std::option::Option<i64>,
+    pub seconds_remaining: Option<i64>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -158,7 +153,7 @@ impl ::serde::Serialize for ConversationSlaPausedSlaStatesValue {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("status", &self.status);
         object.optional("seconds_remaining", &self.seconds_remaining);
@@ -172,9 +167,9 @@ for ConversationSlaPausedSlaStatesValue {
     const FIELDS: &'static [&'static str] = &["status", "seconds_remaining"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.status),
                 1 => __object.set_lenient(&mut __out.seconds_remaining),
@@ -182,14 +177,14 @@ for ConversationSlaPausedSlaStatesValue {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ConversationSlaPausedSlaStatesValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

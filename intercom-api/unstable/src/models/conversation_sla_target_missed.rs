@@ -7,19 +7,15 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationSlaTargetMissed {
     /// Name of the SLA
-    pub sla_name: ::std::option::Option<::std::string::String>,
+    pub sla_name: Option<String>,
     /// Which specific target was missed
-    pub sla_target_type: ::std::option::Option<
-        super::ConversationSlaTargetMissedSlaTargetType,
-    >,
+    pub sla_target_type: Option<super::ConversationSlaTargetMissedSlaTargetType>,
     /// Overall SLA status
-    pub current_sla_status: ::std::option::Option<
-        super::ConversationSlaTargetMissedCurrentSlaStatus,
-    >,
+    pub current_sla_status: Option<super::ConversationSlaTargetMissedCurrentSlaStatus>,
     /// Status of all SLA targets at the time of breach
-    pub sla_states: ::std::option::Option<
+    pub sla_states: Option<
         ::std::collections::BTreeMap<
-            ::std::string::String,
+            String,
             super::ConversationSlaTargetMissedSlaStatesValue,
         >,
     >,
@@ -32,7 +28,7 @@ impl ::serde::Serialize for ConversationSlaTargetMissed {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("sla_name", &self.sla_name);
         object.optional("sla_target_type", &self.sla_target_type);
@@ -56,9 +52,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationSlaTarge
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.sla_name),
                 1 => __object.set(&mut __out.sla_target_type),
@@ -68,14 +64,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationSlaTarge
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ConversationSlaTargetMissed {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -94,7 +90,7 @@ pub enum ConversationSlaTargetMissedSlaTargetType {
     /// `time_to_close`
     TimeToClose,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl ConversationSlaTargetMissedSlaTargetType {
@@ -139,7 +135,7 @@ impl ::serde::Serialize for ConversationSlaTargetMissedSlaTargetType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -147,7 +143,7 @@ impl ::serde::Serialize for ConversationSlaTargetMissedSlaTargetType {
 impl<'de> ::serde::Deserialize<'de> for ConversationSlaTargetMissedSlaTargetType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -173,7 +169,7 @@ pub enum ConversationSlaTargetMissedCurrentSlaStatus {
     /// `canceled`
     Canceled,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl ConversationSlaTargetMissedCurrentSlaStatus {
@@ -221,7 +217,7 @@ impl ::serde::Serialize for ConversationSlaTargetMissedCurrentSlaStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -229,7 +225,7 @@ impl ::serde::Serialize for ConversationSlaTargetMissedCurrentSlaStatus {
 impl<'de> ::serde::Deserialize<'de> for ConversationSlaTargetMissedCurrentSlaStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -244,11 +240,9 @@ impl<'de> ::serde::Deserialize<'de> for ConversationSlaTargetMissedCurrentSlaSta
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationSlaTargetMissedSlaStatesValue {
     /// Status of this specific target
-    pub status: ::std::option::Option<
-        super::ConversationSlaTargetMissedSlaStatesValueStatus,
-    >,
+    pub status: Option<super::ConversationSlaTargetMissedSlaStatesValueStatus>,
     /// Time remaining for active/paused targets (null for hit/missed)
-    pub seconds_remaining: ::std::option::Option<i64>,
+    pub seconds_remaining: Option<i64>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -258,7 +252,7 @@ impl ::serde::Serialize for ConversationSlaTargetMissedSlaStatesValue {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("status", &self.status);
         object.optional("seconds_remaining", &self.seconds_remaining);
@@ -272,9 +266,9 @@ for ConversationSlaTargetMissedSlaStatesValue {
     const FIELDS: &'static [&'static str] = &["status", "seconds_remaining"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.status),
                 1 => __object.set_lenient(&mut __out.seconds_remaining),
@@ -282,14 +276,14 @@ for ConversationSlaTargetMissedSlaStatesValue {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ConversationSlaTargetMissedSlaStatesValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -308,7 +302,7 @@ pub enum ConversationSlaTargetMissedSlaStatesValueStatus {
     /// `paused`
     Paused,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl ConversationSlaTargetMissedSlaStatesValueStatus {
@@ -348,7 +342,7 @@ impl ::serde::Serialize for ConversationSlaTargetMissedSlaStatesValueStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -356,7 +350,7 @@ impl ::serde::Serialize for ConversationSlaTargetMissedSlaStatesValueStatus {
 impl<'de> ::serde::Deserialize<'de> for ConversationSlaTargetMissedSlaStatesValueStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

@@ -7,9 +7,9 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationTagsUpdated {
     /// Array of tag names that were added
-    pub tags_added: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub tags_added: Option<Vec<String>>,
     /// Array of tag names that were removed
-    pub tags_removed: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub tags_removed: Option<Vec<String>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -19,7 +19,7 @@ impl ::serde::Serialize for ConversationTagsUpdated {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("tags_added", &self.tags_added);
         object.optional("tags_removed", &self.tags_removed);
@@ -32,9 +32,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationTagsUpda
     const FIELDS: &'static [&'static str] = &["tags_added", "tags_removed"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.tags_added),
                 1 => __object.set_lenient(&mut __out.tags_removed),
@@ -42,14 +42,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationTagsUpda
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ConversationTagsUpdated {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,11 +6,11 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConvertConversationToTicketRequest {
     /// The ID of the type of ticket you want to convert the conversation to
-    pub ticket_type_id: ::std::string::String,
+    pub ticket_type_id: String,
     /// The ID of the ticket state associated with the ticket type.
-    pub ticket_state_id: ::std::option::Option<::std::string::String>,
+    pub ticket_state_id: Option<String>,
     /// The `attributes` property.
-    pub attributes: ::std::option::Option<super::TicketRequestCustomAttributes>,
+    pub attributes: Option<super::TicketRequestCustomAttributes>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -18,12 +18,12 @@ pub struct ConvertConversationToTicketRequest {
 impl ConvertConversationToTicketRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(ticket_type_id: ::std::string::String) -> Self {
+    pub fn new(ticket_type_id: String) -> Self {
         Self {
             ticket_type_id,
-            ticket_state_id: ::std::default::Default::default(),
-            attributes: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            ticket_state_id: Default::default(),
+            attributes: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -32,7 +32,7 @@ impl ::serde::Serialize for ConvertConversationToTicketRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("ticket_type_id", &self.ticket_type_id);
         object.optional("ticket_state_id", &self.ticket_state_id);
@@ -52,11 +52,11 @@ for ConvertConversationToTicketRequest {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut ticket_type_id = ::std::option::Option::None;
-        let mut ticket_state_id = ::std::option::Option::None;
-        let mut attributes = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut ticket_type_id = None;
+        let mut ticket_state_id = None;
+        let mut attributes = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut ticket_type_id),
                 1 => __object.set_lenient(&mut ticket_state_id),
@@ -64,7 +64,7 @@ for ConvertConversationToTicketRequest {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             ticket_type_id: __object.required(ticket_type_id, 0)?,
             ticket_state_id,
             attributes,
@@ -77,7 +77,7 @@ for ConvertConversationToTicketRequest {
 impl<'de> ::serde::Deserialize<'de> for ConvertConversationToTicketRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

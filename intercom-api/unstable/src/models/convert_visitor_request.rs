@@ -6,7 +6,7 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConvertVisitorRequest {
     /// Represents the role of the Contact model. Accepts `lead` or `user`.
-    pub r#type: ::std::string::String,
+    pub r#type: String,
     /// The unique identifiers retained after converting or merging.
     pub user: super::ConvertVisitorRequestUser,
     /// The unique identifiers to convert a single Visitor.
@@ -19,7 +19,7 @@ impl ConvertVisitorRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        r#type: ::std::string::String,
+        r#type: String,
         user: super::ConvertVisitorRequestUser,
         visitor: super::ConvertVisitorRequestVisitor,
     ) -> Self {
@@ -27,7 +27,7 @@ impl ConvertVisitorRequest {
             r#type,
             user,
             visitor,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -36,7 +36,7 @@ impl ::serde::Serialize for ConvertVisitorRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.field("user", &self.user);
@@ -51,11 +51,11 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConvertVisitorReques
     const FIELDS: &'static [&'static str] = &["type", "user", "visitor"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::option::Option::None;
-        let mut user = ::std::option::Option::None;
-        let mut visitor = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut r#type = None;
+        let mut user = None;
+        let mut visitor = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut r#type),
                 1 => __object.set_required(&mut user),
@@ -63,7 +63,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConvertVisitorReques
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             r#type: __object.required(r#type, 0)?,
             user: __object.required(user, 1)?,
             visitor: __object.required(visitor, 2)?,
@@ -76,7 +76,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConvertVisitorReques
 impl<'de> ::serde::Deserialize<'de> for ConvertVisitorRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -86,11 +86,11 @@ impl<'de> ::serde::Deserialize<'de> for ConvertVisitorRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConvertVisitorRequestUser {
     /// The unique identifier for the contact which is given by Intercom.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// A unique identifier for the contact which is given to Intercom, which will be represented as external_id.
-    pub user_id: ::std::option::Option<::std::string::String>,
+    pub user_id: Option<String>,
     /// The contact's email, retained by default if one is present.
-    pub email: ::std::option::Option<::std::string::String>,
+    pub email: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -99,7 +99,7 @@ impl ::serde::Serialize for ConvertVisitorRequestUser {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("id", &self.id);
         object.optional("user_id", &self.user_id);
@@ -114,9 +114,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConvertVisitorReques
     const FIELDS: &'static [&'static str] = &["id", "user_id", "email"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.id),
                 1 => __object.set_lenient(&mut __out.user_id),
@@ -125,7 +125,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConvertVisitorReques
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -133,7 +133,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConvertVisitorReques
 impl<'de> ::serde::Deserialize<'de> for ConvertVisitorRequestUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -143,11 +143,11 @@ impl<'de> ::serde::Deserialize<'de> for ConvertVisitorRequestUser {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConvertVisitorRequestVisitor {
     /// The unique identifier for the contact which is given by Intercom.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// A unique identifier for the contact which is given to Intercom.
-    pub user_id: ::std::option::Option<::std::string::String>,
+    pub user_id: Option<String>,
     /// The visitor's email.
-    pub email: ::std::option::Option<::std::string::String>,
+    pub email: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -156,7 +156,7 @@ impl ::serde::Serialize for ConvertVisitorRequestVisitor {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("id", &self.id);
         object.optional("user_id", &self.user_id);
@@ -172,9 +172,9 @@ for ConvertVisitorRequestVisitor {
     const FIELDS: &'static [&'static str] = &["id", "user_id", "email"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.id),
                 1 => __object.set_lenient(&mut __out.user_id),
@@ -183,7 +183,7 @@ for ConvertVisitorRequestVisitor {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -191,7 +191,7 @@ for ConvertVisitorRequestVisitor {
 impl<'de> ::serde::Deserialize<'de> for ConvertVisitorRequestVisitor {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

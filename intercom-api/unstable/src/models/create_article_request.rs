@@ -6,23 +6,23 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateArticleRequest {
     /// The title of the article.For multilingual articles, this will be the title of the default language's content.
-    pub title: ::std::string::String,
+    pub title: String,
     /// The description of the article. For multilingual articles, this will be the description of the default language's content.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The content of the article in HTML. For multilingual articles, this will be the body of the default language's content. Mutually exclusive with `body_markdown`.
-    pub body: ::std::option::Option<::std::string::String>,
+    pub body: Option<String>,
     /// The content of the article in markdown. For multilingual articles, this will be the body of the default language's content. An alternative to `body` — you can provide content as markdown instead of HTML. Mutually exclusive with `body`.
-    pub body_markdown: ::std::option::Option<::std::string::String>,
+    pub body_markdown: Option<String>,
     /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
-    pub author_id: ::std::string::String,
+    pub author_id: String,
     /// Whether the article will be `published` or will be a `draft`. Defaults to draft. For multilingual articles, this will be the state of the default language's content.
-    pub state: ::std::option::Option<super::CreateArticleRequestState>,
+    pub state: Option<super::CreateArticleRequestState>,
     /// The id of the article's parent collection or section. An article without this field stands alone.
-    pub parent_id: ::std::option::Option<::std::string::String>,
+    pub parent_id: Option<String>,
     /// The type of parent, which can either be a `collection` or `section`.
-    pub parent_type: ::std::option::Option<::std::string::String>,
+    pub parent_type: Option<String>,
     /// The ids of the parent collections to place this article in. Send an empty array to leave the article without a collection. When provided, this takes precedence over `parent_id` and `parent_type`.
-    pub parent_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub parent_ids: Option<Vec<String>>,
     /// The `translated_content` property.
     pub translated_content: ::intercom_api_runtime::Patch<
         super::ArticleTranslatedContent,
@@ -35,19 +35,17 @@ pub struct CreateArticleRequest {
         rustdoc::broken_intra_doc_links,
         rustdoc::invalid_html_tags
     )]
-    pub audience_ids: ::intercom_api_runtime::Patch<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub audience_ids: ::intercom_api_runtime::Patch<Vec<String>>,
     /// Whether the article should be available for AI Chatbot (Fin). For multilingual articles, this sets the default language's availability.
-    pub ai_chatbot_availability: ::std::option::Option<bool>,
+    pub ai_chatbot_availability: Option<bool>,
     /// Whether the article should be available for AI Copilot. For multilingual articles, this sets the default language's availability.
-    pub ai_copilot_availability: ::std::option::Option<bool>,
+    pub ai_copilot_availability: Option<bool>,
     /// Whether the article should be available for AI Sales Agent. For multilingual articles, this sets the default language's availability.
-    pub ai_sales_agent_availability: ::std::option::Option<bool>,
+    pub ai_sales_agent_availability: Option<bool>,
     /// ISO 8601 timestamp at which to schedule a future publish of the article. When set together with `state: "published"`, the article is scheduled instead of published immediately. Setting `null` cancels a pending publish schedule. Timestamps in the past or equal to the current time are rejected with 400 `parameter_invalid` — the value must be strictly in the future. Combining with `state: "draft"` returns 400 `parameter_invalid`. Sending in the same request as `scheduled_unpublish_at` returns 400 — only one pending schedule per article. Empty string returns 400 `parameter_invalid`.
-    pub scheduled_publish_at: ::intercom_api_runtime::Patch<::std::string::String>,
+    pub scheduled_publish_at: ::intercom_api_runtime::Patch<String>,
     /// ISO 8601 timestamp at which to schedule a future unpublish of the article. Setting `null` cancels a pending unpublish schedule. Timestamps in the past or equal to the current time are rejected with 400 `parameter_invalid` — the value must be strictly in the future. Rejected with 400 `parameter_invalid` if the article has never been published. Sending in the same request as `scheduled_publish_at` returns 400 — only one pending schedule per article. Empty string returns 400 `parameter_invalid`.
-    pub scheduled_unpublish_at: ::intercom_api_runtime::Patch<::std::string::String>,
+    pub scheduled_unpublish_at: ::intercom_api_runtime::Patch<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -55,26 +53,26 @@ pub struct CreateArticleRequest {
 impl CreateArticleRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(title: ::std::string::String, author_id: ::std::string::String) -> Self {
+    pub fn new(title: String, author_id: String) -> Self {
         Self {
             title,
-            description: ::std::default::Default::default(),
-            body: ::std::default::Default::default(),
-            body_markdown: ::std::default::Default::default(),
+            description: Default::default(),
+            body: Default::default(),
+            body_markdown: Default::default(),
             author_id,
-            state: ::std::default::Default::default(),
-            parent_id: ::std::default::Default::default(),
-            parent_type: ::std::default::Default::default(),
-            parent_ids: ::std::default::Default::default(),
-            translated_content: ::std::default::Default::default(),
-            folder_id: ::std::default::Default::default(),
-            audience_ids: ::std::default::Default::default(),
-            ai_chatbot_availability: ::std::default::Default::default(),
-            ai_copilot_availability: ::std::default::Default::default(),
-            ai_sales_agent_availability: ::std::default::Default::default(),
-            scheduled_publish_at: ::std::default::Default::default(),
-            scheduled_unpublish_at: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            state: Default::default(),
+            parent_id: Default::default(),
+            parent_type: Default::default(),
+            parent_ids: Default::default(),
+            translated_content: Default::default(),
+            folder_id: Default::default(),
+            audience_ids: Default::default(),
+            ai_chatbot_availability: Default::default(),
+            ai_copilot_availability: Default::default(),
+            ai_sales_agent_availability: Default::default(),
+            scheduled_publish_at: Default::default(),
+            scheduled_unpublish_at: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -83,7 +81,7 @@ impl ::serde::Serialize for CreateArticleRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("title", &self.title);
         object.optional("description", &self.description);
@@ -153,25 +151,25 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateArticleRequest
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut title = ::std::option::Option::None;
-        let mut description = ::std::option::Option::None;
-        let mut body = ::std::option::Option::None;
-        let mut body_markdown = ::std::option::Option::None;
-        let mut author_id = ::std::option::Option::None;
-        let mut state = ::std::option::Option::None;
-        let mut parent_id = ::std::option::Option::None;
-        let mut parent_type = ::std::option::Option::None;
-        let mut parent_ids = ::std::option::Option::None;
+    ) -> Result<Self, M::Error> {
+        let mut title = None;
+        let mut description = None;
+        let mut body = None;
+        let mut body_markdown = None;
+        let mut author_id = None;
+        let mut state = None;
+        let mut parent_id = None;
+        let mut parent_type = None;
+        let mut parent_ids = None;
         let mut translated_content = ::intercom_api_runtime::Patch::Absent;
         let mut folder_id = ::intercom_api_runtime::Patch::Absent;
         let mut audience_ids = ::intercom_api_runtime::Patch::Absent;
-        let mut ai_chatbot_availability = ::std::option::Option::None;
-        let mut ai_copilot_availability = ::std::option::Option::None;
-        let mut ai_sales_agent_availability = ::std::option::Option::None;
+        let mut ai_chatbot_availability = None;
+        let mut ai_copilot_availability = None;
+        let mut ai_sales_agent_availability = None;
         let mut scheduled_publish_at = ::intercom_api_runtime::Patch::Absent;
         let mut scheduled_unpublish_at = ::intercom_api_runtime::Patch::Absent;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut title),
                 1 => __object.set_lenient(&mut description),
@@ -193,7 +191,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateArticleRequest
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             title: __object.required(title, 0)?,
             description,
             body,
@@ -220,7 +218,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateArticleRequest
 impl<'de> ::serde::Deserialize<'de> for CreateArticleRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -235,7 +233,7 @@ pub enum CreateArticleRequestState {
     /// `draft`
     Draft,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl CreateArticleRequestState {
@@ -271,7 +269,7 @@ impl ::serde::Serialize for CreateArticleRequestState {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -279,7 +277,7 @@ impl ::serde::Serialize for CreateArticleRequestState {
 impl<'de> ::serde::Deserialize<'de> for CreateArticleRequestState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

@@ -6,11 +6,11 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateAudienceRequest {
     /// The name of the audience.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The predicates that define which contacts belong to the audience.
-    pub predicates: ::std::option::Option<::std::vec::Vec<super::Predicate>>,
+    pub predicates: Option<Vec<super::Predicate>>,
     /// Role-based predicates that further filter audience membership by contact role.
-    pub role_predicates: ::std::option::Option<::std::vec::Vec<super::Predicate>>,
+    pub role_predicates: Option<Vec<super::Predicate>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -18,12 +18,12 @@ pub struct CreateAudienceRequest {
 impl CreateAudienceRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(name: ::std::string::String) -> Self {
+    pub fn new(name: String) -> Self {
         Self {
             name,
-            predicates: ::std::default::Default::default(),
-            role_predicates: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            predicates: Default::default(),
+            role_predicates: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -32,7 +32,7 @@ impl ::serde::Serialize for CreateAudienceRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("name", &self.name);
         object.optional("predicates", &self.predicates);
@@ -47,11 +47,11 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateAudienceReques
     const FIELDS: &'static [&'static str] = &["name", "predicates", "role_predicates"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut name = ::std::option::Option::None;
-        let mut predicates = ::std::option::Option::None;
-        let mut role_predicates = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut name = None;
+        let mut predicates = None;
+        let mut role_predicates = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut name),
                 1 => __object.set(&mut predicates),
@@ -59,7 +59,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateAudienceReques
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: __object.required(name, 0)?,
             predicates,
             role_predicates,
@@ -72,7 +72,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateAudienceReques
 impl<'de> ::serde::Deserialize<'de> for CreateAudienceRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,19 +6,17 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateConversationAttributeStringRequest {
     /// Name of the attribute.
-    pub name: ::std::string::String,
+    pub name: String,
     /// Readable description of the attribute.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The `data_type` property.
-    pub data_type: super::constants::String,
+    pub data_type: super::constants::StringValue,
     /// Whether this attribute is required.
-    pub required: ::std::option::Option<bool>,
+    pub required: Option<bool>,
     /// Team IDs that can see this attribute. Empty array means all teams.
-    pub visible_to_team_ids: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub visible_to_team_ids: Option<Vec<String>>,
     /// Whether this string attribute is multiline.
-    pub multiline: ::std::option::Option<bool>,
+    pub multiline: Option<bool>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -26,15 +24,15 @@ pub struct CreateConversationAttributeStringRequest {
 impl CreateConversationAttributeStringRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(name: ::std::string::String) -> Self {
+    pub fn new(name: String) -> Self {
         Self {
             name,
-            description: ::std::default::Default::default(),
-            data_type: ::std::default::Default::default(),
-            required: ::std::default::Default::default(),
-            visible_to_team_ids: ::std::default::Default::default(),
-            multiline: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            description: Default::default(),
+            data_type: Default::default(),
+            required: Default::default(),
+            visible_to_team_ids: Default::default(),
+            multiline: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -43,7 +41,7 @@ impl ::serde::Serialize for CreateConversationAttributeStringRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("name", &self.name);
         object.optional("description", &self.description);
@@ -80,14 +78,14 @@ for CreateConversationAttributeStringRequest {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut name = ::std::option::Option::None;
-        let mut description = ::std::option::Option::None;
-        let mut data_type = ::std::default::Default::default();
-        let mut required = ::std::option::Option::None;
-        let mut visible_to_team_ids = ::std::option::Option::None;
-        let mut multiline = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut name = None;
+        let mut description = None;
+        let mut data_type = Default::default();
+        let mut required = None;
+        let mut visible_to_team_ids = None;
+        let mut multiline = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut name),
                 1 => __object.set_lenient(&mut description),
@@ -98,7 +96,7 @@ for CreateConversationAttributeStringRequest {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: __object.required(name, 0)?,
             description,
             data_type,
@@ -114,7 +112,7 @@ for CreateConversationAttributeStringRequest {
 impl<'de> ::serde::Deserialize<'de> for CreateConversationAttributeStringRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

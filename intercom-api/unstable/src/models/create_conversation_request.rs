@@ -8,15 +8,15 @@ pub struct CreateConversationRequest {
     /// The `from` property.
     pub from: super::CreateConversationRequestFrom,
     /// The content of the message. HTML is not supported.
-    pub body: ::std::string::String,
+    pub body: String,
     /// The title of the email. Only applicable if the message type is email.
-    pub subject: ::std::option::Option<::std::string::String>,
+    pub subject: Option<String>,
     /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    pub attachment_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub attachment_urls: Option<Vec<String>>,
     /// The time the conversation was created as a UTC Unix timestamp. If not provided, the current time will be used. This field is only recommneded for migrating past conversations from another source into Intercom.
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// The unique identifier of the brand to associate with this conversation.
-    pub brand_id: ::std::option::Option<::std::string::String>,
+    pub brand_id: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -24,18 +24,15 @@ pub struct CreateConversationRequest {
 impl CreateConversationRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        from: super::CreateConversationRequestFrom,
-        body: ::std::string::String,
-    ) -> Self {
+    pub fn new(from: super::CreateConversationRequestFrom, body: String) -> Self {
         Self {
             from,
             body,
-            subject: ::std::default::Default::default(),
-            attachment_urls: ::std::default::Default::default(),
-            created_at: ::std::default::Default::default(),
-            brand_id: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            subject: Default::default(),
+            attachment_urls: Default::default(),
+            created_at: Default::default(),
+            brand_id: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -44,7 +41,7 @@ impl ::serde::Serialize for CreateConversationRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("from", &self.from);
         object.field("body", &self.body);
@@ -73,14 +70,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateConversationRe
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut from = ::std::option::Option::None;
-        let mut body = ::std::option::Option::None;
-        let mut subject = ::std::option::Option::None;
-        let mut attachment_urls = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut brand_id = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut from = None;
+        let mut body = None;
+        let mut subject = None;
+        let mut attachment_urls = None;
+        let mut created_at = None;
+        let mut brand_id = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required(&mut from),
                 1 => __object.set_required_lenient(&mut body),
@@ -91,7 +88,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateConversationRe
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             from: __object.required(from, 0)?,
             body: __object.required(body, 1)?,
             subject,
@@ -107,7 +104,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateConversationRe
 impl<'de> ::serde::Deserialize<'de> for CreateConversationRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -119,7 +116,7 @@ pub struct CreateConversationRequestFrom {
     /// The role associated to the contact - user or lead.
     pub r#type: super::CreateConversationRequestFromType,
     /// The identifier for the contact which is given by Intercom.
-    pub id: ::std::string::String,
+    pub id: String,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -127,14 +124,11 @@ pub struct CreateConversationRequestFrom {
 impl CreateConversationRequestFrom {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        r#type: super::CreateConversationRequestFromType,
-        id: ::std::string::String,
-    ) -> Self {
+    pub fn new(r#type: super::CreateConversationRequestFromType, id: String) -> Self {
         Self {
             r#type,
             id,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -143,7 +137,7 @@ impl ::serde::Serialize for CreateConversationRequestFrom {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.field("id", &self.id);
@@ -158,17 +152,17 @@ for CreateConversationRequestFrom {
     const FIELDS: &'static [&'static str] = &["type", "id"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::option::Option::None;
-        let mut id = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut r#type = None;
+        let mut id = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required(&mut r#type),
                 1 => __object.set_required_lenient(&mut id),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             r#type: __object.required(r#type, 0)?,
             id: __object.required(id, 1)?,
             extra: __object.into_extra(),
@@ -180,7 +174,7 @@ for CreateConversationRequestFrom {
 impl<'de> ::serde::Deserialize<'de> for CreateConversationRequestFrom {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -197,7 +191,7 @@ pub enum CreateConversationRequestFromType {
     /// `contact`
     Contact,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl CreateConversationRequestFromType {
@@ -235,7 +229,7 @@ impl ::serde::Serialize for CreateConversationRequestFromType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -243,7 +237,7 @@ impl ::serde::Serialize for CreateConversationRequestFromType {
 impl<'de> ::serde::Deserialize<'de> for CreateConversationRequestFromType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

@@ -22,7 +22,7 @@ pub enum CreateDataAttributeRequest {
 impl<'de> ::serde::Deserialize<'de> for CreateDataAttributeRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::decode_untagged(
             deserializer,
             &[
@@ -49,19 +49,17 @@ impl<'de> ::serde::Deserialize<'de> for CreateDataAttributeRequest {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateDataAttributeRequestListAttribute {
     /// The name of the data attribute.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The model that the data attribute belongs to.
     pub model: super::CreateDataAttributeRequestListAttributeModel,
     /// The readable description you see in the UI for the attribute.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// Can this attribute be updated by the Messenger
-    pub messenger_writable: ::std::option::Option<bool>,
+    pub messenger_writable: Option<bool>,
     /// The `data_type` property.
     pub data_type: super::constants::Options,
     /// Array of objects representing the options of the list, with `value` as the key and the option as the value. At least two options are required.
-    pub options: ::std::vec::Vec<
-        super::CreateDataAttributeRequestListAttributeOptionsItem,
-    >,
+    pub options: Vec<super::CreateDataAttributeRequestListAttributeOptionsItem>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -70,20 +68,18 @@ impl CreateDataAttributeRequestListAttribute {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        name: ::std::string::String,
+        name: String,
         model: super::CreateDataAttributeRequestListAttributeModel,
-        options: ::std::vec::Vec<
-            super::CreateDataAttributeRequestListAttributeOptionsItem,
-        >,
+        options: Vec<super::CreateDataAttributeRequestListAttributeOptionsItem>,
     ) -> Self {
         Self {
             name,
             model,
-            description: ::std::default::Default::default(),
-            messenger_writable: ::std::default::Default::default(),
-            data_type: ::std::default::Default::default(),
+            description: Default::default(),
+            messenger_writable: Default::default(),
+            data_type: Default::default(),
             options,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -92,7 +88,7 @@ impl ::serde::Serialize for CreateDataAttributeRequestListAttribute {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("name", &self.name);
         object.field("model", &self.model);
@@ -129,14 +125,14 @@ for CreateDataAttributeRequestListAttribute {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut name = ::std::option::Option::None;
-        let mut model = ::std::option::Option::None;
-        let mut description = ::std::option::Option::None;
-        let mut messenger_writable = ::std::option::Option::None;
-        let mut data_type = ::std::default::Default::default();
-        let mut options = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut name = None;
+        let mut model = None;
+        let mut description = None;
+        let mut messenger_writable = None;
+        let mut data_type = Default::default();
+        let mut options = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut name),
                 1 => __object.set_required(&mut model),
@@ -147,7 +143,7 @@ for CreateDataAttributeRequestListAttribute {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: __object.required(name, 0)?,
             model: __object.required(model, 1)?,
             description,
@@ -163,7 +159,7 @@ for CreateDataAttributeRequestListAttribute {
 impl<'de> ::serde::Deserialize<'de> for CreateDataAttributeRequestListAttribute {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -178,7 +174,7 @@ pub enum CreateDataAttributeRequestListAttributeModel {
     /// `company`
     Company,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl CreateDataAttributeRequestListAttributeModel {
@@ -214,7 +210,7 @@ impl ::serde::Serialize for CreateDataAttributeRequestListAttributeModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -222,7 +218,7 @@ impl ::serde::Serialize for CreateDataAttributeRequestListAttributeModel {
 impl<'de> ::serde::Deserialize<'de> for CreateDataAttributeRequestListAttributeModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -237,7 +233,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateDataAttributeRequestListAttributeM
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDataAttributeRequestListAttributeOptionsItem {
     /// The `value` property.
-    pub value: ::std::option::Option<::std::string::String>,
+    pub value: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -246,7 +242,7 @@ impl ::serde::Serialize for CreateDataAttributeRequestListAttributeOptionsItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("value", &self.value);
         object.end(&self.extra, &["value"])
@@ -260,16 +256,16 @@ for CreateDataAttributeRequestListAttributeOptionsItem {
     const FIELDS: &'static [&'static str] = &["value"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.value),
                 _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -278,7 +274,7 @@ impl<'de> ::serde::Deserialize<'de>
 for CreateDataAttributeRequestListAttributeOptionsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -288,13 +284,13 @@ for CreateDataAttributeRequestListAttributeOptionsItem {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateDataAttributeRequestOtherType {
     /// The name of the data attribute.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The model that the data attribute belongs to.
     pub model: super::CreateDataAttributeRequestListAttributeModel,
     /// The readable description you see in the UI for the attribute.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// Can this attribute be updated by the Messenger
-    pub messenger_writable: ::std::option::Option<bool>,
+    pub messenger_writable: Option<bool>,
     /// The `data_type` property.
     pub data_type: super::CreateDataAttributeRequestOtherTypeDataType,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
@@ -305,17 +301,17 @@ impl CreateDataAttributeRequestOtherType {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        name: ::std::string::String,
+        name: String,
         model: super::CreateDataAttributeRequestListAttributeModel,
         data_type: super::CreateDataAttributeRequestOtherTypeDataType,
     ) -> Self {
         Self {
             name,
             model,
-            description: ::std::default::Default::default(),
-            messenger_writable: ::std::default::Default::default(),
+            description: Default::default(),
+            messenger_writable: Default::default(),
             data_type,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -324,7 +320,7 @@ impl ::serde::Serialize for CreateDataAttributeRequestOtherType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("name", &self.name);
         object.field("model", &self.model);
@@ -352,13 +348,13 @@ for CreateDataAttributeRequestOtherType {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut name = ::std::option::Option::None;
-        let mut model = ::std::option::Option::None;
-        let mut description = ::std::option::Option::None;
-        let mut messenger_writable = ::std::option::Option::None;
-        let mut data_type = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut name = None;
+        let mut model = None;
+        let mut description = None;
+        let mut messenger_writable = None;
+        let mut data_type = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut name),
                 1 => __object.set_required(&mut model),
@@ -368,7 +364,7 @@ for CreateDataAttributeRequestOtherType {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: __object.required(name, 0)?,
             model: __object.required(model, 1)?,
             description,
@@ -383,7 +379,7 @@ for CreateDataAttributeRequestOtherType {
 impl<'de> ::serde::Deserialize<'de> for CreateDataAttributeRequestOtherType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -406,7 +402,7 @@ pub enum CreateDataAttributeRequestOtherTypeDataType {
     /// `date`
     Date,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl CreateDataAttributeRequestOtherTypeDataType {
@@ -457,7 +453,7 @@ impl ::serde::Serialize for CreateDataAttributeRequestOtherTypeDataType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -465,7 +461,7 @@ impl ::serde::Serialize for CreateDataAttributeRequestOtherTypeDataType {
 impl<'de> ::serde::Deserialize<'de> for CreateDataAttributeRequestOtherTypeDataType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

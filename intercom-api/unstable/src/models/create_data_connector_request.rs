@@ -6,41 +6,33 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateDataConnectorRequest {
     /// The name of the data connector.
-    pub name: ::std::string::String,
+    pub name: String,
     /// A description of what this data connector does.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The HTTP method used when calling the external API.
-    pub http_method: ::std::option::Option<super::CreateDataConnectorRequestHttpMethod>,
+    pub http_method: Option<super::CreateDataConnectorRequestHttpMethod>,
     /// The URL of the external API endpoint. Supports template variables like `{{order_id}}`.
-    pub url: ::std::option::Option<::std::string::String>,
+    pub url: Option<String>,
     /// The request body template. Supports template variables.
-    pub body: ::std::option::Option<::std::string::String>,
+    pub body: Option<String>,
     /// Whether the connector is used directly by Fin (true) or only in workflows (false). Defaults to false.
-    pub direct_fin_usage: ::std::option::Option<bool>,
+    pub direct_fin_usage: Option<bool>,
     /// The user types this connector is available for.
-    pub audiences: ::std::option::Option<
-        ::std::vec::Vec<super::CreateDataConnectorRequestAudiencesItem>,
-    >,
+    pub audiences: Option<Vec<super::CreateDataConnectorRequestAudiencesItem>>,
     /// HTTP headers to include in the request.
-    pub headers: ::std::option::Option<
-        ::std::vec::Vec<super::CreateDataConnectorRequestHeadersItem>,
-    >,
+    pub headers: Option<Vec<super::CreateDataConnectorRequestHeadersItem>>,
     /// Input parameters accepted by the connector.
-    pub data_inputs: ::std::option::Option<
-        ::std::vec::Vec<super::CreateDataConnectorRequestDataInputsItem>,
-    >,
+    pub data_inputs: Option<Vec<super::CreateDataConnectorRequestDataInputsItem>>,
     /// Whether the connector requires customer authentication before executing. Defaults to false.
-    pub customer_authentication: ::std::option::Option<bool>,
+    pub customer_authentication: Option<bool>,
     /// Whether authentication is bypassed entirely (public endpoint). Defaults to false.
-    pub bypass_authentication: ::std::option::Option<bool>,
+    pub bypass_authentication: Option<bool>,
     /// Whether to validate that all required data inputs have values before executing.
-    pub validate_missing_attributes: ::std::option::Option<bool>,
+    pub validate_missing_attributes: Option<bool>,
     /// A sample JSON response from the external API. Auto-generates `response_fields` and sets `configuration_response_type` to `mock_response_type`.
-    pub mock_response: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    pub mock_response: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// IDs of authentication tokens to attach to this data connector.
-    pub token_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub token_ids: Option<Vec<String>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -48,23 +40,23 @@ pub struct CreateDataConnectorRequest {
 impl CreateDataConnectorRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(name: ::std::string::String) -> Self {
+    pub fn new(name: String) -> Self {
         Self {
             name,
-            description: ::std::default::Default::default(),
-            http_method: ::std::default::Default::default(),
-            url: ::std::default::Default::default(),
-            body: ::std::default::Default::default(),
-            direct_fin_usage: ::std::default::Default::default(),
-            audiences: ::std::default::Default::default(),
-            headers: ::std::default::Default::default(),
-            data_inputs: ::std::default::Default::default(),
-            customer_authentication: ::std::default::Default::default(),
-            bypass_authentication: ::std::default::Default::default(),
-            validate_missing_attributes: ::std::default::Default::default(),
-            mock_response: ::std::default::Default::default(),
-            token_ids: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            description: Default::default(),
+            http_method: Default::default(),
+            url: Default::default(),
+            body: Default::default(),
+            direct_fin_usage: Default::default(),
+            audiences: Default::default(),
+            headers: Default::default(),
+            data_inputs: Default::default(),
+            customer_authentication: Default::default(),
+            bypass_authentication: Default::default(),
+            validate_missing_attributes: Default::default(),
+            mock_response: Default::default(),
+            token_ids: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -73,7 +65,7 @@ impl ::serde::Serialize for CreateDataConnectorRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("name", &self.name);
         object.optional("description", &self.description);
@@ -134,22 +126,22 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateDataConnectorR
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut name = ::std::option::Option::None;
-        let mut description = ::std::option::Option::None;
-        let mut http_method = ::std::option::Option::None;
-        let mut url = ::std::option::Option::None;
-        let mut body = ::std::option::Option::None;
-        let mut direct_fin_usage = ::std::option::Option::None;
-        let mut audiences = ::std::option::Option::None;
-        let mut headers = ::std::option::Option::None;
-        let mut data_inputs = ::std::option::Option::None;
-        let mut customer_authentication = ::std::option::Option::None;
-        let mut bypass_authentication = ::std::option::Option::None;
-        let mut validate_missing_attributes = ::std::option::Option::None;
-        let mut mock_response = ::std::option::Option::None;
-        let mut token_ids = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut name = None;
+        let mut description = None;
+        let mut http_method = None;
+        let mut url = None;
+        let mut body = None;
+        let mut direct_fin_usage = None;
+        let mut audiences = None;
+        let mut headers = None;
+        let mut data_inputs = None;
+        let mut customer_authentication = None;
+        let mut bypass_authentication = None;
+        let mut validate_missing_attributes = None;
+        let mut mock_response = None;
+        let mut token_ids = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut name),
                 1 => __object.set_lenient(&mut description),
@@ -168,7 +160,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateDataConnectorR
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: __object.required(name, 0)?,
             description,
             http_method,
@@ -192,7 +184,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateDataConnectorR
 impl<'de> ::serde::Deserialize<'de> for CreateDataConnectorRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -213,7 +205,7 @@ pub enum CreateDataConnectorRequestHttpMethod {
     /// `patch`
     Patch,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl CreateDataConnectorRequestHttpMethod {
@@ -261,7 +253,7 @@ impl ::serde::Serialize for CreateDataConnectorRequestHttpMethod {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -269,7 +261,7 @@ impl ::serde::Serialize for CreateDataConnectorRequestHttpMethod {
 impl<'de> ::serde::Deserialize<'de> for CreateDataConnectorRequestHttpMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -291,7 +283,7 @@ pub enum CreateDataConnectorRequestAudiencesItem {
     /// `visitors`
     Visitors,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl CreateDataConnectorRequestAudiencesItem {
@@ -329,7 +321,7 @@ impl ::serde::Serialize for CreateDataConnectorRequestAudiencesItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -337,7 +329,7 @@ impl ::serde::Serialize for CreateDataConnectorRequestAudiencesItem {
 impl<'de> ::serde::Deserialize<'de> for CreateDataConnectorRequestAudiencesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -352,9 +344,9 @@ impl<'de> ::serde::Deserialize<'de> for CreateDataConnectorRequestAudiencesItem 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDataConnectorRequestHeadersItem {
     /// The header name.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The header value. Supports template variables.
-    pub value: ::std::option::Option<::std::string::String>,
+    pub value: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -363,7 +355,7 @@ impl ::serde::Serialize for CreateDataConnectorRequestHeadersItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("name", &self.name);
         object.optional("value", &self.value);
@@ -378,9 +370,9 @@ for CreateDataConnectorRequestHeadersItem {
     const FIELDS: &'static [&'static str] = &["name", "value"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.name),
                 1 => __object.set_lenient(&mut __out.value),
@@ -388,7 +380,7 @@ for CreateDataConnectorRequestHeadersItem {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -396,7 +388,7 @@ for CreateDataConnectorRequestHeadersItem {
 impl<'de> ::serde::Deserialize<'de> for CreateDataConnectorRequestHeadersItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -406,17 +398,15 @@ impl<'de> ::serde::Deserialize<'de> for CreateDataConnectorRequestHeadersItem {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDataConnectorRequestDataInputsItem {
     /// The parameter name.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The parameter type.
-    pub r#type: ::std::option::Option<
-        super::CreateDataConnectorRequestDataInputsItemType,
-    >,
+    pub r#type: Option<super::CreateDataConnectorRequestDataInputsItemType>,
     /// A description of the parameter.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// Whether the parameter is required.
-    pub required: ::std::option::Option<bool>,
+    pub required: Option<bool>,
     /// The default value for the parameter. Defaults to an empty string if omitted.
-    pub default_value: ::std::option::Option<::std::string::String>,
+    pub default_value: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -425,7 +415,7 @@ impl ::serde::Serialize for CreateDataConnectorRequestDataInputsItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("name", &self.name);
         object.optional("type", &self.r#type);
@@ -453,9 +443,9 @@ for CreateDataConnectorRequestDataInputsItem {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.name),
                 1 => __object.set(&mut __out.r#type),
@@ -466,7 +456,7 @@ for CreateDataConnectorRequestDataInputsItem {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -474,7 +464,7 @@ for CreateDataConnectorRequestDataInputsItem {
 impl<'de> ::serde::Deserialize<'de> for CreateDataConnectorRequestDataInputsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -493,7 +483,7 @@ pub enum CreateDataConnectorRequestDataInputsItemType {
     /// `boolean`
     Boolean,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl CreateDataConnectorRequestDataInputsItemType {
@@ -538,7 +528,7 @@ impl ::serde::Serialize for CreateDataConnectorRequestDataInputsItemType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -546,7 +536,7 @@ impl ::serde::Serialize for CreateDataConnectorRequestDataInputsItemType {
 impl<'de> ::serde::Deserialize<'de> for CreateDataConnectorRequestDataInputsItemType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

@@ -17,7 +17,7 @@ impl CreateFolderRequest {
     pub fn new(folder: super::CreateFolderRequestFolder) -> Self {
         Self {
             folder,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -26,7 +26,7 @@ impl ::serde::Serialize for CreateFolderRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("folder", &self.folder);
         object.end(&self.extra, &["folder"])
@@ -39,15 +39,15 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateFolderRequest 
     const FIELDS: &'static [&'static str] = &["folder"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut folder = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut folder = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required(&mut folder),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             folder: __object.required(folder, 0)?,
             extra: __object.into_extra(),
         })
@@ -58,7 +58,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateFolderRequest 
 impl<'de> ::serde::Deserialize<'de> for CreateFolderRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -68,11 +68,11 @@ impl<'de> ::serde::Deserialize<'de> for CreateFolderRequest {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateFolderRequestFolder {
     /// The name of the folder
-    pub name: ::std::string::String,
+    pub name: String,
     /// The description of the folder
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// An emoji for the folder
-    pub emoji: ::std::option::Option<::std::string::String>,
+    pub emoji: Option<String>,
     /// The ID of the parent folder
     pub parent_folder_id: ::intercom_api_runtime::Patch<i64>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
@@ -82,13 +82,13 @@ pub struct CreateFolderRequestFolder {
 impl CreateFolderRequestFolder {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(name: ::std::string::String) -> Self {
+    pub fn new(name: String) -> Self {
         Self {
             name,
-            description: ::std::default::Default::default(),
-            emoji: ::std::default::Default::default(),
-            parent_folder_id: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            description: Default::default(),
+            emoji: Default::default(),
+            parent_folder_id: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -97,7 +97,7 @@ impl ::serde::Serialize for CreateFolderRequestFolder {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("name", &self.name);
         object.optional("description", &self.description);
@@ -118,12 +118,12 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateFolderRequestF
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut name = ::std::option::Option::None;
-        let mut description = ::std::option::Option::None;
-        let mut emoji = ::std::option::Option::None;
+    ) -> Result<Self, M::Error> {
+        let mut name = None;
+        let mut description = None;
+        let mut emoji = None;
         let mut parent_folder_id = ::intercom_api_runtime::Patch::Absent;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut name),
                 1 => __object.set_lenient(&mut description),
@@ -132,7 +132,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateFolderRequestF
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: __object.required(name, 0)?,
             description,
             emoji,
@@ -146,7 +146,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateFolderRequestF
 impl<'de> ::serde::Deserialize<'de> for CreateFolderRequestFolder {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,13 +6,13 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateHelpCenterRedirectRequest {
     /// The source URL to redirect. Must be an absolute URL within the help center's URL space.
-    pub from_url: ::std::string::String,
+    pub from_url: String,
     /// The locale of the target translation (e.g. `en`, `fr`). For article targets this selects the ArticleContent variant.
-    pub locale: ::std::string::String,
+    pub locale: String,
     /// The type of the redirect target.
     pub target_type: super::CreateHelpCenterRedirectRequestTargetType,
     /// The unique identifier of the target article or collection. The target must be a member of the help center.
-    pub target_id: ::std::string::String,
+    pub target_id: String,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -21,17 +21,17 @@ impl CreateHelpCenterRedirectRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        from_url: ::std::string::String,
-        locale: ::std::string::String,
+        from_url: String,
+        locale: String,
         target_type: super::CreateHelpCenterRedirectRequestTargetType,
-        target_id: ::std::string::String,
+        target_id: String,
     ) -> Self {
         Self {
             from_url,
             locale,
             target_type,
             target_id,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -40,7 +40,7 @@ impl ::serde::Serialize for CreateHelpCenterRedirectRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("from_url", &self.from_url);
         object.field("locale", &self.locale);
@@ -62,12 +62,12 @@ for CreateHelpCenterRedirectRequest {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut from_url = ::std::option::Option::None;
-        let mut locale = ::std::option::Option::None;
-        let mut target_type = ::std::option::Option::None;
-        let mut target_id = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut from_url = None;
+        let mut locale = None;
+        let mut target_type = None;
+        let mut target_id = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut from_url),
                 1 => __object.set_required_lenient(&mut locale),
@@ -76,7 +76,7 @@ for CreateHelpCenterRedirectRequest {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             from_url: __object.required(from_url, 0)?,
             locale: __object.required(locale, 1)?,
             target_type: __object.required(target_type, 2)?,
@@ -90,7 +90,7 @@ for CreateHelpCenterRedirectRequest {
 impl<'de> ::serde::Deserialize<'de> for CreateHelpCenterRedirectRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -105,7 +105,7 @@ pub enum CreateHelpCenterRedirectRequestTargetType {
     /// `collection`
     Collection,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl CreateHelpCenterRedirectRequestTargetType {
@@ -141,7 +141,7 @@ impl ::serde::Serialize for CreateHelpCenterRedirectRequestTargetType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -149,7 +149,7 @@ impl ::serde::Serialize for CreateHelpCenterRedirectRequestTargetType {
 impl<'de> ::serde::Deserialize<'de> for CreateHelpCenterRedirectRequestTargetType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

@@ -6,13 +6,13 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateIdentityVerificationSecretRequest {
     /// Human-readable name for the secret.
-    pub name: ::std::string::String,
+    pub name: String,
     /// Enable this secret for the Android SDK.
-    pub supports_android: ::std::option::Option<bool>,
+    pub supports_android: Option<bool>,
     /// Enable this secret for the iOS SDK.
-    pub supports_ios: ::std::option::Option<bool>,
+    pub supports_ios: Option<bool>,
     /// Enable this secret for the Messenger on web.
-    pub supports_web: ::std::option::Option<bool>,
+    pub supports_web: Option<bool>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -20,13 +20,13 @@ pub struct CreateIdentityVerificationSecretRequest {
 impl CreateIdentityVerificationSecretRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(name: ::std::string::String) -> Self {
+    pub fn new(name: String) -> Self {
         Self {
             name,
-            supports_android: ::std::default::Default::default(),
-            supports_ios: ::std::default::Default::default(),
-            supports_web: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            supports_android: Default::default(),
+            supports_ios: Default::default(),
+            supports_web: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -35,7 +35,7 @@ impl ::serde::Serialize for CreateIdentityVerificationSecretRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("name", &self.name);
         object.optional("supports_android", &self.supports_android);
@@ -61,12 +61,12 @@ for CreateIdentityVerificationSecretRequest {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut name = ::std::option::Option::None;
-        let mut supports_android = ::std::option::Option::None;
-        let mut supports_ios = ::std::option::Option::None;
-        let mut supports_web = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut name = None;
+        let mut supports_android = None;
+        let mut supports_ios = None;
+        let mut supports_web = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut name),
                 1 => __object.set_lenient(&mut supports_android),
@@ -75,7 +75,7 @@ for CreateIdentityVerificationSecretRequest {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: __object.required(name, 0)?,
             supports_android,
             supports_ios,
@@ -89,7 +89,7 @@ for CreateIdentityVerificationSecretRequest {
 impl<'de> ::serde::Deserialize<'de> for CreateIdentityVerificationSecretRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

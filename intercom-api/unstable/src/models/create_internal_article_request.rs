@@ -6,27 +6,25 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateInternalArticleRequest {
     /// The title of the article.
-    pub title: ::std::string::String,
+    pub title: String,
     /// The content of the article in HTML. Mutually exclusive with `body_markdown`.
-    pub body: ::std::option::Option<::std::string::String>,
+    pub body: Option<String>,
     /// The content of the article in markdown. An alternative to `body` — you can provide content as markdown instead of HTML. Mutually exclusive with `body`.
-    pub body_markdown: ::std::option::Option<::std::string::String>,
+    pub body_markdown: Option<String>,
     /// The id of the author of the article.
-    pub author_id: ::std::string::String,
+    pub author_id: String,
     /// The id of the owner of the article.
-    pub owner_id: ::std::string::String,
+    pub owner_id: String,
     /// The ID of the folder to place this article in, or null to leave it without a folder.
     pub folder_id: ::intercom_api_runtime::Patch<i64>,
     /// The list of audience IDs to target this internal article to for Fin AI Agent. Pass an empty array or omit the field for no audience targeting. Unknown audience IDs return a `404` error with no partial commit.
-    pub audience_ids: ::intercom_api_runtime::Patch<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub audience_ids: ::intercom_api_runtime::Patch<Vec<String>>,
     /// Whether the internal article should be available for AI Chatbot (Fin). Defaults to false.
-    pub ai_chatbot_availability: ::std::option::Option<bool>,
+    pub ai_chatbot_availability: Option<bool>,
     /// Whether the internal article should be available for AI Copilot. Defaults to false.
-    pub ai_copilot_availability: ::std::option::Option<bool>,
+    pub ai_copilot_availability: Option<bool>,
     /// Whether the internal article should be available for AI Sales Agent. Defaults to false.
-    pub ai_sales_agent_availability: ::std::option::Option<bool>,
+    pub ai_sales_agent_availability: Option<bool>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -34,23 +32,19 @@ pub struct CreateInternalArticleRequest {
 impl CreateInternalArticleRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        title: ::std::string::String,
-        author_id: ::std::string::String,
-        owner_id: ::std::string::String,
-    ) -> Self {
+    pub fn new(title: String, author_id: String, owner_id: String) -> Self {
         Self {
             title,
-            body: ::std::default::Default::default(),
-            body_markdown: ::std::default::Default::default(),
+            body: Default::default(),
+            body_markdown: Default::default(),
             author_id,
             owner_id,
-            folder_id: ::std::default::Default::default(),
-            audience_ids: ::std::default::Default::default(),
-            ai_chatbot_availability: ::std::default::Default::default(),
-            ai_copilot_availability: ::std::default::Default::default(),
-            ai_sales_agent_availability: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            folder_id: Default::default(),
+            audience_ids: Default::default(),
+            ai_chatbot_availability: Default::default(),
+            ai_copilot_availability: Default::default(),
+            ai_sales_agent_availability: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -59,7 +53,7 @@ impl ::serde::Serialize for CreateInternalArticleRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("title", &self.title);
         object.optional("body", &self.body);
@@ -109,18 +103,18 @@ for CreateInternalArticleRequest {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut title = ::std::option::Option::None;
-        let mut body = ::std::option::Option::None;
-        let mut body_markdown = ::std::option::Option::None;
-        let mut author_id = ::std::option::Option::None;
-        let mut owner_id = ::std::option::Option::None;
+    ) -> Result<Self, M::Error> {
+        let mut title = None;
+        let mut body = None;
+        let mut body_markdown = None;
+        let mut author_id = None;
+        let mut owner_id = None;
         let mut folder_id = ::intercom_api_runtime::Patch::Absent;
         let mut audience_ids = ::intercom_api_runtime::Patch::Absent;
-        let mut ai_chatbot_availability = ::std::option::Option::None;
-        let mut ai_copilot_availability = ::std::option::Option::None;
-        let mut ai_sales_agent_availability = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+        let mut ai_chatbot_availability = None;
+        let mut ai_copilot_availability = None;
+        let mut ai_sales_agent_availability = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut title),
                 1 => __object.set_lenient(&mut body),
@@ -135,7 +129,7 @@ for CreateInternalArticleRequest {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             title: __object.required(title, 0)?,
             body,
             body_markdown,
@@ -155,7 +149,7 @@ for CreateInternalArticleRequest {
 impl<'de> ::serde::Deserialize<'de> for CreateInternalArticleRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

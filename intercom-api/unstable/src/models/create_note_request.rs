@@ -6,11 +6,11 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateNoteRequest {
     /// The text of the note.
-    pub body: ::std::string::String,
+    pub body: String,
     /// The unique identifier of a given contact.
-    pub contact_id: ::std::option::Option<::std::string::String>,
+    pub contact_id: Option<String>,
     /// The unique identifier of a given admin.
-    pub admin_id: ::std::option::Option<::std::string::String>,
+    pub admin_id: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -18,12 +18,12 @@ pub struct CreateNoteRequest {
 impl CreateNoteRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(body: ::std::string::String) -> Self {
+    pub fn new(body: String) -> Self {
         Self {
             body,
-            contact_id: ::std::default::Default::default(),
-            admin_id: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            contact_id: Default::default(),
+            admin_id: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -32,7 +32,7 @@ impl ::serde::Serialize for CreateNoteRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("body", &self.body);
         object.optional("contact_id", &self.contact_id);
@@ -47,11 +47,11 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateNoteRequest {
     const FIELDS: &'static [&'static str] = &["body", "contact_id", "admin_id"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut body = ::std::option::Option::None;
-        let mut contact_id = ::std::option::Option::None;
-        let mut admin_id = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut body = None;
+        let mut contact_id = None;
+        let mut admin_id = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut body),
                 1 => __object.set_lenient(&mut contact_id),
@@ -59,7 +59,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateNoteRequest {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             body: __object.required(body, 0)?,
             contact_id,
             admin_id,
@@ -72,7 +72,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateNoteRequest {
 impl<'de> ::serde::Deserialize<'de> for CreateNoteRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

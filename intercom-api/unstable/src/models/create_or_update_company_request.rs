@@ -6,27 +6,27 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateOrUpdateCompanyRequest {
     /// The name of the Company
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The company id you have defined for the company. Can't be updated
-    pub company_id: ::std::option::Option<::std::string::String>,
+    pub company_id: Option<String>,
     /// The name of the plan you have associated with the company.
-    pub plan: ::std::option::Option<::std::string::String>,
+    pub plan: Option<String>,
     /// The number of employees in this company.
-    pub size: ::std::option::Option<i64>,
+    pub size: Option<i64>,
     /// The URL for this company's website. Please note that the value specified here is not validated. Accepts any string.
-    pub website: ::std::option::Option<::std::string::String>,
+    pub website: Option<String>,
     /// The industry that this company operates in.
-    pub industry: ::std::option::Option<::std::string::String>,
+    pub industry: Option<String>,
     /// A hash of key/value pairs containing any other data about the company you want Intercom to store.
-    pub custom_attributes: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub custom_attributes: Option<
+        ::std::collections::BTreeMap<String, ::serde_json::Value>,
     >,
     /// The time the company was created by you.
-    pub remote_created_at: ::std::option::Option<i64>,
+    pub remote_created_at: Option<i64>,
     /// How much revenue the company generates for your business. Note that this will truncate floats. i.e. it only allow for whole integers, 155.98 will be truncated to 155. Note that this has an upper limit of 2**31-1 or 2147483647..
-    pub monthly_spend: ::std::option::Option<i64>,
+    pub monthly_spend: Option<i64>,
     /// Set to true to update the company's last seen time to now.
-    pub update_last_request_at: ::std::option::Option<bool>,
+    pub update_last_request_at: Option<bool>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -35,7 +35,7 @@ impl ::serde::Serialize for CreateOrUpdateCompanyRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("name", &self.name);
         object.optional("company_id", &self.company_id);
@@ -84,9 +84,9 @@ for CreateOrUpdateCompanyRequest {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.name),
                 1 => __object.set_lenient(&mut __out.company_id),
@@ -102,7 +102,7 @@ for CreateOrUpdateCompanyRequest {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -110,7 +110,7 @@ for CreateOrUpdateCompanyRequest {
 impl<'de> ::serde::Deserialize<'de> for CreateOrUpdateCompanyRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

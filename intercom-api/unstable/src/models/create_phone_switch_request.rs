@@ -6,9 +6,9 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreatePhoneSwitchRequest {
     /// Phone number in E.164 format, that will receive the SMS to continue the conversation in the Messenger.
-    pub phone: ::std::string::String,
+    pub phone: String,
     /// The `custom_attributes` property.
-    pub custom_attributes: ::std::option::Option<super::CustomAttributes>,
+    pub custom_attributes: Option<super::CustomAttributes>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -16,11 +16,11 @@ pub struct CreatePhoneSwitchRequest {
 impl CreatePhoneSwitchRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(phone: ::std::string::String) -> Self {
+    pub fn new(phone: String) -> Self {
         Self {
             phone,
-            custom_attributes: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            custom_attributes: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -29,7 +29,7 @@ impl ::serde::Serialize for CreatePhoneSwitchRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("phone", &self.phone);
         object.optional("custom_attributes", &self.custom_attributes);
@@ -43,17 +43,17 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreatePhoneSwitchReq
     const FIELDS: &'static [&'static str] = &["phone", "custom_attributes"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut phone = ::std::option::Option::None;
-        let mut custom_attributes = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut phone = None;
+        let mut custom_attributes = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut phone),
                 1 => __object.set(&mut custom_attributes),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             phone: __object.required(phone, 0)?,
             custom_attributes,
             extra: __object.into_extra(),
@@ -65,7 +65,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreatePhoneSwitchReq
 impl<'de> ::serde::Deserialize<'de> for CreatePhoneSwitchRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

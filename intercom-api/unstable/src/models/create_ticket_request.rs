@@ -6,23 +6,23 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateTicketRequest {
     /// The ID of the type of ticket you want to create
-    pub ticket_type_id: ::std::string::String,
+    pub ticket_type_id: String,
     /// The list of contacts (users or leads) affected by this ticket. Currently only one is allowed
-    pub contacts: ::std::vec::Vec<super::CreateTicketRequestContactsItem>,
+    pub contacts: Vec<super::CreateTicketRequestContactsItem>,
     /// The ID of the conversation you want to link to the ticket. Here are the valid ways of linking two tickets:
     /// - conversation | back-office ticket
     /// - customer tickets | non-shared back-office ticket
     /// - conversation | tracker ticket
     /// - customer ticket | tracker ticket
-    pub conversation_to_link_id: ::std::option::Option<::std::string::String>,
+    pub conversation_to_link_id: Option<String>,
     /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom
-    pub company_id: ::std::option::Option<::std::string::String>,
+    pub company_id: Option<String>,
     /// The time the ticket was created. If not provided, the current time will be used.
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// The `ticket_attributes` property.
-    pub ticket_attributes: ::std::option::Option<super::TicketRequestCustomAttributes>,
+    pub ticket_attributes: Option<super::TicketRequestCustomAttributes>,
     /// The `assignment` property.
-    pub assignment: ::std::option::Option<super::CreateTicketRequestAssignment>,
+    pub assignment: Option<super::CreateTicketRequestAssignment>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -31,18 +31,18 @@ impl CreateTicketRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        ticket_type_id: ::std::string::String,
-        contacts: ::std::vec::Vec<super::CreateTicketRequestContactsItem>,
+        ticket_type_id: String,
+        contacts: Vec<super::CreateTicketRequestContactsItem>,
     ) -> Self {
         Self {
             ticket_type_id,
             contacts,
-            conversation_to_link_id: ::std::default::Default::default(),
-            company_id: ::std::default::Default::default(),
-            created_at: ::std::default::Default::default(),
-            ticket_attributes: ::std::default::Default::default(),
-            assignment: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            conversation_to_link_id: Default::default(),
+            company_id: Default::default(),
+            created_at: Default::default(),
+            ticket_attributes: Default::default(),
+            assignment: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -52,7 +52,7 @@ impl ::serde::Serialize for CreateTicketRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("ticket_type_id", &self.ticket_type_id);
         object.field("contacts", &self.contacts);
@@ -90,15 +90,15 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateTicketRequest 
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut ticket_type_id = ::std::option::Option::None;
-        let mut contacts = ::std::option::Option::None;
-        let mut conversation_to_link_id = ::std::option::Option::None;
-        let mut company_id = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut ticket_attributes = ::std::option::Option::None;
-        let mut assignment = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut ticket_type_id = None;
+        let mut contacts = None;
+        let mut conversation_to_link_id = None;
+        let mut company_id = None;
+        let mut created_at = None;
+        let mut ticket_attributes = None;
+        let mut assignment = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut ticket_type_id),
                 1 => __object.set_required(&mut contacts),
@@ -110,7 +110,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateTicketRequest 
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             ticket_type_id: __object.required(ticket_type_id, 0)?,
             contacts: __object.required(contacts, 1)?,
             conversation_to_link_id,
@@ -126,7 +126,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateTicketRequest 
 impl<'de> ::serde::Deserialize<'de> for CreateTicketRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -152,7 +152,7 @@ pub enum CreateTicketRequestContactsItem {
 impl<'de> ::serde::Deserialize<'de> for CreateTicketRequestContactsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::decode_untagged(
             deserializer,
             &[
@@ -185,7 +185,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateTicketRequestContactsItem {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateTicketRequestContactsItemId {
     /// The identifier for the contact as given by Intercom.
-    pub id: ::std::string::String,
+    pub id: String,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -193,10 +193,10 @@ pub struct CreateTicketRequestContactsItemId {
 impl CreateTicketRequestContactsItemId {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(id: ::std::string::String) -> Self {
+    pub fn new(id: String) -> Self {
         Self {
             id,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -205,7 +205,7 @@ impl ::serde::Serialize for CreateTicketRequestContactsItemId {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id);
         object.end(&self.extra, &["id"])
@@ -218,15 +218,15 @@ for CreateTicketRequestContactsItemId {
     const FIELDS: &'static [&'static str] = &["id"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut id = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut id = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut id),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: __object.required(id, 0)?,
             extra: __object.into_extra(),
         })
@@ -236,7 +236,7 @@ for CreateTicketRequestContactsItemId {
 impl<'de> ::serde::Deserialize<'de> for CreateTicketRequestContactsItemId {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -246,7 +246,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateTicketRequestContactsItemId {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateTicketRequestContactsItemExternalId {
     /// The external_id you have defined for the contact who is being added as a participant.
-    pub external_id: ::std::string::String,
+    pub external_id: String,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -254,10 +254,10 @@ pub struct CreateTicketRequestContactsItemExternalId {
 impl CreateTicketRequestContactsItemExternalId {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(external_id: ::std::string::String) -> Self {
+    pub fn new(external_id: String) -> Self {
         Self {
             external_id,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -266,7 +266,7 @@ impl ::serde::Serialize for CreateTicketRequestContactsItemExternalId {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("external_id", &self.external_id);
         object.end(&self.extra, &["external_id"])
@@ -279,15 +279,15 @@ for CreateTicketRequestContactsItemExternalId {
     const FIELDS: &'static [&'static str] = &["external_id"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut external_id = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut external_id = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut external_id),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             external_id: __object.required(external_id, 0)?,
             extra: __object.into_extra(),
         })
@@ -297,7 +297,7 @@ for CreateTicketRequestContactsItemExternalId {
 impl<'de> ::serde::Deserialize<'de> for CreateTicketRequestContactsItemExternalId {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -307,7 +307,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateTicketRequestContactsItemExternalI
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateTicketRequestContactsItemEmail {
     /// The email you have defined for the contact who is being added as a participant. If a contact with this email does not exist, one will be created.
-    pub email: ::std::string::String,
+    pub email: String,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -315,10 +315,10 @@ pub struct CreateTicketRequestContactsItemEmail {
 impl CreateTicketRequestContactsItemEmail {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(email: ::std::string::String) -> Self {
+    pub fn new(email: String) -> Self {
         Self {
             email,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -327,7 +327,7 @@ impl ::serde::Serialize for CreateTicketRequestContactsItemEmail {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("email", &self.email);
         object.end(&self.extra, &["email"])
@@ -340,15 +340,15 @@ for CreateTicketRequestContactsItemEmail {
     const FIELDS: &'static [&'static str] = &["email"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut email = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut email = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut email),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             email: __object.required(email, 0)?,
             extra: __object.into_extra(),
         })
@@ -358,7 +358,7 @@ for CreateTicketRequestContactsItemEmail {
 impl<'de> ::serde::Deserialize<'de> for CreateTicketRequestContactsItemEmail {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -368,9 +368,9 @@ impl<'de> ::serde::Deserialize<'de> for CreateTicketRequestContactsItemEmail {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTicketRequestAssignment {
     /// The ID of the admin to which the ticket is assigned. If not provided, the ticket will be unassigned.
-    pub admin_assignee_id: ::std::option::Option<::std::string::String>,
+    pub admin_assignee_id: Option<String>,
     /// The ID of the team to which the ticket is assigned. If not provided, the ticket will be unassigned.
-    pub team_assignee_id: ::std::option::Option<::std::string::String>,
+    pub team_assignee_id: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -379,7 +379,7 @@ impl ::serde::Serialize for CreateTicketRequestAssignment {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("admin_assignee_id", &self.admin_assignee_id);
         object.optional("team_assignee_id", &self.team_assignee_id);
@@ -393,9 +393,9 @@ for CreateTicketRequestAssignment {
     const FIELDS: &'static [&'static str] = &["admin_assignee_id", "team_assignee_id"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.admin_assignee_id),
                 1 => __object.set_lenient(&mut __out.team_assignee_id),
@@ -403,14 +403,14 @@ for CreateTicketRequestAssignment {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for CreateTicketRequestAssignment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

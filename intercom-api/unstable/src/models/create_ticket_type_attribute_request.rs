@@ -6,25 +6,25 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateTicketTypeAttributeRequest {
     /// The name of the ticket type attribute
-    pub name: ::std::string::String,
+    pub name: String,
     /// The description of the attribute presented to the teammate or contact
-    pub description: ::std::string::String,
+    pub description: String,
     /// The data type of the attribute
     pub data_type: super::CreateTicketTypeAttributeRequestDataType,
     /// Whether the attribute is required to be filled in when teammates are creating the ticket in Inbox.
-    pub required_to_create: ::std::option::Option<bool>,
+    pub required_to_create: Option<bool>,
     /// Whether the attribute is required to be filled in when contacts are creating the ticket in Messenger.
-    pub required_to_create_for_contacts: ::std::option::Option<bool>,
+    pub required_to_create_for_contacts: Option<bool>,
     /// Whether the attribute is visible to teammates when creating a ticket in Inbox.
-    pub visible_on_create: ::std::option::Option<bool>,
+    pub visible_on_create: Option<bool>,
     /// Whether the attribute is visible to contacts when creating a ticket in Messenger.
-    pub visible_to_contacts: ::std::option::Option<bool>,
+    pub visible_to_contacts: Option<bool>,
     /// Whether the attribute allows multiple lines of text (only applicable to string attributes)
-    pub multiline: ::std::option::Option<bool>,
+    pub multiline: Option<bool>,
     /// A comma delimited list of items for the attribute value (only applicable to list attributes)
-    pub list_items: ::std::option::Option<::std::string::String>,
+    pub list_items: Option<String>,
     /// Whether the attribute allows multiple files to be attached to it (only applicable to file attributes)
-    pub allow_multiple_values: ::std::option::Option<bool>,
+    pub allow_multiple_values: Option<bool>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -33,22 +33,22 @@ impl CreateTicketTypeAttributeRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        name: ::std::string::String,
-        description: ::std::string::String,
+        name: String,
+        description: String,
         data_type: super::CreateTicketTypeAttributeRequestDataType,
     ) -> Self {
         Self {
             name,
             description,
             data_type,
-            required_to_create: ::std::default::Default::default(),
-            required_to_create_for_contacts: ::std::default::Default::default(),
-            visible_on_create: ::std::default::Default::default(),
-            visible_to_contacts: ::std::default::Default::default(),
-            multiline: ::std::default::Default::default(),
-            list_items: ::std::default::Default::default(),
-            allow_multiple_values: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            required_to_create: Default::default(),
+            required_to_create_for_contacts: Default::default(),
+            visible_on_create: Default::default(),
+            visible_to_contacts: Default::default(),
+            multiline: Default::default(),
+            list_items: Default::default(),
+            allow_multiple_values: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -57,7 +57,7 @@ impl ::serde::Serialize for CreateTicketTypeAttributeRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("name", &self.name);
         object.field("description", &self.description);
@@ -110,18 +110,18 @@ for CreateTicketTypeAttributeRequest {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut name = ::std::option::Option::None;
-        let mut description = ::std::option::Option::None;
-        let mut data_type = ::std::option::Option::None;
-        let mut required_to_create = ::std::option::Option::None;
-        let mut required_to_create_for_contacts = ::std::option::Option::None;
-        let mut visible_on_create = ::std::option::Option::None;
-        let mut visible_to_contacts = ::std::option::Option::None;
-        let mut multiline = ::std::option::Option::None;
-        let mut list_items = ::std::option::Option::None;
-        let mut allow_multiple_values = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut name = None;
+        let mut description = None;
+        let mut data_type = None;
+        let mut required_to_create = None;
+        let mut required_to_create_for_contacts = None;
+        let mut visible_on_create = None;
+        let mut visible_to_contacts = None;
+        let mut multiline = None;
+        let mut list_items = None;
+        let mut allow_multiple_values = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut name),
                 1 => __object.set_required_lenient(&mut description),
@@ -136,7 +136,7 @@ for CreateTicketTypeAttributeRequest {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: __object.required(name, 0)?,
             description: __object.required(description, 1)?,
             data_type: __object.required(data_type, 2)?,
@@ -156,7 +156,7 @@ for CreateTicketTypeAttributeRequest {
 impl<'de> ::serde::Deserialize<'de> for CreateTicketTypeAttributeRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -181,7 +181,7 @@ pub enum CreateTicketTypeAttributeRequestDataType {
     /// `files`
     Files,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl CreateTicketTypeAttributeRequestDataType {
@@ -235,7 +235,7 @@ impl ::serde::Serialize for CreateTicketTypeAttributeRequestDataType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -243,7 +243,7 @@ impl ::serde::Serialize for CreateTicketTypeAttributeRequestDataType {
 impl<'de> ::serde::Deserialize<'de> for CreateTicketTypeAttributeRequestDataType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

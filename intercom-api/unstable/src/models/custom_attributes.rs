@@ -4,7 +4,7 @@
 /// An object containing the different custom attributes associated to the conversation as key-value pairs. For relationship attributes the value will be a list of custom object instance models. System-defined attributes such as "CX Score rating" and "CX Score explanation" may also be included.
 #[doc(alias = "custom_attributes")]
 pub type CustomAttributes = ::std::collections::BTreeMap<
-    ::std::string::String,
+    String,
     super::CustomAttributesValue,
 >;
 
@@ -17,7 +17,7 @@ pub type CustomAttributes = ::std::collections::BTreeMap<
 #[serde(untagged)]
 pub enum CustomAttributesValue {
     /// The `String` form.
-    String(::std::string::String),
+    String(String),
     /// The `Integer` form.
     Integer(i64),
     /// The `Datetime` form.
@@ -29,7 +29,7 @@ pub enum CustomAttributesValue {
     /// The `Boolean` form.
     Boolean(bool),
     /// The `StringList` form.
-    StringList(::std::vec::Vec<::std::string::String>),
+    StringList(Vec<String>),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }
@@ -37,13 +37,12 @@ pub enum CustomAttributesValue {
 impl<'de> ::serde::Deserialize<'de> for CustomAttributesValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::decode_untagged(
             deserializer,
             &[
                 |v| {
-                    ::intercom_api_runtime::de::lenient::<::std::string::String, _>(v)
-                        .map(Self::String)
+                    ::intercom_api_runtime::de::lenient::<String, _>(v).map(Self::String)
                 },
                 |v| ::intercom_api_runtime::de::lenient::<i64, _>(v).map(Self::Integer),
                 |v| {
@@ -59,10 +58,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomAttributesValue {
                 |v| ::intercom_api_runtime::de::lenient::<f64, _>(v).map(Self::Number),
                 |v| ::intercom_api_runtime::de::lenient::<bool, _>(v).map(Self::Boolean),
                 |v| {
-                    ::intercom_api_runtime::de::lenient::<
-                        ::std::vec::Vec<::std::string::String>,
-                        _,
-                    >(v)
+                    ::intercom_api_runtime::de::lenient::<Vec<String>, _>(v)
                         .map(Self::StringList)
                 },
             ],

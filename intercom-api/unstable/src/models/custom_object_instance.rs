@@ -6,23 +6,23 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomObjectInstance {
     /// The Intercom defined id representing the custom object instance.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The id you have defined for the custom object instance.
-    pub external_id: ::std::option::Option<::std::string::String>,
+    pub external_id: Option<String>,
     /// The time when the Custom Object instance was created in the external system it originated from.
     pub external_created_at: ::intercom_api_runtime::Patch<i64>,
     /// The time when the Custom Object instance was last updated in the external system it originated from.
     pub external_updated_at: ::intercom_api_runtime::Patch<i64>,
     /// The time the attribute was created as a UTC Unix timestamp
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// The time the attribute was last updated as a UTC Unix timestamp
-    pub updated_at: ::std::option::Option<i64>,
+    pub updated_at: Option<i64>,
     /// The identifier of the custom object type that defines the structure of the custom object instance.
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// The custom attributes you have set on the custom object instance.
-    pub custom_attributes: ::std::option::Option<
+    pub custom_attributes: Option<
         ::std::collections::BTreeMap<
-            ::std::string::String,
+            String,
             super::CustomObjectInstanceCustomAttributesValue,
         >,
     >,
@@ -34,7 +34,7 @@ impl ::serde::Serialize for CustomObjectInstance {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("id", &self.id);
         object.optional("external_id", &self.external_id);
@@ -75,9 +75,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomObjectInstance
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.id),
                 1 => __object.set_lenient(&mut __out.external_id),
@@ -91,14 +91,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomObjectInstance
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for CustomObjectInstance {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -112,7 +112,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomObjectInstance {
 #[serde(untagged)]
 pub enum CustomObjectInstanceCustomAttributesValue {
     /// The `String` form.
-    String(::std::string::String),
+    String(String),
     /// The `Number` form.
     Number(f64),
     /// The `Boolean` form.
@@ -124,13 +124,12 @@ pub enum CustomObjectInstanceCustomAttributesValue {
 impl<'de> ::serde::Deserialize<'de> for CustomObjectInstanceCustomAttributesValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::decode_untagged(
             deserializer,
             &[
                 |v| {
-                    ::intercom_api_runtime::de::lenient::<::std::string::String, _>(v)
-                        .map(Self::String)
+                    ::intercom_api_runtime::de::lenient::<String, _>(v).map(Self::String)
                 },
                 |v| ::intercom_api_runtime::de::lenient::<f64, _>(v).map(Self::Number),
                 |v| ::intercom_api_runtime::de::lenient::<bool, _>(v).map(Self::Boolean),

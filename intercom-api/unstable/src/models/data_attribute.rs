@@ -8,37 +8,37 @@ pub struct DataAttribute {
     /// Value is `data_attribute`.
     pub r#type: super::constants::DataAttribute,
     /// The unique identifier for the data attribute which is given by Intercom. Only available for custom attributes.
-    pub id: ::std::option::Option<i64>,
+    pub id: Option<i64>,
     /// Value is `contact` for user/lead attributes and `company` for company attributes.
-    pub model: ::std::option::Option<super::DataAttributeModel>,
+    pub model: Option<super::DataAttributeModel>,
     /// Name of the attribute.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// Full name of the attribute. Should match the name unless it's a nested attribute. We can split full_name on `.` to access nested user object values.
-    pub full_name: ::std::option::Option<::std::string::String>,
+    pub full_name: Option<String>,
     /// Readable name of the attribute (i.e. name you see in the UI)
-    pub label: ::std::option::Option<::std::string::String>,
+    pub label: Option<String>,
     /// Readable description of the attribute.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The data type of the attribute.
-    pub data_type: ::std::option::Option<super::DataAttributeDataType>,
+    pub data_type: Option<super::DataAttributeDataType>,
     /// List of predefined options for attribute value.
-    pub options: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub options: Option<Vec<String>>,
     /// Can this attribute be updated through API
-    pub api_writable: ::std::option::Option<bool>,
+    pub api_writable: Option<bool>,
     /// Can this attribute be updated by the Messenger
-    pub messenger_writable: ::std::option::Option<bool>,
+    pub messenger_writable: Option<bool>,
     /// Can this attribute be updated in the UI
-    pub ui_writable: ::std::option::Option<bool>,
+    pub ui_writable: Option<bool>,
     /// Set to true if this is a CDA
-    pub custom: ::std::option::Option<bool>,
+    pub custom: Option<bool>,
     /// Is this attribute archived. (Only applicable to CDAs)
-    pub archived: ::std::option::Option<bool>,
+    pub archived: Option<bool>,
     /// The time the attribute was created as a UTC Unix timestamp
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// The time the attribute was last updated as a UTC Unix timestamp
-    pub updated_at: ::std::option::Option<i64>,
+    pub updated_at: Option<i64>,
     /// Teammate who created the attribute. Only applicable to CDAs
-    pub admin_id: ::std::option::Option<::std::string::String>,
+    pub admin_id: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -48,7 +48,7 @@ impl ::serde::Serialize for DataAttribute {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("id", &self.id);
@@ -116,9 +116,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataAttribute {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -141,14 +141,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataAttribute {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for DataAttribute {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -163,7 +163,7 @@ pub enum DataAttributeModel {
     /// `company`
     Company,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl DataAttributeModel {
@@ -199,7 +199,7 @@ impl ::serde::Serialize for DataAttributeModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -207,7 +207,7 @@ impl ::serde::Serialize for DataAttributeModel {
 impl<'de> ::serde::Deserialize<'de> for DataAttributeModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -235,7 +235,7 @@ pub enum DataAttributeDataType {
     /// `datetime`
     Datetime,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl DataAttributeDataType {
@@ -286,7 +286,7 @@ impl ::serde::Serialize for DataAttributeDataType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -294,7 +294,7 @@ impl ::serde::Serialize for DataAttributeDataType {
 impl<'de> ::serde::Deserialize<'de> for DataAttributeDataType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

@@ -8,41 +8,37 @@ pub struct DataConnectorExecutionResult {
     /// The type of object - `data_connector.execution`.
     pub r#type: super::constants::DataConnectorExecution,
     /// The unique identifier for the execution result.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The unique identifier of the data connector that produced this result.
-    pub data_connector_id: ::std::option::Option<::std::string::String>,
+    pub data_connector_id: Option<String>,
     /// Whether the execution was successful.
-    pub success: ::std::option::Option<bool>,
+    pub success: Option<bool>,
     /// The HTTP status code returned by the external API.
-    pub http_status: ::std::option::Option<i64>,
+    pub http_status: Option<i64>,
     /// The HTTP method used for the request.
-    pub http_method: ::std::option::Option<
-        super::DataConnectorExecutionResultHttpMethod,
-    >,
+    pub http_method: Option<super::DataConnectorExecutionResultHttpMethod>,
     /// The type of error that occurred, if any.
-    pub error_type: ::std::option::Option<super::DataConnectorExecutionResultErrorType>,
+    pub error_type: Option<super::DataConnectorExecutionResultErrorType>,
     /// A human-readable error message. Query parameters, userinfo, and fragments in URLs are redacted.
-    pub error_message: ::std::option::Option<::std::string::String>,
+    pub error_message: Option<String>,
     /// The execution time in milliseconds.
-    pub execution_time_ms: ::std::option::Option<i64>,
+    pub execution_time_ms: Option<i64>,
     /// The type of source that triggered this execution.
-    pub source_type: ::std::option::Option<
-        super::DataConnectorExecutionResultSourceType,
-    >,
+    pub source_type: Option<super::DataConnectorExecutionResultSourceType>,
     /// The identifier of the source that triggered this execution.
-    pub source_id: ::std::option::Option<::std::string::String>,
+    pub source_id: Option<String>,
     /// The conversation associated with this execution, if any.
-    pub conversation_id: ::std::option::Option<::std::string::String>,
+    pub conversation_id: Option<String>,
     /// The time the execution occurred.
-    pub created_at: ::std::option::Option<::std::string::String>,
+    pub created_at: Option<String>,
     /// The request URL. Query parameters, userinfo, and fragments are redacted.
-    pub request_url: ::std::option::Option<::std::string::String>,
+    pub request_url: Option<String>,
     /// The request body sent to the external API.
-    pub request_body: ::std::option::Option<::std::string::String>,
+    pub request_body: Option<String>,
     /// The response body from the external API.
-    pub response_body: ::std::option::Option<::std::string::String>,
+    pub response_body: Option<String>,
     /// The raw (unmapped) response body.
-    pub raw_response_body: ::std::option::Option<::std::string::String>,
+    pub raw_response_body: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -52,7 +48,7 @@ impl ::serde::Serialize for DataConnectorExecutionResult {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("id", &self.id);
@@ -121,9 +117,9 @@ for DataConnectorExecutionResult {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -146,14 +142,14 @@ for DataConnectorExecutionResult {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for DataConnectorExecutionResult {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -174,7 +170,7 @@ pub enum DataConnectorExecutionResultHttpMethod {
     /// `patch`
     Patch,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl DataConnectorExecutionResultHttpMethod {
@@ -222,7 +218,7 @@ impl ::serde::Serialize for DataConnectorExecutionResultHttpMethod {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -230,7 +226,7 @@ impl ::serde::Serialize for DataConnectorExecutionResultHttpMethod {
 impl<'de> ::serde::Deserialize<'de> for DataConnectorExecutionResultHttpMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -268,7 +264,7 @@ pub enum DataConnectorExecutionResultErrorType {
     /// `client_side_action_error`
     ClientSideActionError,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl DataConnectorExecutionResultErrorType {
@@ -346,7 +342,7 @@ impl ::serde::Serialize for DataConnectorExecutionResultErrorType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -354,7 +350,7 @@ impl ::serde::Serialize for DataConnectorExecutionResultErrorType {
 impl<'de> ::serde::Deserialize<'de> for DataConnectorExecutionResultErrorType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -388,7 +384,7 @@ pub enum DataConnectorExecutionResultSourceType {
     /// `fin`
     Fin,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl DataConnectorExecutionResultSourceType {
@@ -448,7 +444,7 @@ impl ::serde::Serialize for DataConnectorExecutionResultSourceType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -456,7 +452,7 @@ impl ::serde::Serialize for DataConnectorExecutionResultSourceType {
 impl<'de> ::serde::Deserialize<'de> for DataConnectorExecutionResultSourceType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

@@ -8,11 +8,9 @@ pub struct DataConnectorExecutionResultList {
     /// The type of object - `list`.
     pub r#type: super::constants::List,
     /// An array of execution result objects.
-    pub data: ::std::option::Option<
-        ::std::vec::Vec<super::DataConnectorExecutionResult>,
-    >,
+    pub data: Option<Vec<super::DataConnectorExecutionResult>>,
     /// Pagination information.
-    pub pages: ::std::option::Option<super::DataConnectorExecutionResultListPages>,
+    pub pages: Option<super::DataConnectorExecutionResultListPages>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -22,7 +20,7 @@ impl ::serde::Serialize for DataConnectorExecutionResultList {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("data", &self.data);
@@ -37,9 +35,9 @@ for DataConnectorExecutionResultList {
     const FIELDS: &'static [&'static str] = &["type", "data", "pages"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set(&mut __out.data),
@@ -48,14 +46,14 @@ for DataConnectorExecutionResultList {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for DataConnectorExecutionResultList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -67,9 +65,9 @@ pub struct DataConnectorExecutionResultListPages {
     /// The `type` property.
     pub r#type: super::constants::Pages,
     /// The number of results per page.
-    pub per_page: ::std::option::Option<i64>,
+    pub per_page: Option<i64>,
     /// Cursor for the next page of results.
-    pub next: ::std::option::Option<super::DataConnectorExecutionResultListPagesNext>,
+    pub next: Option<super::DataConnectorExecutionResultListPagesNext>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -79,7 +77,7 @@ impl ::serde::Serialize for DataConnectorExecutionResultListPages {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("per_page", &self.per_page);
@@ -94,9 +92,9 @@ for DataConnectorExecutionResultListPages {
     const FIELDS: &'static [&'static str] = &["type", "per_page", "next"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.per_page),
@@ -105,14 +103,14 @@ for DataConnectorExecutionResultListPages {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for DataConnectorExecutionResultListPages {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -122,7 +120,7 @@ impl<'de> ::serde::Deserialize<'de> for DataConnectorExecutionResultListPages {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataConnectorExecutionResultListPagesNext {
     /// The cursor value to use for the next page.
-    pub starting_after: ::std::option::Option<::std::string::String>,
+    pub starting_after: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -132,7 +130,7 @@ impl ::serde::Serialize for DataConnectorExecutionResultListPagesNext {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("starting_after", &self.starting_after);
         object.end(&self.extra, &["starting_after"])
@@ -145,23 +143,23 @@ for DataConnectorExecutionResultListPagesNext {
     const FIELDS: &'static [&'static str] = &["starting_after"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.starting_after),
                 _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for DataConnectorExecutionResultListPagesNext {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -8,9 +8,9 @@ pub struct DataEventList {
     /// The type of the object
     pub r#type: super::constants::EventList,
     /// A list of data events
-    pub events: ::std::option::Option<::std::vec::Vec<super::DataEvent>>,
+    pub events: Option<Vec<super::DataEvent>>,
     /// Pagination
-    pub pages: ::std::option::Option<super::DataEventListPages>,
+    pub pages: Option<super::DataEventListPages>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -20,7 +20,7 @@ impl ::serde::Serialize for DataEventList {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("events", &self.events);
@@ -34,9 +34,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataEventList {
     const FIELDS: &'static [&'static str] = &["type", "events", "pages"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set(&mut __out.events),
@@ -45,14 +45,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataEventList {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for DataEventList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -62,9 +62,9 @@ impl<'de> ::serde::Deserialize<'de> for DataEventList {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataEventListPages {
     /// The `next` property.
-    pub next: ::std::option::Option<::std::string::String>,
+    pub next: Option<String>,
     /// The `since` property.
-    pub since: ::std::option::Option<::std::string::String>,
+    pub since: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -74,7 +74,7 @@ impl ::serde::Serialize for DataEventListPages {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("next", &self.next);
         object.optional("since", &self.since);
@@ -87,9 +87,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataEventListPages {
     const FIELDS: &'static [&'static str] = &["next", "since"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.next),
                 1 => __object.set_lenient(&mut __out.since),
@@ -97,14 +97,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataEventListPages {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for DataEventListPages {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

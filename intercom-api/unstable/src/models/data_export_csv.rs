@@ -6,57 +6,57 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataExportCsv {
     /// The user_id of the user who was sent the message.
-    pub user_id: ::std::option::Option<::std::string::String>,
+    pub user_id: Option<String>,
     /// The external_user_id of the user who was sent the message
-    pub user_external_id: ::std::option::Option<::std::string::String>,
+    pub user_external_id: Option<String>,
     /// The company ID of the user in relation to the message that was sent. Will return -1 if no company is present.
-    pub company_id: ::std::option::Option<::std::string::String>,
+    pub company_id: Option<String>,
     /// The users email who was sent the message.
-    pub email: ::std::option::Option<::std::string::String>,
+    pub email: Option<String>,
     /// The full name of the user receiving the message
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The id of the message.
-    pub ruleset_id: ::std::option::Option<::std::string::String>,
+    pub ruleset_id: Option<String>,
     /// The specific content that was received. In an A/B test each version has its own Content ID.
-    pub content_id: ::std::option::Option<::std::string::String>,
+    pub content_id: Option<String>,
     /// Email, Chat, Post etc.
-    pub content_type: ::std::option::Option<::std::string::String>,
+    pub content_type: Option<String>,
     /// The title of the content you see in your Intercom workspace.
-    pub content_title: ::std::option::Option<::std::string::String>,
+    pub content_title: Option<String>,
     /// As you edit content we record new versions. This ID can help you determine which version of a piece of content that was received.
-    pub ruleset_version_id: ::std::option::Option<::std::string::String>,
+    pub ruleset_version_id: Option<String>,
     /// ID for this receipt. Will be included with any related stats in other files to identify this specific delivery of a message.
-    pub receipt_id: ::std::option::Option<::std::string::String>,
+    pub receipt_id: Option<String>,
     /// Timestamp for when the receipt was recorded.
-    pub received_at: ::std::option::Option<i64>,
+    pub received_at: Option<i64>,
     /// The id of the series that this content is part of. Will return -1 if not part of a series.
-    pub series_id: ::std::option::Option<::std::string::String>,
+    pub series_id: Option<String>,
     /// The title of the series that this content is part of.
-    pub series_title: ::std::option::Option<::std::string::String>,
+    pub series_title: Option<String>,
     /// The id of the series node that this ruleset is associated with. Each block in a series has a corresponding node_id.
-    pub node_id: ::std::option::Option<::std::string::String>,
+    pub node_id: Option<String>,
     /// The first time a user replied to this message if the content was able to receive replies. Only events within the export job's requested date range are counted.
-    pub first_reply: ::std::option::Option<i64>,
+    pub first_reply: Option<i64>,
     /// The first time a user completed this message if the content was able to be completed e.g. Tours, Surveys. Only events within the export job's requested date range are counted.
-    pub first_completion: ::std::option::Option<i64>,
+    pub first_completion: Option<i64>,
     /// The first time the series this message was a part of was completed by the user. Only events within the export job's requested date range are counted.
-    pub first_series_completion: ::std::option::Option<i64>,
+    pub first_series_completion: Option<i64>,
     /// The first time the series this message was a part of was disengaged by the user. Only events within the export job's requested date range are counted.
-    pub first_series_disengagement: ::std::option::Option<i64>,
+    pub first_series_disengagement: Option<i64>,
     /// The first time the series this message was a part of was exited by the user. Only events within the export job's requested date range are counted.
-    pub first_series_exit: ::std::option::Option<i64>,
+    pub first_series_exit: Option<i64>,
     /// The first time the user met this messages associated goal if one exists. Only events within the export job's requested date range are counted.
-    pub first_goal_success: ::std::option::Option<i64>,
+    pub first_goal_success: Option<i64>,
     /// The first time the user opened this message. Only events within the export job's requested date range are counted.
-    pub first_open: ::std::option::Option<i64>,
+    pub first_open: Option<i64>,
     /// The first time the series the user clicked on a link within this message. Only events within the export job's requested date range are counted.
-    pub first_click: ::std::option::Option<i64>,
+    pub first_click: Option<i64>,
     /// The first time the series the user dismissed this message. Only events within the export job's requested date range are counted.
-    pub first_dismisall: ::std::option::Option<i64>,
+    pub first_dismisall: Option<i64>,
     /// The first time the user unsubscribed from this message. Only events within the export job's requested date range are counted.
-    pub first_unsubscribe: ::std::option::Option<i64>,
+    pub first_unsubscribe: Option<i64>,
     /// The first time this message hard bounced for this user. Only events within the export job's requested date range are counted.
-    pub first_hard_bounce: ::std::option::Option<i64>,
+    pub first_hard_bounce: Option<i64>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -66,7 +66,7 @@ impl ::serde::Serialize for DataExportCsv {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("user_id", &self.user_id);
         object.optional("user_external_id", &self.user_external_id);
@@ -161,9 +161,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataExportCsv {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.user_id),
                 1 => __object.set_lenient(&mut __out.user_external_id),
@@ -195,14 +195,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataExportCsv {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for DataExportCsv {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,7 +6,7 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct DetachTagFromTicketRequest {
     /// The unique identifier for the admin which is given by Intercom.
-    pub admin_id: ::std::string::String,
+    pub admin_id: String,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -14,10 +14,10 @@ pub struct DetachTagFromTicketRequest {
 impl DetachTagFromTicketRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(admin_id: ::std::string::String) -> Self {
+    pub fn new(admin_id: String) -> Self {
         Self {
             admin_id,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -26,7 +26,7 @@ impl ::serde::Serialize for DetachTagFromTicketRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("admin_id", &self.admin_id);
         object.end(&self.extra, &["admin_id"])
@@ -39,15 +39,15 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DetachTagFromTicketR
     const FIELDS: &'static [&'static str] = &["admin_id"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut admin_id = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut admin_id = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut admin_id),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             admin_id: __object.required(admin_id, 0)?,
             extra: __object.into_extra(),
         })
@@ -58,7 +58,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DetachTagFromTicketR
 impl<'de> ::serde::Deserialize<'de> for DetachTagFromTicketRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -8,40 +8,38 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct EcommerceCatalogProduct {
     /// Your unique product identifier. Used to match products on re-upload so only changed products are re-indexed. Also the delete key — any product ID absent from a new upload is removed from Fin's knowledge. Must be stable across uploads.
-    pub id: ::std::string::String,
+    pub id: String,
     /// Product name. Used by Fin when searching for and recommending products.
-    pub title: ::std::string::String,
+    pub title: String,
     /// Canonical product page URL shown in Fin's product recommendations. Must be a valid https:// URL.
     #[allow(
         rustdoc::bare_urls,
         rustdoc::broken_intra_doc_links,
         rustdoc::invalid_html_tags
     )]
-    pub url: ::std::string::String,
+    pub url: String,
     /// Product description that Fin reads to understand what the product is. HTML formatting is supported and safely sanitized (`description_html` takes precedence if both are provided). This is the primary field Fin uses to match products to shopper questions — a richer description leads to better recommendations.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// HTML product description. Takes precedence over `description` when both are provided. HTML is safely sanitized before indexing.
-    pub description_html: ::std::option::Option<::std::string::String>,
+    pub description_html: Option<String>,
     /// Primary product image shown in Fin's recommendation cards. Falls back to the first entry of `image_urls` if not provided. If no valid image can be resolved for a variant, that variant's recommendation card is not shown to the shopper.
-    pub featured_image_url: ::std::option::Option<::std::string::String>,
+    pub featured_image_url: Option<String>,
     /// Additional product images. Used as a fallback image source when `featured_image_url` is absent or when a variant has no specific image.
-    pub image_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub image_urls: Option<Vec<String>>,
     /// Lowest price across all variants. If omitted, derived automatically from variant prices. Fin uses this to filter products when a shopper mentions a budget (e.g. "under $100"). Displayed as a range alongside `price_max`, or as a single value if both are equal.
-    pub price_min: ::std::option::Option<f64>,
+    pub price_min: Option<f64>,
     /// Highest price across all variants. If omitted, derived from variant prices. Used alongside `price_min` for budget filtering and price display.
-    pub price_max: ::std::option::Option<f64>,
+    pub price_max: Option<f64>,
     /// ISO 4217 currency code for all prices on this product (e.g. "USD", "EUR", "GBP"). Defaults to USD if omitted. Used to format prices with the correct symbol in Fin's responses and product cards.
-    pub currency: ::std::option::Option<::std::string::String>,
+    pub currency: Option<String>,
     /// Whether the product is available to purchase. If omitted, derived from variant stock — the
     /// product is in stock if at least one variant has `in_stock: true`. Products with no in-stock
     /// variants are hidden from Fin entirely and will not be recommended to shoppers.
-    pub in_stock: ::std::option::Option<bool>,
+    pub in_stock: Option<bool>,
     /// Free-form keywords matching how shoppers phrase needs in chat (e.g. "waterproof", "gift", "plus-size"). Used by Fin to match fuzzy queries; complements `category_path` and `collections`.
-    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub tags: Option<Vec<String>>,
     /// Collections or groupings this product belongs to in your store. Fin uses collections to understand your catalog's structure and answer questions like "what's in the sale collection?". Each element may be a plain string or an object with a `title` field.
-    pub collections: ::std::option::Option<
-        ::std::vec::Vec<super::EcommerceCatalogProductCollectionsItem>,
-    >,
+    pub collections: Option<Vec<super::EcommerceCatalogProductCollectionsItem>>,
     /// Hierarchical category breadcrumb for the product. Fin understands the hierarchy — a
     /// shopper asking about "Clothing" will see products from all subcategories underneath it.
     /// The most specific category is shown in search results. Strongly recommended. Provide as
@@ -52,7 +50,7 @@ pub struct EcommerceCatalogProduct {
         rustdoc::broken_intra_doc_links,
         rustdoc::invalid_html_tags
     )]
-    pub category_path: ::std::option::Option<super::EcommerceCatalogProductCategoryPath>,
+    pub category_path: Option<super::EcommerceCatalogProductCategoryPath>,
     /// Option types available for this product and their possible values
     /// (e.g. `{"name": "Size", "values": ["S", "M", "L"]}`). Fin uses these to understand what
     /// choices a shopper can make and to correctly filter variants when a shopper asks for a
@@ -62,15 +60,13 @@ pub struct EcommerceCatalogProduct {
         rustdoc::broken_intra_doc_links,
         rustdoc::invalid_html_tags
     )]
-    pub available_options: ::std::option::Option<
-        ::std::vec::Vec<super::EcommerceCatalogProductAvailableOptionsItem>,
+    pub available_options: Option<
+        Vec<super::EcommerceCatalogProductAvailableOptionsItem>,
     >,
     /// Individual purchasable variants of the product. Fin recommends specific variants (not just products), so populating variants with accurate stock, price, and option data leads to more precise recommendations. See `ecommerce_catalog_variant` for the variant object schema.
-    pub variants: ::std::option::Option<::std::vec::Vec<super::EcommerceCatalogVariant>>,
+    pub variants: Option<Vec<super::EcommerceCatalogVariant>>,
     /// Custom attributes for your business. Fin uses these to show each customer only the products relevant to them (e.g. regional availability or warehouse codes). All keys must be consistent across all products in your catalog — the attribute schema is read from the first product in the file.
-    pub additional_data: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    pub additional_data: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -78,30 +74,26 @@ pub struct EcommerceCatalogProduct {
 impl EcommerceCatalogProduct {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        id: ::std::string::String,
-        title: ::std::string::String,
-        url: ::std::string::String,
-    ) -> Self {
+    pub fn new(id: String, title: String, url: String) -> Self {
         Self {
             id,
             title,
             url,
-            description: ::std::default::Default::default(),
-            description_html: ::std::default::Default::default(),
-            featured_image_url: ::std::default::Default::default(),
-            image_urls: ::std::default::Default::default(),
-            price_min: ::std::default::Default::default(),
-            price_max: ::std::default::Default::default(),
-            currency: ::std::default::Default::default(),
-            in_stock: ::std::default::Default::default(),
-            tags: ::std::default::Default::default(),
-            collections: ::std::default::Default::default(),
-            category_path: ::std::default::Default::default(),
-            available_options: ::std::default::Default::default(),
-            variants: ::std::default::Default::default(),
-            additional_data: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            description: Default::default(),
+            description_html: Default::default(),
+            featured_image_url: Default::default(),
+            image_urls: Default::default(),
+            price_min: Default::default(),
+            price_max: Default::default(),
+            currency: Default::default(),
+            in_stock: Default::default(),
+            tags: Default::default(),
+            collections: Default::default(),
+            category_path: Default::default(),
+            available_options: Default::default(),
+            variants: Default::default(),
+            additional_data: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -111,7 +103,7 @@ impl ::serde::Serialize for EcommerceCatalogProduct {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id);
         object.field("title", &self.title);
@@ -179,25 +171,25 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for EcommerceCatalogProd
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut id = ::std::option::Option::None;
-        let mut title = ::std::option::Option::None;
-        let mut url = ::std::option::Option::None;
-        let mut description = ::std::option::Option::None;
-        let mut description_html = ::std::option::Option::None;
-        let mut featured_image_url = ::std::option::Option::None;
-        let mut image_urls = ::std::option::Option::None;
-        let mut price_min = ::std::option::Option::None;
-        let mut price_max = ::std::option::Option::None;
-        let mut currency = ::std::option::Option::None;
-        let mut in_stock = ::std::option::Option::None;
-        let mut tags = ::std::option::Option::None;
-        let mut collections = ::std::option::Option::None;
-        let mut category_path = ::std::option::Option::None;
-        let mut available_options = ::std::option::Option::None;
-        let mut variants = ::std::option::Option::None;
-        let mut additional_data = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut id = None;
+        let mut title = None;
+        let mut url = None;
+        let mut description = None;
+        let mut description_html = None;
+        let mut featured_image_url = None;
+        let mut image_urls = None;
+        let mut price_min = None;
+        let mut price_max = None;
+        let mut currency = None;
+        let mut in_stock = None;
+        let mut tags = None;
+        let mut collections = None;
+        let mut category_path = None;
+        let mut available_options = None;
+        let mut variants = None;
+        let mut additional_data = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut id),
                 1 => __object.set_required_lenient(&mut title),
@@ -219,7 +211,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for EcommerceCatalogProd
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: __object.required(id, 0)?,
             title: __object.required(title, 1)?,
             url: __object.required(url, 2)?,
@@ -245,7 +237,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for EcommerceCatalogProd
 impl<'de> ::serde::Deserialize<'de> for EcommerceCatalogProduct {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -260,7 +252,7 @@ impl<'de> ::serde::Deserialize<'de> for EcommerceCatalogProduct {
 #[cfg_attr(feature = "serialize", serde(untagged))]
 pub enum EcommerceCatalogProductCollectionsItem {
     /// The `String` form.
-    String(::std::string::String),
+    String(String),
     /// The `Variant2` form.
     Variant2(super::EcommerceCatalogProductCollectionsItemVariant2),
     /// A value that matches none of the forms above, kept as it was received.
@@ -270,13 +262,12 @@ pub enum EcommerceCatalogProductCollectionsItem {
 impl<'de> ::serde::Deserialize<'de> for EcommerceCatalogProductCollectionsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::decode_untagged(
             deserializer,
             &[
                 |v| {
-                    ::intercom_api_runtime::de::lenient::<::std::string::String, _>(v)
-                        .map(Self::String)
+                    ::intercom_api_runtime::de::lenient::<String, _>(v).map(Self::String)
                 },
                 |v| {
                     <super::EcommerceCatalogProductCollectionsItemVariant2 as ::serde::Deserialize>::deserialize(
@@ -295,7 +286,7 @@ impl<'de> ::serde::Deserialize<'de> for EcommerceCatalogProductCollectionsItem {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EcommerceCatalogProductCollectionsItemVariant2 {
     /// The `title` property.
-    pub title: ::std::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -305,7 +296,7 @@ impl ::serde::Serialize for EcommerceCatalogProductCollectionsItemVariant2 {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("title", &self.title);
         object.end(&self.extra, &["title"])
@@ -318,23 +309,23 @@ for EcommerceCatalogProductCollectionsItemVariant2 {
     const FIELDS: &'static [&'static str] = &["title"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.title),
                 _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for EcommerceCatalogProductCollectionsItemVariant2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -355,9 +346,9 @@ impl<'de> ::serde::Deserialize<'de> for EcommerceCatalogProductCollectionsItemVa
 #[cfg_attr(feature = "serialize", serde(untagged))]
 pub enum EcommerceCatalogProductCategoryPath {
     /// The `String` form.
-    String(::std::string::String),
+    String(String),
     /// The `StringList` form.
-    StringList(::std::vec::Vec<::std::string::String>),
+    StringList(Vec<String>),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }
@@ -365,19 +356,15 @@ pub enum EcommerceCatalogProductCategoryPath {
 impl<'de> ::serde::Deserialize<'de> for EcommerceCatalogProductCategoryPath {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::decode_untagged(
             deserializer,
             &[
                 |v| {
-                    ::intercom_api_runtime::de::lenient::<::std::string::String, _>(v)
-                        .map(Self::String)
+                    ::intercom_api_runtime::de::lenient::<String, _>(v).map(Self::String)
                 },
                 |v| {
-                    ::intercom_api_runtime::de::lenient::<
-                        ::std::vec::Vec<::std::string::String>,
-                        _,
-                    >(v)
+                    ::intercom_api_runtime::de::lenient::<Vec<String>, _>(v)
                         .map(Self::StringList)
                 },
             ],
@@ -391,9 +378,9 @@ impl<'de> ::serde::Deserialize<'de> for EcommerceCatalogProductCategoryPath {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EcommerceCatalogProductAvailableOptionsItem {
     /// Option name (e.g. "Size").
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// All available values for this option.
-    pub values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub values: Option<Vec<String>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -403,7 +390,7 @@ impl ::serde::Serialize for EcommerceCatalogProductAvailableOptionsItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("name", &self.name);
         object.optional("values", &self.values);
@@ -417,9 +404,9 @@ for EcommerceCatalogProductAvailableOptionsItem {
     const FIELDS: &'static [&'static str] = &["name", "values"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.name),
                 1 => __object.set_lenient(&mut __out.values),
@@ -427,14 +414,14 @@ for EcommerceCatalogProductAvailableOptionsItem {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for EcommerceCatalogProductAvailableOptionsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -7,9 +7,9 @@
 pub struct EcommerceCatalogUploadPartResponse {
     /// The unique identifier for the active upload session. Pass this as `import_job_id`
     /// in subsequent part uploads and in the finalization request.
-    pub import_job_id: ::std::option::Option<::std::string::String>,
+    pub import_job_id: Option<String>,
     /// The part number to use in the next upload request.
-    pub next_part_number: ::std::option::Option<i64>,
+    pub next_part_number: Option<i64>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -19,7 +19,7 @@ impl ::serde::Serialize for EcommerceCatalogUploadPartResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("import_job_id", &self.import_job_id);
         object.optional("next_part_number", &self.next_part_number);
@@ -33,9 +33,9 @@ for EcommerceCatalogUploadPartResponse {
     const FIELDS: &'static [&'static str] = &["import_job_id", "next_part_number"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.import_job_id),
                 1 => __object.set_lenient(&mut __out.next_part_number),
@@ -43,14 +43,14 @@ for EcommerceCatalogUploadPartResponse {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for EcommerceCatalogUploadPartResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

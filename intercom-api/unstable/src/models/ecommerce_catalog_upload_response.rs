@@ -6,11 +6,11 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EcommerceCatalogUploadResponse {
     /// The unique identifier for the import job.
-    pub import_job_id: ::std::option::Option<::std::string::String>,
+    pub import_job_id: Option<String>,
     /// The current status of the catalog sync.
     pub status: super::constants::Processing,
     /// A human-readable description of the sync status.
-    pub message: ::std::option::Option<::std::string::String>,
+    pub message: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -20,7 +20,7 @@ impl ::serde::Serialize for EcommerceCatalogUploadResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("import_job_id", &self.import_job_id);
         object.field("status", &self.status);
@@ -35,9 +35,9 @@ for EcommerceCatalogUploadResponse {
     const FIELDS: &'static [&'static str] = &["import_job_id", "status", "message"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.import_job_id),
                 1 => __object.set(&mut __out.status),
@@ -46,14 +46,14 @@ for EcommerceCatalogUploadResponse {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for EcommerceCatalogUploadResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,25 +6,23 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EcommerceCatalogVariant {
     /// Unique identifier for this variant within the product.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Variant display name shown to shoppers (e.g. "Small / Blue").
-    pub title: ::std::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// Price of this specific variant. Fin uses variant prices for precise budget filtering and displays the variant price in recommendation cards.
-    pub price: ::std::option::Option<f64>,
+    pub price: Option<f64>,
     /// Original price before a discount. When provided, Fin will naturally mention the saving to the shopper (e.g. "down from $129 to $99").
-    pub compare_at_price: ::std::option::Option<f64>,
+    pub compare_at_price: Option<f64>,
     /// Whether this variant is currently available. Out-of-stock variants are not shown in Fin's recommendation cards and Fin will not suggest them to shoppers.
-    pub in_stock: ::std::option::Option<bool>,
+    pub in_stock: Option<bool>,
     /// Direct link to this variant's page. Takes precedence over the product URL in recommendation cards. If omitted, constructed automatically as `{product_url}?variant={id}`.
-    pub url: ::std::option::Option<::std::string::String>,
+    pub url: Option<String>,
     /// Image specific to this variant. Takes precedence over the product's `featured_image_url`. Falls back to `featured_image_url`, then `image_urls`. If no valid image can be resolved, this variant's recommendation card will not be shown.
-    pub image_url: ::std::option::Option<::std::string::String>,
+    pub image_url: Option<String>,
     /// The specific option values that define this variant (e.g. Size=Small, Color=Blue). Fin uses these to match shopper requests like "do you have this in medium?" to the correct variant.
-    pub selected_options: ::std::option::Option<
-        ::std::vec::Vec<super::EcommerceCatalogVariantSelectedOptionsItem>,
-    >,
+    pub selected_options: Option<Vec<super::EcommerceCatalogVariantSelectedOptionsItem>>,
     /// Stock-keeping unit for this specific variant. Fin uses this to resolve shopper requests like "do you have this in size M?" to the exact variant, and can quote it back when a shopper asks for it directly.
-    pub sku: ::std::option::Option<::std::string::String>,
+    pub sku: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -34,7 +32,7 @@ impl ::serde::Serialize for EcommerceCatalogVariant {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("id", &self.id);
         object.optional("title", &self.title);
@@ -78,9 +76,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for EcommerceCatalogVari
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.id),
                 1 => __object.set_lenient(&mut __out.title),
@@ -95,14 +93,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for EcommerceCatalogVari
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for EcommerceCatalogVariant {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -112,9 +110,9 @@ impl<'de> ::serde::Deserialize<'de> for EcommerceCatalogVariant {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EcommerceCatalogVariantSelectedOptionsItem {
     /// Option name.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// Selected option value.
-    pub value: ::std::option::Option<::std::string::String>,
+    pub value: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -124,7 +122,7 @@ impl ::serde::Serialize for EcommerceCatalogVariantSelectedOptionsItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("name", &self.name);
         object.optional("value", &self.value);
@@ -138,9 +136,9 @@ for EcommerceCatalogVariantSelectedOptionsItem {
     const FIELDS: &'static [&'static str] = &["name", "value"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.name),
                 1 => __object.set_lenient(&mut __out.value),
@@ -148,14 +146,14 @@ for EcommerceCatalogVariantSelectedOptionsItem {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for EcommerceCatalogVariantSelectedOptionsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

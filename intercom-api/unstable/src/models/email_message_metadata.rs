@@ -6,13 +6,11 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailMessageMetadata {
     /// The subject of the email
-    pub subject: ::std::option::Option<::std::string::String>,
+    pub subject: Option<String>,
     /// A list of an email address headers.
-    pub email_address_headers: ::std::option::Option<
-        ::std::vec::Vec<super::EmailAddressHeader>,
-    >,
+    pub email_address_headers: Option<Vec<super::EmailAddressHeader>>,
     /// The unique identifier for the email message as specified in the Message-ID header
-    pub message_id: ::std::option::Option<::std::string::String>,
+    pub message_id: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -22,7 +20,7 @@ impl ::serde::Serialize for EmailMessageMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("subject", &self.subject);
         object.optional("email_address_headers", &self.email_address_headers);
@@ -40,9 +38,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for EmailMessageMetadata
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.subject),
                 1 => __object.set(&mut __out.email_address_headers),
@@ -51,14 +49,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for EmailMessageMetadata
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for EmailMessageMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,13 +6,13 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EscalateFinConversationRequest {
     /// The external ID of the conversation to escalate. Provide this or `user`. Required on Fin for Platforms, where `user` is not supported.
-    pub conversation_id: ::std::option::Option<::std::string::String>,
+    pub conversation_id: Option<String>,
     /// The `user` property.
-    pub user: ::std::option::Option<super::EscalateFinConversationRequestUser>,
+    pub user: Option<super::EscalateFinConversationRequestUser>,
     /// Optional first message for the new conversation, used only when escalating on behalf of a `user`. Shown to the end-user (unlike `context`, which is an internal note), so don't include sensitive orchestration data. Defaults to "Requesting human support".
-    pub message: ::std::option::Option<::std::string::String>,
+    pub message: Option<String>,
     /// Optional context for the receiving teammate explaining why the conversation is being escalated. Attached as an internal note, never shown to the user. Avoid including credentials or unnecessary personal data — the note is visible to any teammate with access to the conversation.
-    pub context: ::std::option::Option<::std::string::String>,
+    pub context: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -21,7 +21,7 @@ impl ::serde::Serialize for EscalateFinConversationRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("conversation_id", &self.conversation_id);
         object.optional("user", &self.user);
@@ -43,9 +43,9 @@ for EscalateFinConversationRequest {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.conversation_id),
                 1 => __object.set(&mut __out.user),
@@ -55,7 +55,7 @@ for EscalateFinConversationRequest {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -63,7 +63,7 @@ for EscalateFinConversationRequest {
 impl<'de> ::serde::Deserialize<'de> for EscalateFinConversationRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -74,17 +74,15 @@ impl<'de> ::serde::Deserialize<'de> for EscalateFinConversationRequest {
 pub struct EscalateFinConversationRequestUser {
     /// The ID of the user. This value will be used to uniquely identify the user
     /// during a conversation with Fin. Maps to the user_id field on the Intercom User object.
-    pub id: ::std::string::String,
+    pub id: String,
     /// The name of the user.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The email of the user.
-    pub email: ::std::option::Option<::std::string::String>,
+    pub email: Option<String>,
     /// A hash of attributes associated with the user.
     /// Attributes can be used by Fin to target content and responses.
     /// Limit to 10 attributes.
-    pub attributes: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
-    >,
+    pub attributes: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -92,13 +90,13 @@ pub struct EscalateFinConversationRequestUser {
 impl EscalateFinConversationRequestUser {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(id: ::std::string::String) -> Self {
+    pub fn new(id: String) -> Self {
         Self {
             id,
-            name: ::std::default::Default::default(),
-            email: ::std::default::Default::default(),
-            attributes: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            name: Default::default(),
+            email: Default::default(),
+            attributes: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -107,7 +105,7 @@ impl ::serde::Serialize for EscalateFinConversationRequestUser {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id);
         object.optional("name", &self.name);
@@ -124,12 +122,12 @@ for EscalateFinConversationRequestUser {
     const FIELDS: &'static [&'static str] = &["id", "name", "email", "attributes"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut id = ::std::option::Option::None;
-        let mut name = ::std::option::Option::None;
-        let mut email = ::std::option::Option::None;
-        let mut attributes = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut id = None;
+        let mut name = None;
+        let mut email = None;
+        let mut attributes = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut id),
                 1 => __object.set_lenient(&mut name),
@@ -138,7 +136,7 @@ for EscalateFinConversationRequestUser {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: __object.required(id, 0)?,
             name,
             email,
@@ -152,7 +150,7 @@ for EscalateFinConversationRequestUser {
 impl<'de> ::serde::Deserialize<'de> for EscalateFinConversationRequestUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

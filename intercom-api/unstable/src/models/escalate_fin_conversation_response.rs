@@ -6,11 +6,11 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EscalateFinConversationResponse {
     /// The external ID of the conversation. Returned when you escalate an existing conversation by `conversation_id` (echoed back). When you escalate a `user`, a new conversation is created and only `intercom_conversation_id` is returned.
-    pub conversation_id: ::std::option::Option<::std::string::String>,
+    pub conversation_id: Option<String>,
     /// The internal Intercom conversation ID. Returned when a new conversation was created for the escalation.
-    pub intercom_conversation_id: ::std::option::Option<::std::string::String>,
+    pub intercom_conversation_id: Option<String>,
     /// Optional. A URL to subscribe to Server-Sent Events (SSE) for this conversation, if SSE is enabled. The access token is a JWT with a 3-minute TTL. The token is revoked when Fin sets the conversation to complete status. When CSAT is enabled and a survey will follow the resolution, `complete` revocation is deferred until the `csat_requested` event is delivered or the token expires. Includes a `rewind` window so a subscriber that connects after the escalation is processed can still receive the `escalated` and `complete` events.
-    pub sse_subscription_url: ::std::option::Option<::std::string::String>,
+    pub sse_subscription_url: Option<String>,
     /// The resulting status of the conversation.
     pub status: super::constants::Escalated,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
@@ -22,7 +22,7 @@ impl ::serde::Serialize for EscalateFinConversationResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("conversation_id", &self.conversation_id);
         object.optional("intercom_conversation_id", &self.intercom_conversation_id);
@@ -52,9 +52,9 @@ for EscalateFinConversationResponse {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.conversation_id),
                 1 => __object.set_lenient(&mut __out.intercom_conversation_id),
@@ -64,14 +64,14 @@ for EscalateFinConversationResponse {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for EscalateFinConversationResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

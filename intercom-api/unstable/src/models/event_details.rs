@@ -52,7 +52,7 @@ pub enum EventDetails {
 impl<'de> ::serde::Deserialize<'de> for EventDetails {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::decode_untagged(
             deserializer,
             &[

@@ -8,27 +8,27 @@ pub struct ExternalPage {
     /// Always external_page
     pub r#type: super::constants::ExternalPage,
     /// The unique identifier for the external page which is given by Intercom.
-    pub id: ::std::string::String,
+    pub id: String,
     /// The title of the external page.
-    pub title: ::std::string::String,
+    pub title: String,
     /// The body of the external page in HTML.
-    pub html: ::std::string::String,
+    pub html: String,
     /// The URL of the external page. This will be used by Fin to link end users to the page it based its answer on.
-    pub url: ::std::option::Option<::std::string::String>,
+    pub url: Option<String>,
     /// Whether the external page should be used to answer questions by AI Agent.
     pub ai_agent_availability: bool,
     /// Whether the external page should be used to answer questions by AI Copilot.
     pub ai_copilot_availability: bool,
     /// Whether the external page should be used to answer questions by AI Sales Agent.
-    pub ai_sales_agent_availability: ::std::option::Option<bool>,
+    pub ai_sales_agent_availability: Option<bool>,
     /// Deprecated. Use ai_agent_availability, ai_copilot_availability, and ai_sales_agent_availability instead.
-    pub fin_availability: ::std::option::Option<bool>,
+    pub fin_availability: Option<bool>,
     /// Always en
     pub locale: super::constants::En,
     /// The unique identifier for the source of the external page which was given by Intercom. Every external page must be associated with a Content Import Source which represents the place it comes from and from which it inherits a default audience (configured in the UI). For a new source, make a POST request to the Content Import Source endpoint and an ID for the source will be returned in the response.
-    pub source_id: ::std::string::String,
+    pub source_id: String,
     /// The identifier for the external page which was given by the source. Must be unique for the source.
-    pub external_id: ::std::string::String,
+    pub external_id: String,
     /// The time when the external page was created.
     pub created_at: i64,
     /// The time when the external page was last updated.
@@ -43,34 +43,34 @@ impl ExternalPage {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        id: ::std::string::String,
-        title: ::std::string::String,
-        html: ::std::string::String,
+        id: String,
+        title: String,
+        html: String,
         ai_agent_availability: bool,
         ai_copilot_availability: bool,
-        source_id: ::std::string::String,
-        external_id: ::std::string::String,
+        source_id: String,
+        external_id: String,
         created_at: i64,
         updated_at: i64,
         last_ingested_at: i64,
     ) -> Self {
         Self {
-            r#type: ::std::default::Default::default(),
+            r#type: Default::default(),
             id,
             title,
             html,
-            url: ::std::default::Default::default(),
+            url: Default::default(),
             ai_agent_availability,
             ai_copilot_availability,
-            ai_sales_agent_availability: ::std::default::Default::default(),
-            fin_availability: ::std::default::Default::default(),
-            locale: ::std::default::Default::default(),
+            ai_sales_agent_availability: Default::default(),
+            fin_availability: Default::default(),
+            locale: Default::default(),
             source_id,
             external_id,
             created_at,
             updated_at,
             last_ingested_at,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -80,7 +80,7 @@ impl ::serde::Serialize for ExternalPage {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.field("id", &self.id);
@@ -143,23 +143,23 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ExternalPage {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::default::Default::default();
-        let mut id = ::std::option::Option::None;
-        let mut title = ::std::option::Option::None;
-        let mut html = ::std::option::Option::None;
-        let mut url = ::std::option::Option::None;
-        let mut ai_agent_availability = ::std::option::Option::None;
-        let mut ai_copilot_availability = ::std::option::Option::None;
-        let mut ai_sales_agent_availability = ::std::option::Option::None;
-        let mut fin_availability = ::std::option::Option::None;
-        let mut locale = ::std::default::Default::default();
-        let mut source_id = ::std::option::Option::None;
-        let mut external_id = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut updated_at = ::std::option::Option::None;
-        let mut last_ingested_at = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut r#type = Default::default();
+        let mut id = None;
+        let mut title = None;
+        let mut html = None;
+        let mut url = None;
+        let mut ai_agent_availability = None;
+        let mut ai_copilot_availability = None;
+        let mut ai_sales_agent_availability = None;
+        let mut fin_availability = None;
+        let mut locale = Default::default();
+        let mut source_id = None;
+        let mut external_id = None;
+        let mut created_at = None;
+        let mut updated_at = None;
+        let mut last_ingested_at = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut r#type),
                 1 => __object.set_required_lenient(&mut id),
@@ -179,7 +179,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ExternalPage {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             r#type,
             id: __object.required(id, 1)?,
             title: __object.required(title, 2)?,
@@ -203,7 +203,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ExternalPage {
 impl<'de> ::serde::Deserialize<'de> for ExternalPage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -10,13 +10,13 @@ pub struct FinAgentAttachment {
     /// The type of attachment.
     pub r#type: super::FinAgentAttachmentType,
     /// The URL of the attachment. Required when type is 'url'. Must be publicly accessible.
-    pub url: ::std::option::Option<::std::string::String>,
+    pub url: Option<String>,
     /// The name of the file. Required when type is 'file'.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The MIME type of the file. Required when type is 'file'.
-    pub content_type: ::std::option::Option<::std::string::String>,
+    pub content_type: Option<String>,
     /// Base64-encoded file data. Required when type is 'file'.
-    pub data: ::std::option::Option<::std::string::String>,
+    pub data: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -27,11 +27,11 @@ impl FinAgentAttachment {
     pub fn new(r#type: super::FinAgentAttachmentType) -> Self {
         Self {
             r#type,
-            url: ::std::default::Default::default(),
-            name: ::std::default::Default::default(),
-            content_type: ::std::default::Default::default(),
-            data: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            url: Default::default(),
+            name: Default::default(),
+            content_type: Default::default(),
+            data: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -40,7 +40,7 @@ impl ::serde::Serialize for FinAgentAttachment {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("url", &self.url);
@@ -63,13 +63,13 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentAttachment {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::option::Option::None;
-        let mut url = ::std::option::Option::None;
-        let mut name = ::std::option::Option::None;
-        let mut content_type = ::std::option::Option::None;
-        let mut data = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut r#type = None;
+        let mut url = None;
+        let mut name = None;
+        let mut content_type = None;
+        let mut data = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required(&mut r#type),
                 1 => __object.set_lenient(&mut url),
@@ -79,7 +79,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentAttachment {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             r#type: __object.required(r#type, 0)?,
             url,
             name,
@@ -94,7 +94,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentAttachment {
 impl<'de> ::serde::Deserialize<'de> for FinAgentAttachment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -109,7 +109,7 @@ pub enum FinAgentAttachmentType {
     /// `file`
     File,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl FinAgentAttachmentType {
@@ -145,7 +145,7 @@ impl ::serde::Serialize for FinAgentAttachmentType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -153,7 +153,7 @@ impl ::serde::Serialize for FinAgentAttachmentType {
 impl<'de> ::serde::Deserialize<'de> for FinAgentAttachmentType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

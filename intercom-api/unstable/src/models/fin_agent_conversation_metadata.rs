@@ -8,13 +8,11 @@ pub struct FinAgentConversationMetadata {
     /// An array of previous messages in the conversation before Fin is initialized.
     /// This data provides context to Fin and helps generate a better answer.
     /// Limit to the last 10 messages.
-    pub history: ::std::option::Option<::std::vec::Vec<super::FinAgentMessage>>,
+    pub history: Option<Vec<super::FinAgentMessage>>,
     /// A hash of attributes associated with the conversation.
     /// These attributes can be used by Fin to provide more contextual responses.
     /// Limit to 10 attributes.
-    pub attributes: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
-    >,
+    pub attributes: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -23,7 +21,7 @@ impl ::serde::Serialize for FinAgentConversationMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("history", &self.history);
         object.optional("attributes", &self.attributes);
@@ -38,9 +36,9 @@ for FinAgentConversationMetadata {
     const FIELDS: &'static [&'static str] = &["history", "attributes"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.history),
                 1 => __object.set(&mut __out.attributes),
@@ -48,7 +46,7 @@ for FinAgentConversationMetadata {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -56,7 +54,7 @@ for FinAgentConversationMetadata {
 impl<'de> ::serde::Deserialize<'de> for FinAgentConversationMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -11,9 +11,9 @@ pub struct FinAgentRepliedEvent {
     /// The name of the event.
     pub event_name: super::constants::FinReplied,
     /// The ID of the conversation.
-    pub conversation_id: ::std::string::String,
+    pub conversation_id: String,
     /// The ID of the user.
-    pub user_id: ::std::string::String,
+    pub user_id: String,
     /// Fin's answer to the user's query.
     pub message: super::FinAgentRepliedEventMessage,
     /// Fin's current status.
@@ -23,9 +23,9 @@ pub struct FinAgentRepliedEvent {
     /// Optional. Present when the reply was generated via streaming.
     /// Correlates this event with the fin_reply_chunk events that preceded it.
     /// Use this to know when to replace streamed chunk_text with the final message body.
-    pub stream_id: ::std::option::Option<::std::string::String>,
+    pub stream_id: Option<String>,
     /// The timestamp the event was created at, with millisecond precision.
-    pub created_at_ms: ::std::string::String,
+    pub created_at_ms: String,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -34,21 +34,21 @@ impl FinAgentRepliedEvent {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        conversation_id: ::std::string::String,
-        user_id: ::std::string::String,
+        conversation_id: String,
+        user_id: String,
         message: super::FinAgentRepliedEventMessage,
         status: super::FinAgentRepliedEventStatus,
-        created_at_ms: ::std::string::String,
+        created_at_ms: String,
     ) -> Self {
         Self {
-            event_name: ::std::default::Default::default(),
+            event_name: Default::default(),
             conversation_id,
             user_id,
             message,
             status,
-            stream_id: ::std::default::Default::default(),
+            stream_id: Default::default(),
             created_at_ms,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -58,7 +58,7 @@ impl ::serde::Serialize for FinAgentRepliedEvent {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("event_name", &self.event_name);
         object.field("conversation_id", &self.conversation_id);
@@ -96,15 +96,15 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentRepliedEvent
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut event_name = ::std::default::Default::default();
-        let mut conversation_id = ::std::option::Option::None;
-        let mut user_id = ::std::option::Option::None;
-        let mut message = ::std::option::Option::None;
-        let mut status = ::std::option::Option::None;
-        let mut stream_id = ::std::option::Option::None;
-        let mut created_at_ms = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut event_name = Default::default();
+        let mut conversation_id = None;
+        let mut user_id = None;
+        let mut message = None;
+        let mut status = None;
+        let mut stream_id = None;
+        let mut created_at_ms = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut event_name),
                 1 => __object.set_required_lenient(&mut conversation_id),
@@ -116,7 +116,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentRepliedEvent
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             event_name,
             conversation_id: __object.required(conversation_id, 1)?,
             user_id: __object.required(user_id, 2)?,
@@ -132,7 +132,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentRepliedEvent
 impl<'de> ::serde::Deserialize<'de> for FinAgentRepliedEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -142,13 +142,13 @@ impl<'de> ::serde::Deserialize<'de> for FinAgentRepliedEvent {
 #[derive(Debug, Clone, PartialEq)]
 pub struct FinAgentRepliedEventMessage {
     /// A unique identifier for this message.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The author of the message (always 'fin' for this event).
     pub author: super::constants::Fin,
     /// The HTML body of Fin's response.
-    pub body: ::std::string::String,
+    pub body: String,
     /// The timestamp the message was created at, with millisecond precision.
-    pub timestamp_ms: ::std::string::String,
+    pub timestamp_ms: String,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -156,16 +156,13 @@ pub struct FinAgentRepliedEventMessage {
 impl FinAgentRepliedEventMessage {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        body: ::std::string::String,
-        timestamp_ms: ::std::string::String,
-    ) -> Self {
+    pub fn new(body: String, timestamp_ms: String) -> Self {
         Self {
-            id: ::std::default::Default::default(),
-            author: ::std::default::Default::default(),
+            id: Default::default(),
+            author: Default::default(),
             body,
             timestamp_ms,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -175,7 +172,7 @@ impl ::serde::Serialize for FinAgentRepliedEventMessage {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("id", &self.id);
         object.field("author", &self.author);
@@ -190,12 +187,12 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentRepliedEvent
     const FIELDS: &'static [&'static str] = &["id", "author", "body", "timestamp_ms"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut id = ::std::option::Option::None;
-        let mut author = ::std::default::Default::default();
-        let mut body = ::std::option::Option::None;
-        let mut timestamp_ms = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut id = None;
+        let mut author = Default::default();
+        let mut body = None;
+        let mut timestamp_ms = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut id),
                 1 => __object.set(&mut author),
@@ -204,7 +201,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentRepliedEvent
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id,
             author,
             body: __object.required(body, 2)?,
@@ -217,7 +214,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentRepliedEvent
 impl<'de> ::serde::Deserialize<'de> for FinAgentRepliedEventMessage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -234,7 +231,7 @@ pub enum FinAgentRepliedEventStatus {
     /// `awaiting_user_reply`
     AwaitingUserReply,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl FinAgentRepliedEventStatus {
@@ -270,7 +267,7 @@ impl ::serde::Serialize for FinAgentRepliedEventStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -278,7 +275,7 @@ impl ::serde::Serialize for FinAgentRepliedEventStatus {
 impl<'de> ::serde::Deserialize<'de> for FinAgentRepliedEventStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

@@ -11,19 +11,19 @@ pub struct FinAgentReplyChunkEvent {
     /// The name of the event.
     pub event_name: super::constants::FinReplyChunk,
     /// The ID of the conversation.
-    pub conversation_id: ::std::string::String,
+    pub conversation_id: String,
     /// A unique identifier for this streaming response.
     /// Correlates chunks with each other and with the eventual fin_replied event.
-    pub stream_id: ::std::string::String,
+    pub stream_id: String,
     /// 0-based counter for this chunk within the stream. Contiguous.
     pub chunk_index: i64,
     /// The full accumulated plain text of Fin's answer so far.
     /// Each chunk supersedes the previous — replace rather than append.
-    pub chunk_text: ::std::string::String,
+    pub chunk_text: String,
     /// Fin's current status (always 'replying' for this event).
     pub status: super::constants::Replying,
     /// The timestamp the event was created at, with millisecond precision.
-    pub created_at_ms: ::std::string::String,
+    pub created_at_ms: String,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -32,21 +32,21 @@ impl FinAgentReplyChunkEvent {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        conversation_id: ::std::string::String,
-        stream_id: ::std::string::String,
+        conversation_id: String,
+        stream_id: String,
         chunk_index: i64,
-        chunk_text: ::std::string::String,
-        created_at_ms: ::std::string::String,
+        chunk_text: String,
+        created_at_ms: String,
     ) -> Self {
         Self {
-            event_name: ::std::default::Default::default(),
+            event_name: Default::default(),
             conversation_id,
             stream_id,
             chunk_index,
             chunk_text,
-            status: ::std::default::Default::default(),
+            status: Default::default(),
             created_at_ms,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -56,7 +56,7 @@ impl ::serde::Serialize for FinAgentReplyChunkEvent {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("event_name", &self.event_name);
         object.field("conversation_id", &self.conversation_id);
@@ -94,15 +94,15 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentReplyChunkEv
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut event_name = ::std::default::Default::default();
-        let mut conversation_id = ::std::option::Option::None;
-        let mut stream_id = ::std::option::Option::None;
-        let mut chunk_index = ::std::option::Option::None;
-        let mut chunk_text = ::std::option::Option::None;
-        let mut status = ::std::default::Default::default();
-        let mut created_at_ms = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut event_name = Default::default();
+        let mut conversation_id = None;
+        let mut stream_id = None;
+        let mut chunk_index = None;
+        let mut chunk_text = None;
+        let mut status = Default::default();
+        let mut created_at_ms = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut event_name),
                 1 => __object.set_required_lenient(&mut conversation_id),
@@ -114,7 +114,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentReplyChunkEv
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             event_name,
             conversation_id: __object.required(conversation_id, 1)?,
             stream_id: __object.required(stream_id, 2)?,
@@ -130,7 +130,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentReplyChunkEv
 impl<'de> ::serde::Deserialize<'de> for FinAgentReplyChunkEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -12,13 +12,13 @@ pub struct FinAgentSettings {
     /// questions and will not escalate to a human agent. Use this when you want Fin to respond
     /// with a single, self-contained answer — for example, in asynchronous channels where
     /// back-and-forth conversation is not practical.
-    pub follow_up_questions: ::std::option::Option<bool>,
+    pub follow_up_questions: Option<bool>,
     /// When `true`, Fin formats its replies as email-style responses, suitable for sending
     /// directly to users via email. This adjusts tone and structure to match email conventions
     /// rather than chat.
     ///
     /// Defaults to `false`, which produces chat-style responses.
-    pub email: ::std::option::Option<bool>,
+    pub email: Option<bool>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -27,7 +27,7 @@ impl ::serde::Serialize for FinAgentSettings {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("follow_up_questions", &self.follow_up_questions);
         object.optional("email", &self.email);
@@ -41,9 +41,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentSettings {
     const FIELDS: &'static [&'static str] = &["follow_up_questions", "email"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.follow_up_questions),
                 1 => __object.set_lenient(&mut __out.email),
@@ -51,7 +51,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentSettings {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -59,7 +59,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentSettings {
 impl<'de> ::serde::Deserialize<'de> for FinAgentSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

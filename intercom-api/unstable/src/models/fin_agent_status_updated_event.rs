@@ -9,9 +9,9 @@ pub struct FinAgentStatusUpdatedEvent {
     /// The name of the event.
     pub event_name: super::constants::FinStatusUpdated,
     /// The ID of the conversation.
-    pub conversation_id: ::std::string::String,
+    pub conversation_id: String,
     /// The ID of the user.
-    pub user_id: ::std::string::String,
+    pub user_id: String,
     /// Fin's current status.
     /// - awaiting_user_reply: Fin has finished replying and is waiting for the user to respond
     /// - escalated: The conversation has been escalated to a human
@@ -26,9 +26,9 @@ pub struct FinAgentStatusUpdatedEvent {
     /// - "Escalation rule matched"
     /// - "Routed to team"
     /// - "Conversation finished without resolution"
-    pub reason: ::std::option::Option<::std::string::String>,
+    pub reason: Option<String>,
     /// The timestamp the event was created at, with millisecond precision.
-    pub created_at_ms: ::std::string::String,
+    pub created_at_ms: String,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -37,19 +37,19 @@ impl FinAgentStatusUpdatedEvent {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        conversation_id: ::std::string::String,
-        user_id: ::std::string::String,
+        conversation_id: String,
+        user_id: String,
         status: super::FinAgentStatusUpdatedEventStatus,
-        created_at_ms: ::std::string::String,
+        created_at_ms: String,
     ) -> Self {
         Self {
-            event_name: ::std::default::Default::default(),
+            event_name: Default::default(),
             conversation_id,
             user_id,
             status,
-            reason: ::std::default::Default::default(),
+            reason: Default::default(),
             created_at_ms,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -59,7 +59,7 @@ impl ::serde::Serialize for FinAgentStatusUpdatedEvent {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("event_name", &self.event_name);
         object.field("conversation_id", &self.conversation_id);
@@ -94,14 +94,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentStatusUpdate
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut event_name = ::std::default::Default::default();
-        let mut conversation_id = ::std::option::Option::None;
-        let mut user_id = ::std::option::Option::None;
-        let mut status = ::std::option::Option::None;
-        let mut reason = ::std::option::Option::None;
-        let mut created_at_ms = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut event_name = Default::default();
+        let mut conversation_id = None;
+        let mut user_id = None;
+        let mut status = None;
+        let mut reason = None;
+        let mut created_at_ms = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut event_name),
                 1 => __object.set_required_lenient(&mut conversation_id),
@@ -112,7 +112,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentStatusUpdate
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             event_name,
             conversation_id: __object.required(conversation_id, 1)?,
             user_id: __object.required(user_id, 2)?,
@@ -127,7 +127,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentStatusUpdate
 impl<'de> ::serde::Deserialize<'de> for FinAgentStatusUpdatedEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -150,7 +150,7 @@ pub enum FinAgentStatusUpdatedEventStatus {
     /// `complete`
     Complete,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl FinAgentStatusUpdatedEventStatus {
@@ -195,7 +195,7 @@ impl ::serde::Serialize for FinAgentStatusUpdatedEventStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -203,7 +203,7 @@ impl ::serde::Serialize for FinAgentStatusUpdatedEventStatus {
 impl<'de> ::serde::Deserialize<'de> for FinAgentStatusUpdatedEventStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

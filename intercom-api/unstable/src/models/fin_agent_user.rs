@@ -7,17 +7,15 @@
 pub struct FinAgentUser {
     /// The ID of the user. This value will be used to uniquely identify the user
     /// during a conversation with Fin. Maps to the user_id field on the Intercom User object.
-    pub id: ::std::string::String,
+    pub id: String,
     /// The name of the user.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The email of the user.
-    pub email: ::std::option::Option<::std::string::String>,
+    pub email: Option<String>,
     /// A hash of attributes associated with the user.
     /// Attributes can be used by Fin to target content and responses.
     /// Limit to 10 attributes.
-    pub attributes: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
-    >,
+    pub attributes: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -25,13 +23,13 @@ pub struct FinAgentUser {
 impl FinAgentUser {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(id: ::std::string::String) -> Self {
+    pub fn new(id: String) -> Self {
         Self {
             id,
-            name: ::std::default::Default::default(),
-            email: ::std::default::Default::default(),
-            attributes: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            name: Default::default(),
+            email: Default::default(),
+            attributes: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -40,7 +38,7 @@ impl ::serde::Serialize for FinAgentUser {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id);
         object.optional("name", &self.name);
@@ -56,12 +54,12 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentUser {
     const FIELDS: &'static [&'static str] = &["id", "name", "email", "attributes"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut id = ::std::option::Option::None;
-        let mut name = ::std::option::Option::None;
-        let mut email = ::std::option::Option::None;
-        let mut attributes = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut id = None;
+        let mut name = None;
+        let mut email = None;
+        let mut attributes = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut id),
                 1 => __object.set_lenient(&mut name),
@@ -70,7 +68,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentUser {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: __object.required(id, 0)?,
             name,
             email,
@@ -84,7 +82,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentUser {
 impl<'de> ::serde::Deserialize<'de> for FinAgentUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

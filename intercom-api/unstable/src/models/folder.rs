@@ -6,21 +6,21 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Folder {
     /// The unique identifier for the folder
-    pub id: ::std::option::Option<i64>,
+    pub id: Option<i64>,
     /// The name of the folder
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The description of the folder
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// An emoji associated with the folder
-    pub emoji: ::std::option::Option<::std::string::String>,
+    pub emoji: Option<String>,
     /// The ID of the parent folder, or null if this is a root folder
-    pub parent_folder_id: ::std::option::Option<i64>,
+    pub parent_folder_id: Option<i64>,
     /// The number of content items in this folder
-    pub content_count: ::std::option::Option<i64>,
+    pub content_count: Option<i64>,
     /// The time when the folder was created (seconds)
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// The time when the folder was last updated (seconds)
-    pub updated_at: ::std::option::Option<i64>,
+    pub updated_at: Option<i64>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -30,7 +30,7 @@ impl ::serde::Serialize for Folder {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("id", &self.id);
         object.optional("name", &self.name);
@@ -71,9 +71,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Folder {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.id),
                 1 => __object.set_lenient(&mut __out.name),
@@ -87,14 +87,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Folder {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for Folder {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

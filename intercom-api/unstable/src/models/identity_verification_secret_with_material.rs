@@ -6,21 +6,21 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IdentityVerificationSecretWithMaterial {
     /// value is "identity_verification_secret"
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// The id of the secret
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Human-readable name for the secret, used to identify it in rotation flows
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// Whether the secret is enabled for the Android SDK
-    pub supports_android: ::std::option::Option<bool>,
+    pub supports_android: Option<bool>,
     /// Whether the secret is enabled for the iOS SDK
-    pub supports_ios: ::std::option::Option<bool>,
+    pub supports_ios: Option<bool>,
     /// Whether the secret is enabled for the Messenger on web
-    pub supports_web: ::std::option::Option<bool>,
+    pub supports_web: Option<bool>,
     /// The time the secret was created, as a Unix timestamp
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// The 256-bit HMAC signing key, base64url-encoded. Returned ONCE at creation time and never surfaced again.
-    pub secret: ::std::option::Option<::std::string::String>,
+    pub secret: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -30,7 +30,7 @@ impl ::serde::Serialize for IdentityVerificationSecretWithMaterial {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type);
         object.optional("id", &self.id);
@@ -72,9 +72,9 @@ for IdentityVerificationSecretWithMaterial {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -88,14 +88,14 @@ for IdentityVerificationSecretWithMaterial {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for IdentityVerificationSecretWithMaterial {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -8,35 +8,35 @@ pub struct InternalArticleListItem {
     /// The type of object - `internal_article`.
     pub r#type: super::constants::InternalArticle,
     /// The unique identifier for the article which is given by Intercom.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The title of the article.
-    pub title: ::std::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// The body of the article in HTML.
-    pub body: ::std::option::Option<::std::string::String>,
+    pub body: Option<String>,
     /// The body of the article in markdown.
-    pub body_markdown: ::std::option::Option<::std::string::String>,
+    pub body_markdown: Option<String>,
     /// The id of the owner of the article.
-    pub owner_id: ::std::option::Option<::std::string::String>,
+    pub owner_id: Option<String>,
     /// The id of the author of the article.
-    pub author_id: ::std::option::Option<::std::string::String>,
+    pub author_id: Option<String>,
     /// The time when the article was created.
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// The time when the article was last updated.
-    pub updated_at: ::std::option::Option<i64>,
+    pub updated_at: Option<i64>,
     /// The default locale of the article.
-    pub locale: ::std::option::Option<::std::string::String>,
+    pub locale: Option<String>,
     /// The ID of the folder this article belongs to, or null if not in a folder.
-    pub folder_id: ::std::option::Option<i64>,
+    pub folder_id: Option<i64>,
     /// The list of audience IDs this internal article is targeted to for Fin AI Agent. Empty array means no audience targeting is set.
-    pub audience_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub audience_ids: Option<Vec<String>>,
     /// Whether the internal article is available for AI Chatbot (Fin).
-    pub ai_chatbot_availability: ::std::option::Option<bool>,
+    pub ai_chatbot_availability: Option<bool>,
     /// Whether the internal article is available for AI Copilot.
-    pub ai_copilot_availability: ::std::option::Option<bool>,
+    pub ai_copilot_availability: Option<bool>,
     /// Whether the internal article is available for AI Sales Agent.
-    pub ai_sales_agent_availability: ::std::option::Option<bool>,
+    pub ai_sales_agent_availability: Option<bool>,
     /// The `tags` property.
-    pub tags: ::std::option::Option<super::Tags>,
+    pub tags: Option<super::Tags>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -46,7 +46,7 @@ impl ::serde::Serialize for InternalArticleListItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("id", &self.id);
@@ -112,9 +112,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for InternalArticleListI
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -136,14 +136,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for InternalArticleListI
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for InternalArticleListItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

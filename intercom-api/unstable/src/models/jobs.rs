@@ -8,17 +8,17 @@ pub struct Jobs {
     /// The type of the object
     pub r#type: super::constants::Job,
     /// The id of the job that's currently being processed or has completed.
-    pub id: ::std::string::String,
+    pub id: String,
     /// API endpoint URL to check the job status.
-    pub url: ::std::option::Option<::std::string::String>,
+    pub url: Option<String>,
     /// The status of the job execution.
-    pub status: ::std::option::Option<super::JobsStatus>,
+    pub status: Option<super::JobsStatus>,
     /// The type of resource created during job execution.
-    pub resource_type: ::std::option::Option<::std::string::String>,
+    pub resource_type: Option<String>,
     /// The id of the resource created during job execution (e.g. ticket id)
-    pub resource_id: ::std::option::Option<::std::string::String>,
+    pub resource_id: Option<String>,
     /// The url of the resource created during job exeuction. Use this url to fetch the resource.
-    pub resource_url: ::std::option::Option<::std::string::String>,
+    pub resource_url: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -26,16 +26,16 @@ pub struct Jobs {
 impl Jobs {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(id: ::std::string::String) -> Self {
+    pub fn new(id: String) -> Self {
         Self {
-            r#type: ::std::default::Default::default(),
+            r#type: Default::default(),
             id,
-            url: ::std::default::Default::default(),
-            status: ::std::default::Default::default(),
-            resource_type: ::std::default::Default::default(),
-            resource_id: ::std::default::Default::default(),
-            resource_url: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            url: Default::default(),
+            status: Default::default(),
+            resource_type: Default::default(),
+            resource_id: Default::default(),
+            resource_url: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -45,7 +45,7 @@ impl ::serde::Serialize for Jobs {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.field("id", &self.id);
@@ -83,15 +83,15 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Jobs {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::default::Default::default();
-        let mut id = ::std::option::Option::None;
-        let mut url = ::std::option::Option::None;
-        let mut status = ::std::option::Option::None;
-        let mut resource_type = ::std::option::Option::None;
-        let mut resource_id = ::std::option::Option::None;
-        let mut resource_url = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut r#type = Default::default();
+        let mut id = None;
+        let mut url = None;
+        let mut status = None;
+        let mut resource_type = None;
+        let mut resource_id = None;
+        let mut resource_url = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut r#type),
                 1 => __object.set_required_lenient(&mut id),
@@ -103,7 +103,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Jobs {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             r#type,
             id: __object.required(id, 1)?,
             url,
@@ -119,7 +119,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Jobs {
 impl<'de> ::serde::Deserialize<'de> for Jobs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -136,7 +136,7 @@ pub enum JobsStatus {
     /// `failed`
     Failed,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl JobsStatus {
@@ -174,7 +174,7 @@ impl ::serde::Serialize for JobsStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -182,7 +182,7 @@ impl ::serde::Serialize for JobsStatus {
 impl<'de> ::serde::Deserialize<'de> for JobsStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

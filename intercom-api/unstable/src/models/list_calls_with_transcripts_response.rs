@@ -6,11 +6,9 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCallsWithTranscriptsResponse {
     /// The `type` property.
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// The `data` property.
-    pub data: ::std::option::Option<
-        ::std::vec::Vec<super::ListCallsWithTranscriptsResponseDataItem>,
-    >,
+    pub data: Option<Vec<super::ListCallsWithTranscriptsResponseDataItem>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -20,7 +18,7 @@ impl ::serde::Serialize for ListCallsWithTranscriptsResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type);
         object.optional("data", &self.data);
@@ -34,9 +32,9 @@ for ListCallsWithTranscriptsResponse {
     const FIELDS: &'static [&'static str] = &["type", "data"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.r#type),
                 1 => __object.set(&mut __out.data),
@@ -44,14 +42,14 @@ for ListCallsWithTranscriptsResponse {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ListCallsWithTranscriptsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -61,59 +59,57 @@ impl<'de> ::serde::Deserialize<'de> for ListCallsWithTranscriptsResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCallsWithTranscriptsResponseDataItem {
     /// String representing the object's type. Always has the value `call`.
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// The id of the call.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The id of the conversation associated with the call, if any.
-    pub conversation_id: ::std::option::Option<::std::string::String>,
+    pub conversation_id: Option<String>,
     /// The id of the admin associated with the call, if any.
-    pub admin_id: ::std::option::Option<::std::string::String>,
+    pub admin_id: Option<String>,
     /// The id of the contact associated with the call, if any.
-    pub contact_id: ::std::option::Option<::std::string::String>,
+    pub contact_id: Option<String>,
     /// The current state of the call.
-    pub state: ::std::option::Option<::std::string::String>,
+    pub state: Option<String>,
     /// The `initiated_at` property.
-    pub initiated_at: ::std::option::Option<super::Datetime>,
+    pub initiated_at: Option<super::Datetime>,
     /// The `answered_at` property.
-    pub answered_at: ::std::option::Option<super::Datetime>,
+    pub answered_at: Option<super::Datetime>,
     /// The `ended_at` property.
-    pub ended_at: ::std::option::Option<super::Datetime>,
+    pub ended_at: Option<super::Datetime>,
     /// The `created_at` property.
-    pub created_at: ::std::option::Option<super::Datetime>,
+    pub created_at: Option<super::Datetime>,
     /// The `updated_at` property.
-    pub updated_at: ::std::option::Option<super::Datetime>,
+    pub updated_at: Option<super::Datetime>,
     /// API URL to download or redirect to the call recording if available.
-    pub recording_url: ::std::option::Option<::std::string::String>,
+    pub recording_url: Option<String>,
     /// API URL to the call transcript if available.
-    pub transcription_url: ::std::option::Option<::std::string::String>,
+    pub transcription_url: Option<String>,
     /// The type of call.
-    pub call_type: ::std::option::Option<::std::string::String>,
+    pub call_type: Option<String>,
     /// The direction of the call.
-    pub direction: ::std::option::Option<::std::string::String>,
+    pub direction: Option<String>,
     /// The reason for the call end, if applicable.
-    pub ended_reason: ::std::option::Option<::std::string::String>,
+    pub ended_reason: Option<String>,
     /// The phone number involved in the call, in E.164 format.
-    pub phone: ::std::option::Option<::std::string::String>,
+    pub phone: Option<String>,
     /// API URL to the AI Agent (Fin) call recording if available.
-    pub fin_recording_url: ::std::option::Option<::std::string::String>,
+    pub fin_recording_url: Option<String>,
     /// API URL to the AI Agent (Fin) call transcript if available.
-    pub fin_transcription_url: ::std::option::Option<::std::string::String>,
+    pub fin_transcription_url: Option<String>,
     /// Total call duration in seconds from the caller's perspective. For inbound calls, measured from initiated to ended. For outbound calls, measured from answered to ended.
-    pub duration: ::std::option::Option<i64>,
+    pub duration: Option<i64>,
     /// Total time in seconds the agent and customer were connected.
-    pub talk_time: ::std::option::Option<i64>,
+    pub talk_time: Option<i64>,
     /// Total time in seconds the caller waited in queue before connecting, when assigned to a team.
-    pub queue_time: ::std::option::Option<i64>,
+    pub queue_time: Option<i64>,
     /// Total time in seconds the caller was placed on hold during the call.
-    pub hold_time: ::std::option::Option<i64>,
+    pub hold_time: Option<i64>,
     /// The call transcript if available, otherwise an empty array.
-    pub transcript: ::std::option::Option<
-        ::std::vec::Vec<
-            ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
-        >,
+    pub transcript: Option<
+        Vec<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     >,
     /// The status of the transcript if available.
-    pub transcript_status: ::std::option::Option<::std::string::String>,
+    pub transcript_status: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -123,7 +119,7 @@ impl ::serde::Serialize for ListCallsWithTranscriptsResponseDataItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type);
         object.optional("id", &self.id);
@@ -216,9 +212,9 @@ for ListCallsWithTranscriptsResponseDataItem {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -249,14 +245,14 @@ for ListCallsWithTranscriptsResponseDataItem {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ListCallsWithTranscriptsResponseDataItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -11,7 +11,7 @@ pub enum ListDataConnectorExecutionResultsSuccess {
     /// `false`
     False,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl ListDataConnectorExecutionResultsSuccess {
@@ -47,7 +47,7 @@ impl ::serde::Serialize for ListDataConnectorExecutionResultsSuccess {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -55,7 +55,7 @@ impl ::serde::Serialize for ListDataConnectorExecutionResultsSuccess {
 impl<'de> ::serde::Deserialize<'de> for ListDataConnectorExecutionResultsSuccess {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

@@ -17,7 +17,7 @@ impl ListFinCapabilitiesRequest {
     pub fn new(user: super::ListFinCapabilitiesRequestUser) -> Self {
         Self {
             user,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -26,7 +26,7 @@ impl ::serde::Serialize for ListFinCapabilitiesRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("user", &self.user);
         object.end(&self.extra, &["user"])
@@ -39,15 +39,15 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ListFinCapabilitiesR
     const FIELDS: &'static [&'static str] = &["user"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut user = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut user = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required(&mut user),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             user: __object.required(user, 0)?,
             extra: __object.into_extra(),
         })
@@ -58,7 +58,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ListFinCapabilitiesR
 impl<'de> ::serde::Deserialize<'de> for ListFinCapabilitiesRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -69,17 +69,15 @@ impl<'de> ::serde::Deserialize<'de> for ListFinCapabilitiesRequest {
 pub struct ListFinCapabilitiesRequestUser {
     /// The ID of the user. This value will be used to uniquely identify the user
     /// during a conversation with Fin. Maps to the user_id field on the Intercom User object.
-    pub id: ::std::string::String,
+    pub id: String,
     /// The name of the user.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The email of the user.
-    pub email: ::std::option::Option<::std::string::String>,
+    pub email: Option<String>,
     /// A hash of attributes associated with the user.
     /// Attributes can be used by Fin to target content and responses.
     /// Limit to 10 attributes.
-    pub attributes: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
-    >,
+    pub attributes: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -87,13 +85,13 @@ pub struct ListFinCapabilitiesRequestUser {
 impl ListFinCapabilitiesRequestUser {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(id: ::std::string::String) -> Self {
+    pub fn new(id: String) -> Self {
         Self {
             id,
-            name: ::std::default::Default::default(),
-            email: ::std::default::Default::default(),
-            attributes: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            name: Default::default(),
+            email: Default::default(),
+            attributes: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -102,7 +100,7 @@ impl ::serde::Serialize for ListFinCapabilitiesRequestUser {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id);
         object.optional("name", &self.name);
@@ -119,12 +117,12 @@ for ListFinCapabilitiesRequestUser {
     const FIELDS: &'static [&'static str] = &["id", "name", "email", "attributes"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut id = ::std::option::Option::None;
-        let mut name = ::std::option::Option::None;
-        let mut email = ::std::option::Option::None;
-        let mut attributes = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut id = None;
+        let mut name = None;
+        let mut email = None;
+        let mut attributes = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut id),
                 1 => __object.set_lenient(&mut name),
@@ -133,7 +131,7 @@ for ListFinCapabilitiesRequestUser {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: __object.required(id, 0)?,
             name,
             email,
@@ -147,7 +145,7 @@ for ListFinCapabilitiesRequestUser {
 impl<'de> ::serde::Deserialize<'de> for ListFinCapabilitiesRequestUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

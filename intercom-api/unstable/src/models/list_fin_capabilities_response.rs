@@ -6,11 +6,9 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListFinCapabilitiesResponse {
     /// The API version the capabilities document was generated for.
-    pub version: ::std::option::Option<::std::string::String>,
+    pub version: Option<String>,
     /// The list of capabilities available to this user.
-    pub capabilities: ::std::option::Option<
-        ::std::vec::Vec<super::ListFinCapabilitiesResponseCapabilitiesItem>,
-    >,
+    pub capabilities: Option<Vec<super::ListFinCapabilitiesResponseCapabilitiesItem>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -20,7 +18,7 @@ impl ::serde::Serialize for ListFinCapabilitiesResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("version", &self.version);
         object.optional("capabilities", &self.capabilities);
@@ -33,9 +31,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ListFinCapabilitiesR
     const FIELDS: &'static [&'static str] = &["version", "capabilities"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.version),
                 1 => __object.set(&mut __out.capabilities),
@@ -43,14 +41,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ListFinCapabilitiesR
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ListFinCapabilitiesResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -60,17 +58,17 @@ impl<'de> ::serde::Deserialize<'de> for ListFinCapabilitiesResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListFinCapabilitiesResponseCapabilitiesItem {
     /// The kind of capability — `procedure` for a runnable procedure, or a static action such as `reply`, `ask`, or `escalate`.
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// The procedure ID. Present only when `type` is `procedure`.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The procedure name. Present only when `type` is `procedure`.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// A human-readable description of the capability.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The endpoint path to call to use this capability.
-    pub endpoint: ::std::option::Option<::std::string::String>,
+    pub endpoint: Option<String>,
     /// The HTTP method to use.
-    pub method: ::std::option::Option<::std::string::String>,
+    pub method: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -80,7 +78,7 @@ impl ::serde::Serialize for ListFinCapabilitiesResponseCapabilitiesItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type);
         object.optional("id", &self.id);
@@ -109,9 +107,9 @@ for ListFinCapabilitiesResponseCapabilitiesItem {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -123,14 +121,14 @@ for ListFinCapabilitiesResponseCapabilitiesItem {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ListFinCapabilitiesResponseCapabilitiesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

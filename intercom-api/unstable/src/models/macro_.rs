@@ -8,27 +8,23 @@ pub struct Macro {
     /// String representing the object's type. Always has the value `macro`.
     pub r#type: super::constants::Macro,
     /// The unique identifier for the macro.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The name of the macro.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The body of the macro in HTML format with placeholders transformed to XML-like format.
-    pub body: ::std::option::Option<::std::string::String>,
+    pub body: Option<String>,
     /// The plain text version of the macro body with original Intercom placeholder format.
-    pub body_text: ::std::option::Option<::std::string::String>,
+    pub body_text: Option<String>,
     /// The time the macro was created in ISO 8601 format.
-    pub created_at: ::std::option::Option<::std::string::String>,
+    pub created_at: Option<String>,
     /// The time the macro was last updated in ISO 8601 format.
-    pub updated_at: ::std::option::Option<::std::string::String>,
+    pub updated_at: Option<String>,
     /// Who can view this macro.
-    pub visible_to: ::std::option::Option<super::MacroVisibleTo>,
+    pub visible_to: Option<super::MacroVisibleTo>,
     /// The team IDs that can view this macro when visible_to is set to specific_teams.
-    pub visible_to_team_ids: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub visible_to_team_ids: Option<Vec<String>>,
     /// Where the macro is available for use.
-    pub available_on: ::std::option::Option<
-        ::std::vec::Vec<super::MacroAvailableOnItem>,
-    >,
+    pub available_on: Option<Vec<super::MacroAvailableOnItem>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -38,7 +34,7 @@ impl ::serde::Serialize for Macro {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("id", &self.id);
@@ -85,9 +81,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Macro {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -103,14 +99,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Macro {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for Macro {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -125,7 +121,7 @@ pub enum MacroVisibleTo {
     /// `specific_teams`
     SpecificTeams,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl MacroVisibleTo {
@@ -161,7 +157,7 @@ impl ::serde::Serialize for MacroVisibleTo {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -169,7 +165,7 @@ impl ::serde::Serialize for MacroVisibleTo {
 impl<'de> ::serde::Deserialize<'de> for MacroVisibleTo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -189,7 +185,7 @@ pub enum MacroAvailableOnItem {
     /// `messenger`
     Messenger,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl MacroAvailableOnItem {
@@ -225,7 +221,7 @@ impl ::serde::Serialize for MacroAvailableOnItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -233,7 +229,7 @@ impl ::serde::Serialize for MacroAvailableOnItem {
 impl<'de> ::serde::Deserialize<'de> for MacroAvailableOnItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

@@ -6,7 +6,7 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct MergeConversationsRequest {
     /// The ID of the primary (target) conversation to merge into.
-    pub merge_into_conversation_id: ::std::string::String,
+    pub merge_into_conversation_id: String,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -14,10 +14,10 @@ pub struct MergeConversationsRequest {
 impl MergeConversationsRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(merge_into_conversation_id: ::std::string::String) -> Self {
+    pub fn new(merge_into_conversation_id: String) -> Self {
         Self {
             merge_into_conversation_id,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -26,7 +26,7 @@ impl ::serde::Serialize for MergeConversationsRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("merge_into_conversation_id", &self.merge_into_conversation_id);
         object.end(&self.extra, &["merge_into_conversation_id"])
@@ -39,15 +39,15 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergeConversationsRe
     const FIELDS: &'static [&'static str] = &["merge_into_conversation_id"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut merge_into_conversation_id = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut merge_into_conversation_id = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut merge_into_conversation_id),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             merge_into_conversation_id: __object
                 .required(merge_into_conversation_id, 0)?,
             extra: __object.into_extra(),
@@ -59,7 +59,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergeConversationsRe
 impl<'de> ::serde::Deserialize<'de> for MergeConversationsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

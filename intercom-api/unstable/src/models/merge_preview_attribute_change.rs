@@ -6,15 +6,15 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MergePreviewAttributeChange {
     /// The contact field that would change.
-    pub field: ::std::option::Option<::std::string::String>,
+    pub field: Option<String>,
     /// How the value is resolved. adopted = the source's value is taken; discarded = the source's value is dropped and the target's kept; merged = the two values are combined.
-    pub outcome: ::std::option::Option<super::MergePreviewAttributeChangeOutcome>,
+    pub outcome: Option<super::MergePreviewAttributeChangeOutcome>,
     /// The source contact's value. Omitted when null. May be a string, array, or object depending on the field.
-    pub from_value: ::std::option::Option<::serde_json::Value>,
+    pub from_value: Option<::serde_json::Value>,
     /// The target contact's value. Omitted when null. May be a string, array, or object depending on the field.
-    pub into_value: ::std::option::Option<::serde_json::Value>,
+    pub into_value: Option<::serde_json::Value>,
     /// The resulting value on the surviving contact. Always present; may be null. May be a string, array, or object depending on the field.
-    pub new_into_value: ::std::option::Option<::serde_json::Value>,
+    pub new_into_value: Option<::serde_json::Value>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -24,7 +24,7 @@ impl ::serde::Serialize for MergePreviewAttributeChange {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("field", &self.field);
         object.optional("outcome", &self.outcome);
@@ -50,9 +50,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergePreviewAttribut
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.field),
                 1 => __object.set(&mut __out.outcome),
@@ -63,14 +63,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergePreviewAttribut
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for MergePreviewAttributeChange {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -87,7 +87,7 @@ pub enum MergePreviewAttributeChangeOutcome {
     /// `merged`
     Merged,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl MergePreviewAttributeChangeOutcome {
@@ -125,7 +125,7 @@ impl ::serde::Serialize for MergePreviewAttributeChangeOutcome {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -133,7 +133,7 @@ impl ::serde::Serialize for MergePreviewAttributeChangeOutcome {
 impl<'de> ::serde::Deserialize<'de> for MergePreviewAttributeChangeOutcome {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

@@ -6,11 +6,9 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MergePreviewAttributeChanges {
     /// The individual attribute changes. Capped at 50 items; total_count reflects the full number of changes.
-    pub attributes: ::std::option::Option<
-        ::std::vec::Vec<super::MergePreviewAttributeChange>,
-    >,
+    pub attributes: Option<Vec<super::MergePreviewAttributeChange>>,
     /// The total number of attribute changes detected, which may exceed the number of items in attributes.
-    pub total_count: ::std::option::Option<i64>,
+    pub total_count: Option<i64>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -20,7 +18,7 @@ impl ::serde::Serialize for MergePreviewAttributeChanges {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("attributes", &self.attributes);
         object.optional("total_count", &self.total_count);
@@ -34,9 +32,9 @@ for MergePreviewAttributeChanges {
     const FIELDS: &'static [&'static str] = &["attributes", "total_count"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.attributes),
                 1 => __object.set_lenient(&mut __out.total_count),
@@ -44,14 +42,14 @@ for MergePreviewAttributeChanges {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for MergePreviewAttributeChanges {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

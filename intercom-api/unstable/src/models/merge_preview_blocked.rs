@@ -6,9 +6,9 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MergePreviewBlocked {
     /// Always false. The merge is not allowed.
-    pub allowed: ::std::option::Option<bool>,
+    pub allowed: Option<bool>,
     /// One or more reasons the merge is not allowed.
-    pub reasons: ::std::option::Option<::std::vec::Vec<super::MergePreviewReason>>,
+    pub reasons: Option<Vec<super::MergePreviewReason>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -18,7 +18,7 @@ impl ::serde::Serialize for MergePreviewBlocked {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("allowed", &self.allowed);
         object.optional("reasons", &self.reasons);
@@ -31,9 +31,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergePreviewBlocked 
     const FIELDS: &'static [&'static str] = &["allowed", "reasons"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.allowed),
                 1 => __object.set(&mut __out.reasons),
@@ -41,14 +41,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergePreviewBlocked 
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for MergePreviewBlocked {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,9 +6,9 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MergePreviewReason {
     /// A stable code identifying the reason. Branch on this value.
-    pub code: ::std::option::Option<super::MergePreviewReasonCode>,
+    pub code: Option<super::MergePreviewReasonCode>,
     /// A human-readable explanation. Display this to people; do not match on it, as the wording may change.
-    pub message: ::std::option::Option<::std::string::String>,
+    pub message: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -18,7 +18,7 @@ impl ::serde::Serialize for MergePreviewReason {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("code", &self.code);
         object.optional("message", &self.message);
@@ -31,9 +31,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergePreviewReason {
     const FIELDS: &'static [&'static str] = &["code", "message"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.code),
                 1 => __object.set_lenient(&mut __out.message),
@@ -41,14 +41,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergePreviewReason {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for MergePreviewReason {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -69,7 +69,7 @@ pub enum MergePreviewReasonCode {
     /// `mailing_list`
     MailingList,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl MergePreviewReasonCode {
@@ -117,7 +117,7 @@ impl ::serde::Serialize for MergePreviewReasonCode {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -125,7 +125,7 @@ impl ::serde::Serialize for MergePreviewReasonCode {
 impl<'de> ::serde::Deserialize<'de> for MergePreviewReasonCode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

@@ -6,17 +6,15 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MergePreviewReassignments {
     /// Distinct non-ticket conversations, counting both conversations the contact owns and conversations it participates in. Tickets are excluded here and reported separately under `tickets`.
-    pub conversations: ::std::option::Option<
-        super::MergePreviewReassignmentsConversations,
-    >,
+    pub conversations: Option<super::MergePreviewReassignmentsConversations>,
     /// Tickets, meaning conversations of any ticket type. Counted separately from `conversations` so a single conversation is never counted twice.
-    pub tickets: ::std::option::Option<super::MergePreviewReassignmentsTickets>,
+    pub tickets: Option<super::MergePreviewReassignmentsTickets>,
     /// Phone calls. Present only for phone-lead merges.
-    pub phone_calls: ::std::option::Option<super::MergePreviewReassignmentsPhoneCalls>,
+    pub phone_calls: Option<super::MergePreviewReassignmentsPhoneCalls>,
     /// Tags. `from` counts only tags the surviving contact does not already have.
-    pub tags: ::std::option::Option<super::MergePreviewReassignmentsTags>,
+    pub tags: Option<super::MergePreviewReassignmentsTags>,
     /// Notes attached to the contact.
-    pub notes: ::std::option::Option<super::MergePreviewReassignmentsNotes>,
+    pub notes: Option<super::MergePreviewReassignmentsNotes>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -26,7 +24,7 @@ impl ::serde::Serialize for MergePreviewReassignments {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("conversations", &self.conversations);
         object.optional("tickets", &self.tickets);
@@ -52,9 +50,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergePreviewReassign
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.conversations),
                 1 => __object.set(&mut __out.tickets),
@@ -65,14 +63,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergePreviewReassign
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for MergePreviewReassignments {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -96,7 +94,7 @@ impl MergePreviewReassignmentsConversations {
         Self {
             from,
             into,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -106,7 +104,7 @@ impl ::serde::Serialize for MergePreviewReassignmentsConversations {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("from", &self.from);
         object.field("into", &self.into);
@@ -120,17 +118,17 @@ for MergePreviewReassignmentsConversations {
     const FIELDS: &'static [&'static str] = &["from", "into"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut from = ::std::option::Option::None;
-        let mut into = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut from = None;
+        let mut into = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut from),
                 1 => __object.set_required_lenient(&mut into),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             from: __object.required(from, 0)?,
             into: __object.required(into, 1)?,
             extra: __object.into_extra(),
@@ -141,7 +139,7 @@ for MergePreviewReassignmentsConversations {
 impl<'de> ::serde::Deserialize<'de> for MergePreviewReassignmentsConversations {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -165,7 +163,7 @@ impl MergePreviewReassignmentsTickets {
         Self {
             from,
             into,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -175,7 +173,7 @@ impl ::serde::Serialize for MergePreviewReassignmentsTickets {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("from", &self.from);
         object.field("into", &self.into);
@@ -189,17 +187,17 @@ for MergePreviewReassignmentsTickets {
     const FIELDS: &'static [&'static str] = &["from", "into"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut from = ::std::option::Option::None;
-        let mut into = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut from = None;
+        let mut into = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut from),
                 1 => __object.set_required_lenient(&mut into),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             from: __object.required(from, 0)?,
             into: __object.required(into, 1)?,
             extra: __object.into_extra(),
@@ -210,7 +208,7 @@ for MergePreviewReassignmentsTickets {
 impl<'de> ::serde::Deserialize<'de> for MergePreviewReassignmentsTickets {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -234,7 +232,7 @@ impl MergePreviewReassignmentsPhoneCalls {
         Self {
             from,
             into,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -244,7 +242,7 @@ impl ::serde::Serialize for MergePreviewReassignmentsPhoneCalls {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("from", &self.from);
         object.field("into", &self.into);
@@ -258,17 +256,17 @@ for MergePreviewReassignmentsPhoneCalls {
     const FIELDS: &'static [&'static str] = &["from", "into"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut from = ::std::option::Option::None;
-        let mut into = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut from = None;
+        let mut into = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut from),
                 1 => __object.set_required_lenient(&mut into),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             from: __object.required(from, 0)?,
             into: __object.required(into, 1)?,
             extra: __object.into_extra(),
@@ -279,7 +277,7 @@ for MergePreviewReassignmentsPhoneCalls {
 impl<'de> ::serde::Deserialize<'de> for MergePreviewReassignmentsPhoneCalls {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -303,7 +301,7 @@ impl MergePreviewReassignmentsTags {
         Self {
             from,
             into,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -313,7 +311,7 @@ impl ::serde::Serialize for MergePreviewReassignmentsTags {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("from", &self.from);
         object.field("into", &self.into);
@@ -327,17 +325,17 @@ for MergePreviewReassignmentsTags {
     const FIELDS: &'static [&'static str] = &["from", "into"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut from = ::std::option::Option::None;
-        let mut into = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut from = None;
+        let mut into = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut from),
                 1 => __object.set_required_lenient(&mut into),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             from: __object.required(from, 0)?,
             into: __object.required(into, 1)?,
             extra: __object.into_extra(),
@@ -348,7 +346,7 @@ for MergePreviewReassignmentsTags {
 impl<'de> ::serde::Deserialize<'de> for MergePreviewReassignmentsTags {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -372,7 +370,7 @@ impl MergePreviewReassignmentsNotes {
         Self {
             from,
             into,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -382,7 +380,7 @@ impl ::serde::Serialize for MergePreviewReassignmentsNotes {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("from", &self.from);
         object.field("into", &self.into);
@@ -396,17 +394,17 @@ for MergePreviewReassignmentsNotes {
     const FIELDS: &'static [&'static str] = &["from", "into"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut from = ::std::option::Option::None;
-        let mut into = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut from = None;
+        let mut into = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut from),
                 1 => __object.set_required_lenient(&mut into),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             from: __object.required(from, 0)?,
             into: __object.required(into, 1)?,
             extra: __object.into_extra(),
@@ -417,7 +415,7 @@ for MergePreviewReassignmentsNotes {
 impl<'de> ::serde::Deserialize<'de> for MergePreviewReassignmentsNotes {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -22,7 +22,7 @@ pub enum MergePreviewResponse {
 impl<'de> ::serde::Deserialize<'de> for MergePreviewResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::decode_untagged(
             deserializer,
             &[

@@ -6,9 +6,9 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MergePreviewSummary {
     /// The `attribute_changes` property.
-    pub attribute_changes: ::std::option::Option<super::MergePreviewAttributeChanges>,
+    pub attribute_changes: Option<super::MergePreviewAttributeChanges>,
     /// The `reassignments` property.
-    pub reassignments: ::std::option::Option<super::MergePreviewReassignments>,
+    pub reassignments: Option<super::MergePreviewReassignments>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -18,7 +18,7 @@ impl ::serde::Serialize for MergePreviewSummary {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("attribute_changes", &self.attribute_changes);
         object.optional("reassignments", &self.reassignments);
@@ -31,9 +31,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergePreviewSummary 
     const FIELDS: &'static [&'static str] = &["attribute_changes", "reassignments"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.attribute_changes),
                 1 => __object.set(&mut __out.reassignments),
@@ -41,14 +41,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergePreviewSummary 
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for MergePreviewSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

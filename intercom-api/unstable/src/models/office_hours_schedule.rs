@@ -6,23 +6,21 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OfficeHoursSchedule {
     /// The type of the object - always `office_hours_schedule`.
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// The unique identifier for the office hours schedule.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The name of the office hours schedule.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The IANA time zone the schedule's hours are evaluated in.
-    pub time_zone_name: ::std::option::Option<::std::string::String>,
+    pub time_zone_name: Option<String>,
     /// The open intervals that make up the weekly schedule.
-    pub time_intervals: ::std::option::Option<
-        ::std::vec::Vec<super::OfficeHoursTimeInterval>,
-    >,
+    pub time_intervals: Option<Vec<super::OfficeHoursTimeInterval>>,
     /// Whether the schedule is open 24/7.
-    pub twenty_four_seven: ::std::option::Option<bool>,
+    pub twenty_four_seven: Option<bool>,
     /// The time the schedule was created as a Unix timestamp.
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// The time the schedule was last updated as a Unix timestamp.
-    pub updated_at: ::std::option::Option<i64>,
+    pub updated_at: Option<i64>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -32,7 +30,7 @@ impl ::serde::Serialize for OfficeHoursSchedule {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type);
         object.optional("id", &self.id);
@@ -73,9 +71,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for OfficeHoursSchedule 
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -89,14 +87,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for OfficeHoursSchedule 
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for OfficeHoursSchedule {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -7,9 +7,9 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OperatorWorkflowEvent {
     /// The `workflow` property.
-    pub workflow: ::std::option::Option<super::OperatorWorkflowEventWorkflow>,
+    pub workflow: Option<super::OperatorWorkflowEventWorkflow>,
     /// The `event` property.
-    pub event: ::std::option::Option<super::OperatorWorkflowEventEvent>,
+    pub event: Option<super::OperatorWorkflowEventEvent>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -19,7 +19,7 @@ impl ::serde::Serialize for OperatorWorkflowEvent {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("workflow", &self.workflow);
         object.optional("event", &self.event);
@@ -32,9 +32,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for OperatorWorkflowEven
     const FIELDS: &'static [&'static str] = &["workflow", "event"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.workflow),
                 1 => __object.set(&mut __out.event),
@@ -42,14 +42,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for OperatorWorkflowEven
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for OperatorWorkflowEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -59,7 +59,7 @@ impl<'de> ::serde::Deserialize<'de> for OperatorWorkflowEvent {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OperatorWorkflowEventWorkflow {
     /// The name of the workflow
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -69,7 +69,7 @@ impl ::serde::Serialize for OperatorWorkflowEventWorkflow {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("name", &self.name);
         object.end(&self.extra, &["name"])
@@ -82,23 +82,23 @@ for OperatorWorkflowEventWorkflow {
     const FIELDS: &'static [&'static str] = &["name"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.name),
                 _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for OperatorWorkflowEventWorkflow {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -108,9 +108,9 @@ impl<'de> ::serde::Deserialize<'de> for OperatorWorkflowEventWorkflow {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OperatorWorkflowEventEvent {
     /// Type of the workflow event initiated
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// Result of the workflow event
-    pub result: ::std::option::Option<::std::string::String>,
+    pub result: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -120,7 +120,7 @@ impl ::serde::Serialize for OperatorWorkflowEventEvent {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type);
         object.optional("result", &self.result);
@@ -133,9 +133,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for OperatorWorkflowEven
     const FIELDS: &'static [&'static str] = &["type", "result"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.result),
@@ -143,14 +143,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for OperatorWorkflowEven
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for OperatorWorkflowEventEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

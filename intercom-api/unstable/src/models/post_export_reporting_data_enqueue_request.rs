@@ -6,9 +6,9 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostExportReportingDataEnqueueRequest {
     /// The `dataset_id` property.
-    pub dataset_id: ::std::string::String,
+    pub dataset_id: String,
     /// List of attribute identifiers to include in the export. Requires qualified_id format (e.g., "people.Brand", "standard.conversation_id"). Use the qualified_id returned from the get_datasets response.
-    pub attribute_ids: ::std::vec::Vec<::std::string::String>,
+    pub attribute_ids: Vec<String>,
     /// The `start_time` property.
     pub start_time: i64,
     /// The `end_time` property.
@@ -21,8 +21,8 @@ impl PostExportReportingDataEnqueueRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        dataset_id: ::std::string::String,
-        attribute_ids: ::std::vec::Vec<::std::string::String>,
+        dataset_id: String,
+        attribute_ids: Vec<String>,
         start_time: i64,
         end_time: i64,
     ) -> Self {
@@ -31,7 +31,7 @@ impl PostExportReportingDataEnqueueRequest {
             attribute_ids,
             start_time,
             end_time,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -40,7 +40,7 @@ impl ::serde::Serialize for PostExportReportingDataEnqueueRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("dataset_id", &self.dataset_id);
         object.field("attribute_ids", &self.attribute_ids);
@@ -63,12 +63,12 @@ for PostExportReportingDataEnqueueRequest {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut dataset_id = ::std::option::Option::None;
-        let mut attribute_ids = ::std::option::Option::None;
-        let mut start_time = ::std::option::Option::None;
-        let mut end_time = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut dataset_id = None;
+        let mut attribute_ids = None;
+        let mut start_time = None;
+        let mut end_time = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut dataset_id),
                 1 => __object.set_required_lenient(&mut attribute_ids),
@@ -77,7 +77,7 @@ for PostExportReportingDataEnqueueRequest {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             dataset_id: __object.required(dataset_id, 0)?,
             attribute_ids: __object.required(attribute_ids, 1)?,
             start_time: __object.required(start_time, 2)?,
@@ -91,7 +91,7 @@ for PostExportReportingDataEnqueueRequest {
 impl<'de> ::serde::Deserialize<'de> for PostExportReportingDataEnqueueRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

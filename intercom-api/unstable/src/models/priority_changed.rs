@@ -7,9 +7,9 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PriorityChanged {
     /// Current priority level
-    pub current_priority: ::std::option::Option<super::PriorityChangedCurrentPriority>,
+    pub current_priority: Option<super::PriorityChangedCurrentPriority>,
     /// Previous priority level
-    pub previous_priority: ::std::option::Option<super::PriorityChangedPreviousPriority>,
+    pub previous_priority: Option<super::PriorityChangedPreviousPriority>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -19,7 +19,7 @@ impl ::serde::Serialize for PriorityChanged {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("current_priority", &self.current_priority);
         object.optional("previous_priority", &self.previous_priority);
@@ -32,9 +32,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for PriorityChanged {
     const FIELDS: &'static [&'static str] = &["current_priority", "previous_priority"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.current_priority),
                 1 => __object.set(&mut __out.previous_priority),
@@ -42,14 +42,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for PriorityChanged {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for PriorityChanged {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -70,7 +70,7 @@ pub enum PriorityChangedCurrentPriority {
     /// `urgent`
     Urgent,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl PriorityChangedCurrentPriority {
@@ -118,7 +118,7 @@ impl ::serde::Serialize for PriorityChangedCurrentPriority {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -126,7 +126,7 @@ impl ::serde::Serialize for PriorityChangedCurrentPriority {
 impl<'de> ::serde::Deserialize<'de> for PriorityChangedCurrentPriority {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -152,7 +152,7 @@ pub enum PriorityChangedPreviousPriority {
     /// `urgent`
     Urgent,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl PriorityChangedPreviousPriority {
@@ -200,7 +200,7 @@ impl ::serde::Serialize for PriorityChangedPreviousPriority {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -208,7 +208,7 @@ impl ::serde::Serialize for PriorityChangedPreviousPriority {
 impl<'de> ::serde::Deserialize<'de> for PriorityChangedPreviousPriority {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

@@ -9,7 +9,7 @@
 pub struct PublishArticleDraftRequest {
     /// The locales whose staged drafts should be published. Required on
     /// multilingual workspaces; each locale must have a pending draft.
-    pub locales: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub locales: Option<Vec<String>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -18,7 +18,7 @@ impl ::serde::Serialize for PublishArticleDraftRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("locales", &self.locales);
         object.end(&self.extra, &["locales"])
@@ -31,16 +31,16 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for PublishArticleDraftR
     const FIELDS: &'static [&'static str] = &["locales"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.locales),
                 _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -48,7 +48,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for PublishArticleDraftR
 impl<'de> ::serde::Deserialize<'de> for PublishArticleDraftRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -8,7 +8,7 @@ pub struct Recipient {
     /// The role associated to the contact - `user` or `lead`.
     pub r#type: super::RecipientType,
     /// The identifier for the contact which is given by Intercom.
-    pub id: ::std::string::String,
+    pub id: String,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -16,11 +16,11 @@ pub struct Recipient {
 impl Recipient {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(r#type: super::RecipientType, id: ::std::string::String) -> Self {
+    pub fn new(r#type: super::RecipientType, id: String) -> Self {
         Self {
             r#type,
             id,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -29,7 +29,7 @@ impl ::serde::Serialize for Recipient {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.field("id", &self.id);
@@ -43,17 +43,17 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Recipient {
     const FIELDS: &'static [&'static str] = &["type", "id"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::option::Option::None;
-        let mut id = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut r#type = None;
+        let mut id = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required(&mut r#type),
                 1 => __object.set_required_lenient(&mut id),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             r#type: __object.required(r#type, 0)?,
             id: __object.required(id, 1)?,
             extra: __object.into_extra(),
@@ -65,7 +65,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Recipient {
 impl<'de> ::serde::Deserialize<'de> for Recipient {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -80,7 +80,7 @@ pub enum RecipientType {
     /// `lead`
     Lead,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl RecipientType {
@@ -116,7 +116,7 @@ impl ::serde::Serialize for RecipientType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -124,7 +124,7 @@ impl ::serde::Serialize for RecipientType {
 impl<'de> ::serde::Deserialize<'de> for RecipientType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

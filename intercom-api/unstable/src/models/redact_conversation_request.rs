@@ -25,7 +25,7 @@ pub enum RedactConversationRequest {
 impl<'de> ::serde::Deserialize<'de> for RedactConversationRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::decode_by_tag(
             deserializer,
             "type",
@@ -57,9 +57,9 @@ pub struct RedactConversationRequestRedactConversationPartRequest {
     /// The type of resource being redacted.
     pub r#type: super::constants::ConversationPart,
     /// The id of the conversation.
-    pub conversation_id: ::std::string::String,
+    pub conversation_id: String,
     /// The id of the conversation_part.
-    pub conversation_part_id: ::std::string::String,
+    pub conversation_part_id: String,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -67,15 +67,12 @@ pub struct RedactConversationRequestRedactConversationPartRequest {
 impl RedactConversationRequestRedactConversationPartRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        conversation_id: ::std::string::String,
-        conversation_part_id: ::std::string::String,
-    ) -> Self {
+    pub fn new(conversation_id: String, conversation_part_id: String) -> Self {
         Self {
-            r#type: ::std::default::Default::default(),
+            r#type: Default::default(),
             conversation_id,
             conversation_part_id,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -84,7 +81,7 @@ impl ::serde::Serialize for RedactConversationRequestRedactConversationPartReque
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.field("conversation_id", &self.conversation_id);
@@ -104,11 +101,11 @@ for RedactConversationRequestRedactConversationPartRequest {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::default::Default::default();
-        let mut conversation_id = ::std::option::Option::None;
-        let mut conversation_part_id = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut r#type = Default::default();
+        let mut conversation_id = None;
+        let mut conversation_part_id = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut r#type),
                 1 => __object.set_required_lenient(&mut conversation_id),
@@ -116,7 +113,7 @@ for RedactConversationRequestRedactConversationPartRequest {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             r#type,
             conversation_id: __object.required(conversation_id, 1)?,
             conversation_part_id: __object.required(conversation_part_id, 2)?,
@@ -130,7 +127,7 @@ impl<'de> ::serde::Deserialize<'de>
 for RedactConversationRequestRedactConversationPartRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -142,9 +139,9 @@ pub struct RedactConversationRequestRedactConversationSourceRequest {
     /// The type of resource being redacted.
     pub r#type: super::constants::Source,
     /// The id of the conversation.
-    pub conversation_id: ::std::string::String,
+    pub conversation_id: String,
     /// The id of the source.
-    pub source_id: ::std::string::String,
+    pub source_id: String,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -152,15 +149,12 @@ pub struct RedactConversationRequestRedactConversationSourceRequest {
 impl RedactConversationRequestRedactConversationSourceRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        conversation_id: ::std::string::String,
-        source_id: ::std::string::String,
-    ) -> Self {
+    pub fn new(conversation_id: String, source_id: String) -> Self {
         Self {
-            r#type: ::std::default::Default::default(),
+            r#type: Default::default(),
             conversation_id,
             source_id,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -169,7 +163,7 @@ impl ::serde::Serialize for RedactConversationRequestRedactConversationSourceReq
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.field("conversation_id", &self.conversation_id);
@@ -185,11 +179,11 @@ for RedactConversationRequestRedactConversationSourceRequest {
     const FIELDS: &'static [&'static str] = &["type", "conversation_id", "source_id"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::default::Default::default();
-        let mut conversation_id = ::std::option::Option::None;
-        let mut source_id = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut r#type = Default::default();
+        let mut conversation_id = None;
+        let mut source_id = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut r#type),
                 1 => __object.set_required_lenient(&mut conversation_id),
@@ -197,7 +191,7 @@ for RedactConversationRequestRedactConversationSourceRequest {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             r#type,
             conversation_id: __object.required(conversation_id, 1)?,
             source_id: __object.required(source_id, 2)?,
@@ -211,7 +205,7 @@ impl<'de> ::serde::Deserialize<'de>
 for RedactConversationRequestRedactConversationSourceRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,14 +6,14 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct RegisterFinVoiceCallRequest {
     /// Phone number in E.164 format for the call
-    pub phone_number: ::std::string::String,
+    pub phone_number: String,
     /// External call identifier from the call provider
-    pub call_id: ::std::string::String,
+    pub call_id: String,
     /// Source of the call. Can be "five9", "zoom_phone", or defaults to "aws_connect"
-    pub source: ::std::option::Option<super::RegisterFinVoiceCallRequestSource>,
+    pub source: Option<super::RegisterFinVoiceCallRequestSource>,
     /// Additional metadata about the call
     pub data: ::intercom_api_runtime::Patch<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ::serde_json::Map<String, ::serde_json::Value>,
     >,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
@@ -22,16 +22,13 @@ pub struct RegisterFinVoiceCallRequest {
 impl RegisterFinVoiceCallRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        phone_number: ::std::string::String,
-        call_id: ::std::string::String,
-    ) -> Self {
+    pub fn new(phone_number: String, call_id: String) -> Self {
         Self {
             phone_number,
             call_id,
-            source: ::std::default::Default::default(),
-            data: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            source: Default::default(),
+            data: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -40,7 +37,7 @@ impl ::serde::Serialize for RegisterFinVoiceCallRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("phone_number", &self.phone_number);
         object.field("call_id", &self.call_id);
@@ -61,12 +58,12 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for RegisterFinVoiceCall
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut phone_number = ::std::option::Option::None;
-        let mut call_id = ::std::option::Option::None;
-        let mut source = ::std::option::Option::None;
+    ) -> Result<Self, M::Error> {
+        let mut phone_number = None;
+        let mut call_id = None;
+        let mut source = None;
         let mut data = ::intercom_api_runtime::Patch::Absent;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut phone_number),
                 1 => __object.set_required_lenient(&mut call_id),
@@ -75,7 +72,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for RegisterFinVoiceCall
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             phone_number: __object.required(phone_number, 0)?,
             call_id: __object.required(call_id, 1)?,
             source,
@@ -89,7 +86,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for RegisterFinVoiceCall
 impl<'de> ::serde::Deserialize<'de> for RegisterFinVoiceCallRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -106,7 +103,7 @@ pub enum RegisterFinVoiceCallRequestSource {
     /// `aws_connect`
     AwsConnect,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl RegisterFinVoiceCallRequestSource {
@@ -144,7 +141,7 @@ impl ::serde::Serialize for RegisterFinVoiceCallRequestSource {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -152,7 +149,7 @@ impl ::serde::Serialize for RegisterFinVoiceCallRequestSource {
 impl<'de> ::serde::Deserialize<'de> for RegisterFinVoiceCallRequestSource {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

@@ -21,7 +21,7 @@ pub enum ReplyConversationRequest {
 impl<'de> ::serde::Deserialize<'de> for ReplyConversationRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::decode_by_tag(
             deserializer,
             "type",

@@ -6,15 +6,15 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReplyToFinRequest {
     /// The ID of the conversation.
-    pub conversation_id: ::std::string::String,
+    pub conversation_id: String,
     /// The `message` property.
     pub message: super::FinAgentMessage,
     /// The `user` property.
     pub user: super::FinAgentUser,
     /// An array of attachments to include with the message. Maximum of 10 attachments.
-    pub attachments: ::std::option::Option<::std::vec::Vec<super::FinAgentAttachment>>,
+    pub attachments: Option<Vec<super::FinAgentAttachment>>,
     /// The `settings` property.
-    pub settings: ::std::option::Option<super::FinAgentSettings>,
+    pub settings: Option<super::FinAgentSettings>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -23,7 +23,7 @@ impl ReplyToFinRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        conversation_id: ::std::string::String,
+        conversation_id: String,
         message: super::FinAgentMessage,
         user: super::FinAgentUser,
     ) -> Self {
@@ -31,9 +31,9 @@ impl ReplyToFinRequest {
             conversation_id,
             message,
             user,
-            attachments: ::std::default::Default::default(),
-            settings: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            attachments: Default::default(),
+            settings: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -42,7 +42,7 @@ impl ::serde::Serialize for ReplyToFinRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("conversation_id", &self.conversation_id);
         object.field("message", &self.message);
@@ -69,13 +69,13 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ReplyToFinRequest {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut conversation_id = ::std::option::Option::None;
-        let mut message = ::std::option::Option::None;
-        let mut user = ::std::option::Option::None;
-        let mut attachments = ::std::option::Option::None;
-        let mut settings = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut conversation_id = None;
+        let mut message = None;
+        let mut user = None;
+        let mut attachments = None;
+        let mut settings = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut conversation_id),
                 1 => __object.set_required(&mut message),
@@ -85,7 +85,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ReplyToFinRequest {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             conversation_id: __object.required(conversation_id, 0)?,
             message: __object.required(message, 1)?,
             user: __object.required(user, 2)?,
@@ -100,7 +100,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ReplyToFinRequest {
 impl<'de> ::serde::Deserialize<'de> for ReplyToFinRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,17 +6,15 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunFinProcedureRequest {
     /// Your external conversation ID. Fin creates a conversation for this ID. If a conversation already exists for it, use `/fin/reply` instead.
-    pub conversation_id: ::std::string::String,
+    pub conversation_id: String,
     /// The `user` property.
     pub user: super::FinAgentUser,
     /// The `message` property.
-    pub message: ::std::option::Option<super::FinAgentMessage>,
+    pub message: Option<super::FinAgentMessage>,
     /// Metadata about the conversation. Only attributes are accepted (no history).
-    pub conversation_metadata: ::std::option::Option<
-        super::RunFinProcedureRequestConversationMetadata,
-    >,
+    pub conversation_metadata: Option<super::RunFinProcedureRequestConversationMetadata>,
     /// Optional settings to control Fin's behaviour for this procedure run.
-    pub settings: ::std::option::Option<super::RunFinProcedureRequestSettings>,
+    pub settings: Option<super::RunFinProcedureRequestSettings>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -24,17 +22,14 @@ pub struct RunFinProcedureRequest {
 impl RunFinProcedureRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        conversation_id: ::std::string::String,
-        user: super::FinAgentUser,
-    ) -> Self {
+    pub fn new(conversation_id: String, user: super::FinAgentUser) -> Self {
         Self {
             conversation_id,
             user,
-            message: ::std::default::Default::default(),
-            conversation_metadata: ::std::default::Default::default(),
-            settings: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            message: Default::default(),
+            conversation_metadata: Default::default(),
+            settings: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -43,7 +38,7 @@ impl ::serde::Serialize for RunFinProcedureRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("conversation_id", &self.conversation_id);
         object.field("user", &self.user);
@@ -76,13 +71,13 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for RunFinProcedureReque
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut conversation_id = ::std::option::Option::None;
-        let mut user = ::std::option::Option::None;
-        let mut message = ::std::option::Option::None;
-        let mut conversation_metadata = ::std::option::Option::None;
-        let mut settings = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut conversation_id = None;
+        let mut user = None;
+        let mut message = None;
+        let mut conversation_metadata = None;
+        let mut settings = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut conversation_id),
                 1 => __object.set_required(&mut user),
@@ -92,7 +87,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for RunFinProcedureReque
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             conversation_id: __object.required(conversation_id, 0)?,
             user: __object.required(user, 1)?,
             message,
@@ -107,7 +102,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for RunFinProcedureReque
 impl<'de> ::serde::Deserialize<'de> for RunFinProcedureRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -117,9 +112,7 @@ impl<'de> ::serde::Deserialize<'de> for RunFinProcedureRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunFinProcedureRequestConversationMetadata {
     /// A hash of conversation attributes. Limit to 10 attributes.
-    pub attributes: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
-    >,
+    pub attributes: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -128,7 +121,7 @@ impl ::serde::Serialize for RunFinProcedureRequestConversationMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("attributes", &self.attributes);
         object.end(&self.extra, &["attributes"])
@@ -142,16 +135,16 @@ for RunFinProcedureRequestConversationMetadata {
     const FIELDS: &'static [&'static str] = &["attributes"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.attributes),
                 _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -159,7 +152,7 @@ for RunFinProcedureRequestConversationMetadata {
 impl<'de> ::serde::Deserialize<'de> for RunFinProcedureRequestConversationMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -169,7 +162,7 @@ impl<'de> ::serde::Deserialize<'de> for RunFinProcedureRequestConversationMetada
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunFinProcedureRequestSettings {
     /// When `true`, Fin formats its replies as email-style responses. Defaults to `false` (chat-style).
-    pub email: ::std::option::Option<bool>,
+    pub email: Option<bool>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -178,7 +171,7 @@ impl ::serde::Serialize for RunFinProcedureRequestSettings {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("email", &self.email);
         object.end(&self.extra, &["email"])
@@ -192,16 +185,16 @@ for RunFinProcedureRequestSettings {
     const FIELDS: &'static [&'static str] = &["email"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.email),
                 _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -209,7 +202,7 @@ for RunFinProcedureRequestSettings {
 impl<'de> ::serde::Deserialize<'de> for RunFinProcedureRequestSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

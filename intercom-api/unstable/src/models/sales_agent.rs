@@ -6,13 +6,11 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SalesAgent {
     /// The fixed outcome of the sales agent interaction, used for billing and tracking.
-    pub outcome: ::std::option::Option<super::SalesAgentOutcome>,
+    pub outcome: Option<super::SalesAgentOutcome>,
     /// The identifier of the user-defined routing outcome selected by the sales agent.
-    pub routing_outcome: ::std::option::Option<::std::string::String>,
+    pub routing_outcome: Option<String>,
     /// A flat key-value map of memory fields collected by the sales agent during the conversation.
-    pub collected_data: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    pub collected_data: Option<::std::collections::BTreeMap<String, String>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -22,7 +20,7 @@ impl ::serde::Serialize for SalesAgent {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("outcome", &self.outcome);
         object.optional("routing_outcome", &self.routing_outcome);
@@ -40,9 +38,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SalesAgent {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.outcome),
                 1 => __object.set_lenient(&mut __out.routing_outcome),
@@ -51,14 +49,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SalesAgent {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for SalesAgent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -79,7 +77,7 @@ pub enum SalesAgentOutcome {
     /// `spam`
     Spam,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl SalesAgentOutcome {
@@ -127,7 +125,7 @@ impl ::serde::Serialize for SalesAgentOutcome {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -135,7 +133,7 @@ impl ::serde::Serialize for SalesAgentOutcome {
 impl<'de> ::serde::Deserialize<'de> for SalesAgentOutcome {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

@@ -8,13 +8,13 @@ pub struct SearchActivityLogsRequest {
     /// The start date that you request data for. It must be formatted as a UNIX timestamp.
     pub created_at_after: i64,
     /// The end date that you request data for. It must be formatted as a UNIX timestamp.
-    pub created_at_before: ::std::option::Option<i64>,
+    pub created_at_before: Option<i64>,
     /// An optional list of event types to filter activity logs by. Use the list all activity log event types endpoint to retrieve available values.
-    pub event_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub event_types: Option<Vec<String>>,
     /// The page number of results to return.
-    pub page: ::std::option::Option<i64>,
+    pub page: Option<i64>,
     /// The number of results per page. Must be between 1 and 250.
-    pub per_page: ::std::option::Option<i64>,
+    pub per_page: Option<i64>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -25,11 +25,11 @@ impl SearchActivityLogsRequest {
     pub fn new(created_at_after: i64) -> Self {
         Self {
             created_at_after,
-            created_at_before: ::std::default::Default::default(),
-            event_types: ::std::default::Default::default(),
-            page: ::std::default::Default::default(),
-            per_page: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            created_at_before: Default::default(),
+            event_types: Default::default(),
+            page: Default::default(),
+            per_page: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -38,7 +38,7 @@ impl ::serde::Serialize for SearchActivityLogsRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("created_at_after", &self.created_at_after);
         object.optional("created_at_before", &self.created_at_before);
@@ -71,13 +71,13 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SearchActivityLogsRe
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut created_at_after = ::std::option::Option::None;
-        let mut created_at_before = ::std::option::Option::None;
-        let mut event_types = ::std::option::Option::None;
-        let mut page = ::std::option::Option::None;
-        let mut per_page = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut created_at_after = None;
+        let mut created_at_before = None;
+        let mut event_types = None;
+        let mut page = None;
+        let mut per_page = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut created_at_after),
                 1 => __object.set_lenient(&mut created_at_before),
@@ -87,7 +87,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SearchActivityLogsRe
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             created_at_after: __object.required(created_at_after, 0)?,
             created_at_before,
             event_types,
@@ -102,7 +102,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SearchActivityLogsRe
 impl<'de> ::serde::Deserialize<'de> for SearchActivityLogsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

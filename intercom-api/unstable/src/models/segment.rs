@@ -8,17 +8,17 @@ pub struct Segment {
     /// The type of object.
     pub r#type: super::constants::Segment,
     /// The unique identifier representing the segment.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The name of the segment.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The time the segment was created.
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// The time the segment was updated.
-    pub updated_at: ::std::option::Option<i64>,
+    pub updated_at: Option<i64>,
     /// Type of the contact: contact (lead) or user.
-    pub person_type: ::std::option::Option<super::SegmentPersonType>,
+    pub person_type: Option<super::SegmentPersonType>,
     /// The number of items in the user segment. It's returned when `include_count=true` is included in the request.
-    pub count: ::std::option::Option<i64>,
+    pub count: Option<i64>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -28,7 +28,7 @@ impl ::serde::Serialize for Segment {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("id", &self.id);
@@ -66,9 +66,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Segment {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -81,14 +81,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Segment {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for Segment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -103,7 +103,7 @@ pub enum SegmentPersonType {
     /// `user`
     User,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl SegmentPersonType {
@@ -139,7 +139,7 @@ impl ::serde::Serialize for SegmentPersonType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -147,7 +147,7 @@ impl ::serde::Serialize for SegmentPersonType {
 impl<'de> ::serde::Deserialize<'de> for SegmentPersonType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

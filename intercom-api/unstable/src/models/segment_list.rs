@@ -8,11 +8,9 @@ pub struct SegmentList {
     /// The type of the object
     pub r#type: super::constants::SegmentList,
     /// A list of Segment objects
-    pub segments: ::std::option::Option<::std::vec::Vec<super::Segment>>,
+    pub segments: Option<Vec<super::Segment>>,
     /// A pagination object, which may be empty, indicating no further pages to fetch.
-    pub pages: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    pub pages: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -22,7 +20,7 @@ impl ::serde::Serialize for SegmentList {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("segments", &self.segments);
@@ -36,9 +34,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SegmentList {
     const FIELDS: &'static [&'static str] = &["type", "segments", "pages"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set(&mut __out.segments),
@@ -47,14 +45,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SegmentList {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for SegmentList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

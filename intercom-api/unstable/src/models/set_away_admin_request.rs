@@ -10,7 +10,7 @@ pub struct SetAwayAdminRequest {
     /// Set to "true" to assign any new conversation replies to your default inbox.
     pub away_mode_reassign: bool,
     /// The unique identifier of the away status reason
-    pub away_status_reason_id: ::std::option::Option<::std::string::String>,
+    pub away_status_reason_id: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -22,8 +22,8 @@ impl SetAwayAdminRequest {
         Self {
             away_mode_enabled,
             away_mode_reassign,
-            away_status_reason_id: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            away_status_reason_id: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -32,7 +32,7 @@ impl ::serde::Serialize for SetAwayAdminRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("away_mode_enabled", &self.away_mode_enabled);
         object.field("away_mode_reassign", &self.away_mode_reassign);
@@ -55,11 +55,11 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SetAwayAdminRequest 
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut away_mode_enabled = ::std::option::Option::None;
-        let mut away_mode_reassign = ::std::option::Option::None;
-        let mut away_status_reason_id = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut away_mode_enabled = None;
+        let mut away_mode_reassign = None;
+        let mut away_status_reason_id = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut away_mode_enabled),
                 1 => __object.set_required_lenient(&mut away_mode_reassign),
@@ -67,7 +67,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SetAwayAdminRequest 
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             away_mode_enabled: __object.required(away_mode_enabled, 0)?,
             away_mode_reassign: __object.required(away_mode_reassign, 1)?,
             away_status_reason_id,
@@ -80,7 +80,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SetAwayAdminRequest 
 impl<'de> ::serde::Deserialize<'de> for SetAwayAdminRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -8,13 +8,11 @@ pub struct SideConversationList {
     /// The type of the response object.
     pub r#type: super::constants::SideConversationList,
     /// An array of side conversation objects.
-    pub side_conversations: ::std::option::Option<
-        ::std::vec::Vec<super::SideConversationSummary>,
-    >,
+    pub side_conversations: Option<Vec<super::SideConversationSummary>>,
     /// The total number of side conversations.
-    pub total_count: ::std::option::Option<i64>,
+    pub total_count: Option<i64>,
     /// Pagination metadata.
-    pub pages: ::std::option::Option<super::SideConversationListPages>,
+    pub pages: Option<super::SideConversationListPages>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -24,7 +22,7 @@ impl ::serde::Serialize for SideConversationList {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("side_conversations", &self.side_conversations);
@@ -44,9 +42,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SideConversationList
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set(&mut __out.side_conversations),
@@ -56,14 +54,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SideConversationList
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for SideConversationList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -75,11 +73,11 @@ pub struct SideConversationListPages {
     /// The `type` property.
     pub r#type: super::constants::Pages,
     /// The current page number.
-    pub page: ::std::option::Option<i64>,
+    pub page: Option<i64>,
     /// The number of results per page.
-    pub per_page: ::std::option::Option<i64>,
+    pub per_page: Option<i64>,
     /// The total number of pages.
-    pub total_pages: ::std::option::Option<i64>,
+    pub total_pages: Option<i64>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -89,7 +87,7 @@ impl ::serde::Serialize for SideConversationListPages {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("page", &self.page);
@@ -104,9 +102,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SideConversationList
     const FIELDS: &'static [&'static str] = &["type", "page", "per_page", "total_pages"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.page),
@@ -116,14 +114,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SideConversationList
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for SideConversationListPages {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,13 +6,11 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SideConversationSummary {
     /// The unique identifier for the side conversation.
-    pub side_conversation_id: ::std::option::Option<::std::string::String>,
+    pub side_conversation_id: Option<String>,
     /// The conversation parts (messages) in this side conversation.
-    pub conversation_parts: ::std::option::Option<
-        ::std::vec::Vec<super::ConversationPart>,
-    >,
+    pub conversation_parts: Option<Vec<super::ConversationPart>>,
     /// The total number of conversation parts in this side conversation.
-    pub total_count: ::std::option::Option<i64>,
+    pub total_count: Option<i64>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -22,7 +20,7 @@ impl ::serde::Serialize for SideConversationSummary {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("side_conversation_id", &self.side_conversation_id);
         object.optional("conversation_parts", &self.conversation_parts);
@@ -44,9 +42,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SideConversationSumm
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.side_conversation_id),
                 1 => __object.set(&mut __out.conversation_parts),
@@ -55,14 +53,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SideConversationSumm
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for SideConversationSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,7 +6,7 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SingleFilterSearchRequest {
     /// The accepted field that you want to search on.
-    pub field: ::std::option::Option<::std::string::String>,
+    pub field: Option<String>,
     /// The accepted operators you can use to define how you want to search for the value. Operator support depends on the field's data type. The breakdown below is for Contacts search; the other search endpoints that share this schema accept a different set per field:
     /// - `string` fields: `=`, `!=`, `IN`, `NIN`, `~`, `!~`, `^`, `$`
     /// - `tag_id`: `=` and `!=` only. Every other operator returns an error.
@@ -19,7 +19,7 @@ pub struct SingleFilterSearchRequest {
         rustdoc::broken_intra_doc_links,
         rustdoc::invalid_html_tags
     )]
-    pub operator: ::std::option::Option<super::SingleFilterSearchRequestOperator>,
+    pub operator: Option<super::SingleFilterSearchRequestOperator>,
     /// The value that you want to search on.
     pub value: ::intercom_api_runtime::Patch<super::SingleFilterSearchRequestValue>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
@@ -30,7 +30,7 @@ impl ::serde::Serialize for SingleFilterSearchRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("field", &self.field);
         object.optional("operator", &self.operator);
@@ -45,9 +45,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SingleFilterSearchRe
     const FIELDS: &'static [&'static str] = &["field", "operator", "value"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.field),
                 1 => __object.set(&mut __out.operator),
@@ -56,7 +56,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SingleFilterSearchRe
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -64,7 +64,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SingleFilterSearchRe
 impl<'de> ::serde::Deserialize<'de> for SingleFilterSearchRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -106,7 +106,7 @@ pub enum SingleFilterSearchRequestOperator {
     /// `$`
     Dollar,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl SingleFilterSearchRequestOperator {
@@ -175,7 +175,7 @@ impl ::serde::Serialize for SingleFilterSearchRequestOperator {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -183,7 +183,7 @@ impl ::serde::Serialize for SingleFilterSearchRequestOperator {
 impl<'de> ::serde::Deserialize<'de> for SingleFilterSearchRequestOperator {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -203,13 +203,13 @@ impl<'de> ::serde::Deserialize<'de> for SingleFilterSearchRequestOperator {
 #[serde(untagged)]
 pub enum SingleFilterSearchRequestValue {
     /// The `String` form.
-    String(::std::string::String),
+    String(String),
     /// The `Integer` form.
     Integer(i64),
     /// The `Boolean` form.
     Boolean(bool),
     /// The `Variant4ItemList` form.
-    Variant4ItemList(::std::vec::Vec<super::SingleFilterSearchRequestValueVariant4Item>),
+    Variant4ItemList(Vec<super::SingleFilterSearchRequestValueVariant4Item>),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }
@@ -218,18 +218,17 @@ pub enum SingleFilterSearchRequestValue {
 impl<'de> ::serde::Deserialize<'de> for SingleFilterSearchRequestValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::decode_untagged(
             deserializer,
             &[
                 |v| {
-                    ::intercom_api_runtime::de::lenient::<::std::string::String, _>(v)
-                        .map(Self::String)
+                    ::intercom_api_runtime::de::lenient::<String, _>(v).map(Self::String)
                 },
                 |v| ::intercom_api_runtime::de::lenient::<i64, _>(v).map(Self::Integer),
                 |v| ::intercom_api_runtime::de::lenient::<bool, _>(v).map(Self::Boolean),
                 |v| {
-                    <::std::vec::Vec<
+                    <Vec<
                         super::SingleFilterSearchRequestValueVariant4Item,
                     > as ::serde::Deserialize>::deserialize(v)
                         .map(Self::Variant4ItemList)
@@ -249,7 +248,7 @@ impl<'de> ::serde::Deserialize<'de> for SingleFilterSearchRequestValue {
 #[serde(untagged)]
 pub enum SingleFilterSearchRequestValueVariant4Item {
     /// The `String` form.
-    String(::std::string::String),
+    String(String),
     /// The `Integer` form.
     Integer(i64),
     /// A value that matches none of the forms above, kept as it was received.
@@ -260,13 +259,12 @@ pub enum SingleFilterSearchRequestValueVariant4Item {
 impl<'de> ::serde::Deserialize<'de> for SingleFilterSearchRequestValueVariant4Item {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::decode_untagged(
             deserializer,
             &[
                 |v| {
-                    ::intercom_api_runtime::de::lenient::<::std::string::String, _>(v)
-                        .map(Self::String)
+                    ::intercom_api_runtime::de::lenient::<String, _>(v).map(Self::String)
                 },
                 |v| ::intercom_api_runtime::de::lenient::<i64, _>(v).map(Self::Integer),
             ],

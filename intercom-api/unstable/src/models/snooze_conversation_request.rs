@@ -8,7 +8,7 @@ pub struct SnoozeConversationRequest {
     /// The `message_type` property.
     pub message_type: super::constants::Snoozed,
     /// The id of the admin who is performing the action.
-    pub admin_id: ::std::string::String,
+    pub admin_id: String,
     /// The time you want the conversation to reopen.
     pub snoozed_until: i64,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
@@ -18,12 +18,12 @@ pub struct SnoozeConversationRequest {
 impl SnoozeConversationRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(admin_id: ::std::string::String, snoozed_until: i64) -> Self {
+    pub fn new(admin_id: String, snoozed_until: i64) -> Self {
         Self {
-            message_type: ::std::default::Default::default(),
+            message_type: Default::default(),
             admin_id,
             snoozed_until,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -32,7 +32,7 @@ impl ::serde::Serialize for SnoozeConversationRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("message_type", &self.message_type);
         object.field("admin_id", &self.admin_id);
@@ -51,11 +51,11 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SnoozeConversationRe
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut message_type = ::std::default::Default::default();
-        let mut admin_id = ::std::option::Option::None;
-        let mut snoozed_until = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut message_type = Default::default();
+        let mut admin_id = None;
+        let mut snoozed_until = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut message_type),
                 1 => __object.set_required_lenient(&mut admin_id),
@@ -63,7 +63,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SnoozeConversationRe
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             message_type,
             admin_id: __object.required(admin_id, 1)?,
             snoozed_until: __object.required(snoozed_until, 2)?,
@@ -76,7 +76,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SnoozeConversationRe
 impl<'de> ::serde::Deserialize<'de> for SnoozeConversationRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

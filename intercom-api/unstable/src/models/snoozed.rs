@@ -7,9 +7,9 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Snoozed {
     /// Human-readable description of snooze duration
-    pub until: ::std::option::Option<::std::string::String>,
+    pub until: Option<String>,
     /// ISO timestamp for custom snooze times (null for general snoozes)
-    pub custom_until_time: ::std::option::Option<::std::string::String>,
+    pub custom_until_time: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -19,7 +19,7 @@ impl ::serde::Serialize for Snoozed {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("until", &self.until);
         object.optional("custom_until_time", &self.custom_until_time);
@@ -32,9 +32,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Snoozed {
     const FIELDS: &'static [&'static str] = &["until", "custom_until_time"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.until),
                 1 => __object.set_lenient(&mut __out.custom_until_time),
@@ -42,14 +42,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Snoozed {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for Snoozed {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,19 +6,17 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct StartFinConversationRequest {
     /// The ID of the conversation that is calling Fin via this API.
-    pub conversation_id: ::std::string::String,
+    pub conversation_id: String,
     /// The `message` property.
     pub message: super::FinAgentMessage,
     /// The `user` property.
     pub user: super::FinAgentUser,
     /// An array of attachments to include with the message. Maximum of 10 attachments.
-    pub attachments: ::std::option::Option<::std::vec::Vec<super::FinAgentAttachment>>,
+    pub attachments: Option<Vec<super::FinAgentAttachment>>,
     /// The `conversation_metadata` property.
-    pub conversation_metadata: ::std::option::Option<
-        super::FinAgentConversationMetadata,
-    >,
+    pub conversation_metadata: Option<super::FinAgentConversationMetadata>,
     /// The `settings` property.
-    pub settings: ::std::option::Option<super::FinAgentSettings>,
+    pub settings: Option<super::FinAgentSettings>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -27,7 +25,7 @@ impl StartFinConversationRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        conversation_id: ::std::string::String,
+        conversation_id: String,
         message: super::FinAgentMessage,
         user: super::FinAgentUser,
     ) -> Self {
@@ -35,10 +33,10 @@ impl StartFinConversationRequest {
             conversation_id,
             message,
             user,
-            attachments: ::std::default::Default::default(),
-            conversation_metadata: ::std::default::Default::default(),
-            settings: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            attachments: Default::default(),
+            conversation_metadata: Default::default(),
+            settings: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -47,7 +45,7 @@ impl ::serde::Serialize for StartFinConversationRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("conversation_id", &self.conversation_id);
         object.field("message", &self.message);
@@ -83,14 +81,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for StartFinConversation
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut conversation_id = ::std::option::Option::None;
-        let mut message = ::std::option::Option::None;
-        let mut user = ::std::option::Option::None;
-        let mut attachments = ::std::option::Option::None;
-        let mut conversation_metadata = ::std::option::Option::None;
-        let mut settings = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut conversation_id = None;
+        let mut message = None;
+        let mut user = None;
+        let mut attachments = None;
+        let mut conversation_metadata = None;
+        let mut settings = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut conversation_id),
                 1 => __object.set_required(&mut message),
@@ -101,7 +99,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for StartFinConversation
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             conversation_id: __object.required(conversation_id, 0)?,
             message: __object.required(message, 1)?,
             user: __object.required(user, 2)?,
@@ -117,7 +115,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for StartFinConversation
 impl<'de> ::serde::Deserialize<'de> for StartFinConversationRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,11 +6,11 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct SubmitFinCsatRequest {
     /// Your external conversation ID — the same ID you started the conversation with, and the one echoed on the `csat_requested` event.
-    pub conversation_id: ::std::string::String,
+    pub conversation_id: String,
     /// The rating the user selected — one of the `key` values from the `csat_requested` event's options.
     pub rating: super::SubmitFinCsatRequestRating,
     /// Optional free-text comment the user left alongside the rating. Can be added to an already-rated survey, but only once — the rating locks after a remark is recorded.
-    pub remark: ::std::option::Option<::std::string::String>,
+    pub remark: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -19,14 +19,14 @@ impl SubmitFinCsatRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        conversation_id: ::std::string::String,
+        conversation_id: String,
         rating: super::SubmitFinCsatRequestRating,
     ) -> Self {
         Self {
             conversation_id,
             rating,
-            remark: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            remark: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -35,7 +35,7 @@ impl ::serde::Serialize for SubmitFinCsatRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("conversation_id", &self.conversation_id);
         object.field("rating", &self.rating);
@@ -50,11 +50,11 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SubmitFinCsatRequest
     const FIELDS: &'static [&'static str] = &["conversation_id", "rating", "remark"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut conversation_id = ::std::option::Option::None;
-        let mut rating = ::std::option::Option::None;
-        let mut remark = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut conversation_id = None;
+        let mut rating = None;
+        let mut remark = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut conversation_id),
                 1 => __object.set_required(&mut rating),
@@ -62,7 +62,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SubmitFinCsatRequest
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             conversation_id: __object.required(conversation_id, 0)?,
             rating: __object.required(rating, 1)?,
             remark,
@@ -75,7 +75,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SubmitFinCsatRequest
 impl<'de> ::serde::Deserialize<'de> for SubmitFinCsatRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -96,7 +96,7 @@ pub enum SubmitFinCsatRequestRating {
     /// `amazing`
     Amazing,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl SubmitFinCsatRequestRating {
@@ -144,7 +144,7 @@ impl ::serde::Serialize for SubmitFinCsatRequestRating {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -152,7 +152,7 @@ impl ::serde::Serialize for SubmitFinCsatRequestRating {
 impl<'de> ::serde::Deserialize<'de> for SubmitFinCsatRequestRating {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

@@ -6,17 +6,15 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TagCreateResponse {
     /// value is "tag"
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// The id of the tag
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The name of the tag
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The users that were tagged or untagged.
-    pub users: ::std::option::Option<::std::vec::Vec<super::TagCreateResponseUsersItem>>,
+    pub users: Option<Vec<super::TagCreateResponseUsersItem>>,
     /// The companies that were tagged or untagged.
-    pub companies: ::std::option::Option<
-        ::std::vec::Vec<super::TagCreateResponseCompaniesItem>,
-    >,
+    pub companies: Option<Vec<super::TagCreateResponseCompaniesItem>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -26,7 +24,7 @@ impl ::serde::Serialize for TagCreateResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type);
         object.optional("id", &self.id);
@@ -48,9 +46,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TagCreateResponse {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -61,14 +59,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TagCreateResponse {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for TagCreateResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -78,9 +76,9 @@ impl<'de> ::serde::Deserialize<'de> for TagCreateResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TagCreateResponseUsersItem {
     /// The Intercom ID of the user.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Whether the user was tagged (true) or untagged (false).
-    pub tagged: ::std::option::Option<bool>,
+    pub tagged: Option<bool>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -90,7 +88,7 @@ impl ::serde::Serialize for TagCreateResponseUsersItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("id", &self.id);
         object.optional("tagged", &self.tagged);
@@ -103,9 +101,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TagCreateResponseUse
     const FIELDS: &'static [&'static str] = &["id", "tagged"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.id),
                 1 => __object.set_lenient(&mut __out.tagged),
@@ -113,14 +111,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TagCreateResponseUse
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for TagCreateResponseUsersItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -130,9 +128,9 @@ impl<'de> ::serde::Deserialize<'de> for TagCreateResponseUsersItem {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TagCreateResponseCompaniesItem {
     /// The Intercom ID of the company.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Whether the company was tagged (true) or untagged (false).
-    pub tagged: ::std::option::Option<bool>,
+    pub tagged: Option<bool>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -142,7 +140,7 @@ impl ::serde::Serialize for TagCreateResponseCompaniesItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("id", &self.id);
         object.optional("tagged", &self.tagged);
@@ -156,9 +154,9 @@ for TagCreateResponseCompaniesItem {
     const FIELDS: &'static [&'static str] = &["id", "tagged"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.id),
                 1 => __object.set_lenient(&mut __out.tagged),
@@ -166,14 +164,14 @@ for TagCreateResponseCompaniesItem {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for TagCreateResponseCompaniesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

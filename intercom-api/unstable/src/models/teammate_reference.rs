@@ -8,11 +8,11 @@ pub struct TeammateReference {
     /// The type of teammate
     pub r#type: super::TeammateReferenceType,
     /// The unique identifier of the teammate
-    pub id: ::std::string::String,
+    pub id: String,
     /// The display name of the teammate
-    pub name: ::std::string::String,
+    pub name: String,
     /// The email address of the teammate (optional for teams/bots)
-    pub email: ::std::option::Option<::std::string::String>,
+    pub email: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -20,17 +20,13 @@ pub struct TeammateReference {
 impl TeammateReference {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        r#type: super::TeammateReferenceType,
-        id: ::std::string::String,
-        name: ::std::string::String,
-    ) -> Self {
+    pub fn new(r#type: super::TeammateReferenceType, id: String, name: String) -> Self {
         Self {
             r#type,
             id,
             name,
-            email: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            email: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -40,7 +36,7 @@ impl ::serde::Serialize for TeammateReference {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.field("id", &self.id);
@@ -55,12 +51,12 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TeammateReference {
     const FIELDS: &'static [&'static str] = &["type", "id", "name", "email"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::option::Option::None;
-        let mut id = ::std::option::Option::None;
-        let mut name = ::std::option::Option::None;
-        let mut email = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut r#type = None;
+        let mut id = None;
+        let mut name = None;
+        let mut email = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required(&mut r#type),
                 1 => __object.set_required_lenient(&mut id),
@@ -69,7 +65,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TeammateReference {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             r#type: __object.required(r#type, 0)?,
             id: __object.required(id, 1)?,
             name: __object.required(name, 2)?,
@@ -82,7 +78,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TeammateReference {
 impl<'de> ::serde::Deserialize<'de> for TeammateReference {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -99,7 +95,7 @@ pub enum TeammateReferenceType {
     /// `bot`
     Bot,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl TeammateReferenceType {
@@ -137,7 +133,7 @@ impl ::serde::Serialize for TeammateReferenceType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -145,7 +141,7 @@ impl ::serde::Serialize for TeammateReferenceType {
 impl<'de> ::serde::Deserialize<'de> for TeammateReferenceType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

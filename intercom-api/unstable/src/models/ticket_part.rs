@@ -6,43 +6,37 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketPart {
     /// Always ticket_part
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// The id representing the ticket part.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The type of ticket part.
-    pub part_type: ::std::option::Option<::std::string::String>,
+    pub part_type: Option<String>,
     /// The message body, which may contain HTML.
-    pub body: ::std::option::Option<::std::string::String>,
+    pub body: Option<String>,
     /// The previous state of the ticket.
-    pub previous_ticket_state: ::std::option::Option<
-        super::TicketPartPreviousTicketState,
-    >,
+    pub previous_ticket_state: Option<super::TicketPartPreviousTicketState>,
     /// The state of the ticket.
-    pub ticket_state: ::std::option::Option<super::TicketPartTicketState>,
+    pub ticket_state: Option<super::TicketPartTicketState>,
     /// The time the ticket part was created.
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// The last time the ticket part was updated.
-    pub updated_at: ::std::option::Option<i64>,
+    pub updated_at: Option<i64>,
     /// The id of the admin that was assigned the ticket by this ticket_part (null if there has been no change in assignment.)
-    pub assigned_to: ::std::option::Option<super::Reference>,
+    pub assigned_to: Option<super::Reference>,
     /// The `author` property.
-    pub author: ::std::option::Option<super::TicketPartAuthor>,
+    pub author: Option<super::TicketPartAuthor>,
     /// A list of attachments for the part.
-    pub attachments: ::std::option::Option<::std::vec::Vec<super::PartAttachment>>,
+    pub attachments: Option<Vec<super::PartAttachment>>,
     /// The external id of the ticket part
-    pub external_id: ::std::option::Option<::std::string::String>,
+    pub external_id: Option<String>,
     /// Whether or not the ticket part has been redacted.
-    pub redacted: ::std::option::Option<bool>,
+    pub redacted: Option<bool>,
     /// The app package code if this part was created via API. Note this field won't show if the part was not created via API.
-    pub app_package_code: ::std::option::Option<::std::string::String>,
+    pub app_package_code: Option<String>,
     /// A map of the reply text keyed by locale code. Only present on the Preview API version and backs the `ticket.admin.replied.translated` webhook topic. The special `original` key holds the source locale code of the reply; every other key is a locale code whose value is the reply text translated into that locale, as HTML in the same format as `body`. The `body` field is unchanged and always stays in the original source language. Available in the Preview API version only (set `Intercom-Version: Preview`).
-    pub translations: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    pub translations: Option<::std::collections::BTreeMap<String, String>>,
     /// The updated attribute data of the ticket part. Only present for attribute update parts.
-    pub updated_attribute_data: ::std::option::Option<
-        super::TicketPartUpdatedAttributeData,
-    >,
+    pub updated_attribute_data: Option<super::TicketPartUpdatedAttributeData>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -52,7 +46,7 @@ impl ::serde::Serialize for TicketPart {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type);
         object.optional("id", &self.id);
@@ -117,9 +111,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketPart {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -141,14 +135,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketPart {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for TicketPart {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -167,7 +161,7 @@ pub enum TicketPartPreviousTicketState {
     /// `resolved`
     Resolved,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl TicketPartPreviousTicketState {
@@ -212,7 +206,7 @@ impl ::serde::Serialize for TicketPartPreviousTicketState {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -220,7 +214,7 @@ impl ::serde::Serialize for TicketPartPreviousTicketState {
 impl<'de> ::serde::Deserialize<'de> for TicketPartPreviousTicketState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -244,7 +238,7 @@ pub enum TicketPartTicketState {
     /// `resolved`
     Resolved,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl TicketPartTicketState {
@@ -289,7 +283,7 @@ impl ::serde::Serialize for TicketPartTicketState {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -297,7 +291,7 @@ impl ::serde::Serialize for TicketPartTicketState {
 impl<'de> ::serde::Deserialize<'de> for TicketPartTicketState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -329,7 +323,7 @@ impl TicketPartUpdatedAttributeData {
         Self {
             attribute,
             value,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -339,7 +333,7 @@ impl ::serde::Serialize for TicketPartUpdatedAttributeData {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("attribute", &self.attribute);
         object.field("value", &self.value);
@@ -353,17 +347,17 @@ for TicketPartUpdatedAttributeData {
     const FIELDS: &'static [&'static str] = &["attribute", "value"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut attribute = ::std::option::Option::None;
-        let mut value = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut attribute = None;
+        let mut value = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required(&mut attribute),
                 1 => __object.set_required(&mut value),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             attribute: __object.required(attribute, 0)?,
             value: __object.required(value, 1)?,
             extra: __object.into_extra(),
@@ -374,7 +368,7 @@ for TicketPartUpdatedAttributeData {
 impl<'de> ::serde::Deserialize<'de> for TicketPartUpdatedAttributeData {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -386,9 +380,9 @@ pub struct TicketPartUpdatedAttributeDataAttribute {
     /// The type of the object. Always 'attribute'.
     pub r#type: super::constants::Attribute,
     /// The unique identifier of the attribute.
-    pub id: ::std::string::String,
+    pub id: String,
     /// The human-readable name of the attribute.
-    pub label: ::std::string::String,
+    pub label: String,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -396,12 +390,12 @@ pub struct TicketPartUpdatedAttributeDataAttribute {
 impl TicketPartUpdatedAttributeDataAttribute {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(id: ::std::string::String, label: ::std::string::String) -> Self {
+    pub fn new(id: String, label: String) -> Self {
         Self {
-            r#type: ::std::default::Default::default(),
+            r#type: Default::default(),
             id,
             label,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -411,7 +405,7 @@ impl ::serde::Serialize for TicketPartUpdatedAttributeDataAttribute {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.field("id", &self.id);
@@ -426,11 +420,11 @@ for TicketPartUpdatedAttributeDataAttribute {
     const FIELDS: &'static [&'static str] = &["type", "id", "label"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::default::Default::default();
-        let mut id = ::std::option::Option::None;
-        let mut label = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut r#type = Default::default();
+        let mut id = None;
+        let mut label = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut r#type),
                 1 => __object.set_required_lenient(&mut id),
@@ -438,7 +432,7 @@ for TicketPartUpdatedAttributeDataAttribute {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             r#type,
             id: __object.required(id, 1)?,
             label: __object.required(label, 2)?,
@@ -450,7 +444,7 @@ for TicketPartUpdatedAttributeDataAttribute {
 impl<'de> ::serde::Deserialize<'de> for TicketPartUpdatedAttributeDataAttribute {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -477,10 +471,10 @@ impl TicketPartUpdatedAttributeDataValue {
         label: super::TicketPartUpdatedAttributeDataValueLabel,
     ) -> Self {
         Self {
-            r#type: ::std::default::Default::default(),
+            r#type: Default::default(),
             id,
             label,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -490,7 +484,7 @@ impl ::serde::Serialize for TicketPartUpdatedAttributeDataValue {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.field("id", &self.id);
@@ -505,11 +499,11 @@ for TicketPartUpdatedAttributeDataValue {
     const FIELDS: &'static [&'static str] = &["type", "id", "label"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::default::Default::default();
-        let mut id = ::std::option::Option::None;
-        let mut label = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut r#type = Default::default();
+        let mut id = None;
+        let mut label = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut r#type),
                 1 => __object.set_required(&mut id),
@@ -517,7 +511,7 @@ for TicketPartUpdatedAttributeDataValue {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             r#type,
             id: __object.required(id, 1)?,
             label: __object.required(label, 2)?,
@@ -529,7 +523,7 @@ for TicketPartUpdatedAttributeDataValue {
 impl<'de> ::serde::Deserialize<'de> for TicketPartUpdatedAttributeDataValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -544,9 +538,9 @@ impl<'de> ::serde::Deserialize<'de> for TicketPartUpdatedAttributeDataValue {
 #[cfg_attr(feature = "serialize", serde(untagged))]
 pub enum TicketPartUpdatedAttributeDataValueId {
     /// The value for text/number/decimal/boolean/date attributes, or the ID of the list option for list attributes.
-    String(::std::option::Option<::std::string::String>),
+    String(Option<String>),
     /// Array of file IDs for file attributes.
-    IntegerList(::std::vec::Vec<i64>),
+    IntegerList(Vec<i64>),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }
@@ -554,19 +548,16 @@ pub enum TicketPartUpdatedAttributeDataValueId {
 impl<'de> ::serde::Deserialize<'de> for TicketPartUpdatedAttributeDataValueId {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::decode_untagged(
             deserializer,
             &[
                 |v| {
-                    ::intercom_api_runtime::de::lenient::<
-                        ::std::option::Option<::std::string::String>,
-                        _,
-                    >(v)
+                    ::intercom_api_runtime::de::lenient::<Option<String>, _>(v)
                         .map(Self::String)
                 },
                 |v| {
-                    ::intercom_api_runtime::de::lenient::<::std::vec::Vec<i64>, _>(v)
+                    ::intercom_api_runtime::de::lenient::<Vec<i64>, _>(v)
                         .map(Self::IntegerList)
                 },
             ],
@@ -585,9 +576,9 @@ impl<'de> ::serde::Deserialize<'de> for TicketPartUpdatedAttributeDataValueId {
 #[cfg_attr(feature = "serialize", serde(untagged))]
 pub enum TicketPartUpdatedAttributeDataValueLabel {
     /// The display value for text/number/decimal/boolean/date/list attributes.
-    String(::std::string::String),
+    String(String),
     /// Array of file names for file attributes.
-    StringList(::std::vec::Vec<::std::string::String>),
+    StringList(Vec<String>),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }
@@ -595,19 +586,15 @@ pub enum TicketPartUpdatedAttributeDataValueLabel {
 impl<'de> ::serde::Deserialize<'de> for TicketPartUpdatedAttributeDataValueLabel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::decode_untagged(
             deserializer,
             &[
                 |v| {
-                    ::intercom_api_runtime::de::lenient::<::std::string::String, _>(v)
-                        .map(Self::String)
+                    ::intercom_api_runtime::de::lenient::<String, _>(v).map(Self::String)
                 },
                 |v| {
-                    ::intercom_api_runtime::de::lenient::<
-                        ::std::vec::Vec<::std::string::String>,
-                        _,
-                    >(v)
+                    ::intercom_api_runtime::de::lenient::<Vec<String>, _>(v)
                         .map(Self::StringList)
                 },
             ],

@@ -6,15 +6,15 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketState {
     /// String representing the object's type. Always has the value `ticket_state`.
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// The id of the ticket state
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The category of the ticket state
-    pub category: ::std::option::Option<super::TicketStateCategory>,
+    pub category: Option<super::TicketStateCategory>,
     /// The state the ticket is currently in, in a human readable form - visible in Intercom
-    pub internal_label: ::std::option::Option<::std::string::String>,
+    pub internal_label: Option<String>,
     /// The state the ticket is currently in, in a human readable form - visible to customers, in the messenger, email and tickets portal.
-    pub external_label: ::std::option::Option<::std::string::String>,
+    pub external_label: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -24,7 +24,7 @@ impl ::serde::Serialize for TicketState {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type);
         object.optional("id", &self.id);
@@ -50,9 +50,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketState {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -63,14 +63,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketState {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for TicketState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -89,7 +89,7 @@ pub enum TicketStateCategory {
     /// `resolved`
     Resolved,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl TicketStateCategory {
@@ -134,7 +134,7 @@ impl ::serde::Serialize for TicketStateCategory {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -142,7 +142,7 @@ impl ::serde::Serialize for TicketStateCategory {
 impl<'de> ::serde::Deserialize<'de> for TicketStateCategory {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

@@ -6,29 +6,29 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketType {
     /// String representing the object's type. Always has the value `ticket_type`.
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// The id representing the ticket type.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Category of the Ticket Type.
-    pub category: ::std::option::Option<super::TicketTypeCategory>,
+    pub category: Option<super::TicketTypeCategory>,
     /// The name of the ticket type
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The description of the ticket type
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The icon of the ticket type
-    pub icon: ::std::option::Option<::std::string::String>,
+    pub icon: Option<String>,
     /// The id of the workspace that the ticket type belongs to.
-    pub workspace_id: ::std::option::Option<::std::string::String>,
+    pub workspace_id: Option<String>,
     /// The `ticket_type_attributes` property.
-    pub ticket_type_attributes: ::std::option::Option<super::TicketTypeAttributeList>,
+    pub ticket_type_attributes: Option<super::TicketTypeAttributeList>,
     /// A list of ticket states associated with a given ticket type.
-    pub ticket_states: ::std::option::Option<super::TicketTypeTicketStates>,
+    pub ticket_states: Option<super::TicketTypeTicketStates>,
     /// Whether the ticket type is archived or not.
-    pub archived: ::std::option::Option<bool>,
+    pub archived: Option<bool>,
     /// The date and time the ticket type was created.
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// The date and time the ticket type was last updated.
-    pub updated_at: ::std::option::Option<i64>,
+    pub updated_at: Option<i64>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -38,7 +38,7 @@ impl ::serde::Serialize for TicketType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type);
         object.optional("id", &self.id);
@@ -91,9 +91,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketType {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -111,14 +111,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketType {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for TicketType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -135,7 +135,7 @@ pub enum TicketTypeCategory {
     /// `Tracker`
     Tracker,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl TicketTypeCategory {
@@ -173,7 +173,7 @@ impl ::serde::Serialize for TicketTypeCategory {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -181,7 +181,7 @@ impl ::serde::Serialize for TicketTypeCategory {
 impl<'de> ::serde::Deserialize<'de> for TicketTypeCategory {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -196,11 +196,9 @@ impl<'de> ::serde::Deserialize<'de> for TicketTypeCategory {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketTypeTicketStates {
     /// String representing the object's type. Always has the value `list`.
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// A list of ticket states associated with a given ticket type.
-    pub data: ::std::option::Option<
-        ::std::vec::Vec<::std::option::Option<super::TicketState>>,
-    >,
+    pub data: Option<Vec<Option<super::TicketState>>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -210,7 +208,7 @@ impl ::serde::Serialize for TicketTypeTicketStates {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type);
         object.optional("data", &self.data);
@@ -223,9 +221,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketTypeTicketStat
     const FIELDS: &'static [&'static str] = &["type", "data"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.r#type),
                 1 => __object.set(&mut __out.data),
@@ -233,14 +231,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketTypeTicketStat
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for TicketTypeTicketStates {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,11 +6,9 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketTypeAttributeList {
     /// String representing the object's type. Always has the value `ticket_type_attributes.list`.
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// A list of ticket type attributes associated with a given ticket type.
-    pub ticket_type_attributes: ::std::option::Option<
-        ::std::vec::Vec<::std::option::Option<super::TicketTypeAttribute>>,
-    >,
+    pub ticket_type_attributes: Option<Vec<Option<super::TicketTypeAttribute>>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -20,7 +18,7 @@ impl ::serde::Serialize for TicketTypeAttributeList {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type);
         object.optional("ticket_type_attributes", &self.ticket_type_attributes);
@@ -33,9 +31,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketTypeAttributeL
     const FIELDS: &'static [&'static str] = &["type", "ticket_type_attributes"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.r#type),
                 1 => __object.set(&mut __out.ticket_type_attributes),
@@ -43,14 +41,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketTypeAttributeL
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for TicketTypeAttributeList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,11 +6,11 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Translation {
     /// The localised name of the subscription type.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The localised description of the subscription type.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The two character identifier for the language of the translation object.
-    pub locale: ::std::option::Option<::std::string::String>,
+    pub locale: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -20,7 +20,7 @@ impl ::serde::Serialize for Translation {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("name", &self.name);
         object.optional("description", &self.description);
@@ -34,9 +34,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Translation {
     const FIELDS: &'static [&'static str] = &["name", "description", "locale"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.name),
                 1 => __object.set_lenient(&mut __out.description),
@@ -45,14 +45,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Translation {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for Translation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

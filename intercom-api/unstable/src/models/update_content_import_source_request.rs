@@ -8,15 +8,15 @@ pub struct UpdateContentImportSourceRequest {
     /// If you intend to create or update External Pages via the API, this should be set to `api`. You can not change the value to or from api.
     pub sync_behavior: super::UpdateContentImportSourceRequestSyncBehavior,
     /// The status of the content import source.
-    pub status: ::std::option::Option<super::UpdateContentImportSourceRequestStatus>,
+    pub status: Option<super::UpdateContentImportSourceRequestStatus>,
     /// The URL of the content import source. This may only be different from the existing value if the sync behavior is API.
-    pub url: ::std::string::String,
+    pub url: String,
     /// The unique identifiers for the audiences to associate with this content import source. Can be a single integer or an array of integers. Set to null or an empty array to remove all audiences.
     pub audience_ids: ::intercom_api_runtime::Patch<
         super::UpdateContentImportSourceRequestAudienceIds,
     >,
     /// When true, the audience will be applied to all existing external pages belonging to this content import source.
-    pub apply_audience_to_existing_content: ::std::option::Option<bool>,
+    pub apply_audience_to_existing_content: Option<bool>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -26,15 +26,15 @@ impl UpdateContentImportSourceRequest {
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         sync_behavior: super::UpdateContentImportSourceRequestSyncBehavior,
-        url: ::std::string::String,
+        url: String,
     ) -> Self {
         Self {
             sync_behavior,
-            status: ::std::default::Default::default(),
+            status: Default::default(),
             url,
-            audience_ids: ::std::default::Default::default(),
-            apply_audience_to_existing_content: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            audience_ids: Default::default(),
+            apply_audience_to_existing_content: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -43,7 +43,7 @@ impl ::serde::Serialize for UpdateContentImportSourceRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("sync_behavior", &self.sync_behavior);
         object.optional("status", &self.status);
@@ -81,13 +81,13 @@ for UpdateContentImportSourceRequest {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut sync_behavior = ::std::option::Option::None;
-        let mut status = ::std::option::Option::None;
-        let mut url = ::std::option::Option::None;
+    ) -> Result<Self, M::Error> {
+        let mut sync_behavior = None;
+        let mut status = None;
+        let mut url = None;
         let mut audience_ids = ::intercom_api_runtime::Patch::Absent;
-        let mut apply_audience_to_existing_content = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+        let mut apply_audience_to_existing_content = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required(&mut sync_behavior),
                 1 => __object.set(&mut status),
@@ -97,7 +97,7 @@ for UpdateContentImportSourceRequest {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             sync_behavior: __object.required(sync_behavior, 0)?,
             status,
             url: __object.required(url, 2)?,
@@ -112,7 +112,7 @@ for UpdateContentImportSourceRequest {
 impl<'de> ::serde::Deserialize<'de> for UpdateContentImportSourceRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -129,7 +129,7 @@ pub enum UpdateContentImportSourceRequestSyncBehavior {
     /// `manual`
     Manual,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl UpdateContentImportSourceRequestSyncBehavior {
@@ -167,7 +167,7 @@ impl ::serde::Serialize for UpdateContentImportSourceRequestSyncBehavior {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -175,7 +175,7 @@ impl ::serde::Serialize for UpdateContentImportSourceRequestSyncBehavior {
 impl<'de> ::serde::Deserialize<'de> for UpdateContentImportSourceRequestSyncBehavior {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -195,7 +195,7 @@ pub enum UpdateContentImportSourceRequestStatus {
     /// `deactivated`
     Deactivated,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl UpdateContentImportSourceRequestStatus {
@@ -231,7 +231,7 @@ impl ::serde::Serialize for UpdateContentImportSourceRequestStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -239,7 +239,7 @@ impl ::serde::Serialize for UpdateContentImportSourceRequestStatus {
 impl<'de> ::serde::Deserialize<'de> for UpdateContentImportSourceRequestStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -259,9 +259,9 @@ impl<'de> ::serde::Deserialize<'de> for UpdateContentImportSourceRequestStatus {
 #[serde(untagged)]
 pub enum UpdateContentImportSourceRequestAudienceIds {
     /// The `String` form.
-    String(::std::string::String),
+    String(String),
     /// The `StringList` form.
-    StringList(::std::vec::Vec<::std::string::String>),
+    StringList(Vec<String>),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }
@@ -270,19 +270,15 @@ pub enum UpdateContentImportSourceRequestAudienceIds {
 impl<'de> ::serde::Deserialize<'de> for UpdateContentImportSourceRequestAudienceIds {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::decode_untagged(
             deserializer,
             &[
                 |v| {
-                    ::intercom_api_runtime::de::lenient::<::std::string::String, _>(v)
-                        .map(Self::String)
+                    ::intercom_api_runtime::de::lenient::<String, _>(v).map(Self::String)
                 },
                 |v| {
-                    ::intercom_api_runtime::de::lenient::<
-                        ::std::vec::Vec<::std::string::String>,
-                        _,
-                    >(v)
+                    ::intercom_api_runtime::de::lenient::<Vec<String>, _>(v)
                         .map(Self::StringList)
                 },
             ],

@@ -6,21 +6,17 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateConversationAttributeRequest {
     /// Name of the attribute.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// Readable description of the attribute.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// (String data type only) Whether this string attribute is multiline.
-    pub multiline: ::std::option::Option<bool>,
+    pub multiline: Option<bool>,
     /// Whether this attribute is required.
-    pub required: ::std::option::Option<bool>,
+    pub required: Option<bool>,
     /// Team IDs that can see this attribute. Empty array means all teams.
-    pub visible_to_team_ids: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub visible_to_team_ids: Option<Vec<String>>,
     /// (Relationship data type only) Reference configuration for related objects.
-    pub reference: ::std::option::Option<
-        super::UpdateConversationAttributeRequestReference,
-    >,
+    pub reference: Option<super::UpdateConversationAttributeRequestReference>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -29,7 +25,7 @@ impl ::serde::Serialize for UpdateConversationAttributeRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("name", &self.name);
         object.optional("description", &self.description);
@@ -66,9 +62,9 @@ for UpdateConversationAttributeRequest {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.name),
                 1 => __object.set_lenient(&mut __out.description),
@@ -80,7 +76,7 @@ for UpdateConversationAttributeRequest {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -88,7 +84,7 @@ for UpdateConversationAttributeRequest {
 impl<'de> ::serde::Deserialize<'de> for UpdateConversationAttributeRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -100,7 +96,7 @@ pub struct UpdateConversationAttributeRequestReference {
     /// The cardinality of the relationship: `one` or `many`.
     pub r#type: super::UpdateConversationAttributeRequestReferenceType,
     /// The ID of the related custom object type.
-    pub object_type_id: ::std::option::Option<::std::string::String>,
+    pub object_type_id: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -111,8 +107,8 @@ impl UpdateConversationAttributeRequestReference {
     pub fn new(r#type: super::UpdateConversationAttributeRequestReferenceType) -> Self {
         Self {
             r#type,
-            object_type_id: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            object_type_id: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -121,7 +117,7 @@ impl ::serde::Serialize for UpdateConversationAttributeRequestReference {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("object_type_id", &self.object_type_id);
@@ -136,17 +132,17 @@ for UpdateConversationAttributeRequestReference {
     const FIELDS: &'static [&'static str] = &["type", "object_type_id"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::option::Option::None;
-        let mut object_type_id = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut r#type = None;
+        let mut object_type_id = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required(&mut r#type),
                 1 => __object.set_lenient(&mut object_type_id),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             r#type: __object.required(r#type, 0)?,
             object_type_id,
             extra: __object.into_extra(),
@@ -158,7 +154,7 @@ for UpdateConversationAttributeRequestReference {
 impl<'de> ::serde::Deserialize<'de> for UpdateConversationAttributeRequestReference {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -173,7 +169,7 @@ pub enum UpdateConversationAttributeRequestReferenceType {
     /// `many`
     Many,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl UpdateConversationAttributeRequestReferenceType {
@@ -209,7 +205,7 @@ impl ::serde::Serialize for UpdateConversationAttributeRequestReferenceType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -217,7 +213,7 @@ impl ::serde::Serialize for UpdateConversationAttributeRequestReferenceType {
 impl<'de> ::serde::Deserialize<'de> for UpdateConversationAttributeRequestReferenceType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

@@ -9,17 +9,17 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateConversationPartRequest {
     /// The send state to set on the external reply.
-    pub send_state: ::std::option::Option<::std::string::String>,
+    pub send_state: Option<String>,
     /// An informational message about the send state update.
-    pub info_message: ::std::option::Option<::std::string::String>,
+    pub info_message: Option<String>,
     /// Set to true to mark the conversation part as seen.
-    pub seen: ::std::option::Option<bool>,
+    pub seen: Option<bool>,
     /// The id of the admin marking the part as seen.
-    pub admin_id: ::std::option::Option<::std::string::String>,
+    pub admin_id: Option<String>,
     /// Must be true to use this experimental endpoint.
     pub experimental: bool,
     /// HMAC secret for authenticating the experimental request.
-    pub secret: ::std::string::String,
+    pub secret: String,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -27,15 +27,15 @@ pub struct UpdateConversationPartRequest {
 impl UpdateConversationPartRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(experimental: bool, secret: ::std::string::String) -> Self {
+    pub fn new(experimental: bool, secret: String) -> Self {
         Self {
-            send_state: ::std::default::Default::default(),
-            info_message: ::std::default::Default::default(),
-            seen: ::std::default::Default::default(),
-            admin_id: ::std::default::Default::default(),
+            send_state: Default::default(),
+            info_message: Default::default(),
+            seen: Default::default(),
+            admin_id: Default::default(),
             experimental,
             secret,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -44,7 +44,7 @@ impl ::serde::Serialize for UpdateConversationPartRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("send_state", &self.send_state);
         object.optional("info_message", &self.info_message);
@@ -81,14 +81,14 @@ for UpdateConversationPartRequest {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut send_state = ::std::option::Option::None;
-        let mut info_message = ::std::option::Option::None;
-        let mut seen = ::std::option::Option::None;
-        let mut admin_id = ::std::option::Option::None;
-        let mut experimental = ::std::option::Option::None;
-        let mut secret = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut send_state = None;
+        let mut info_message = None;
+        let mut seen = None;
+        let mut admin_id = None;
+        let mut experimental = None;
+        let mut secret = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut send_state),
                 1 => __object.set_lenient(&mut info_message),
@@ -99,7 +99,7 @@ for UpdateConversationPartRequest {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             send_state,
             info_message,
             seen,
@@ -115,7 +115,7 @@ for UpdateConversationPartRequest {
 impl<'de> ::serde::Deserialize<'de> for UpdateConversationPartRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,17 +6,17 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateConversationRequest {
     /// Mark a conversation as read within Intercom.
-    pub read: ::std::option::Option<bool>,
+    pub read: Option<bool>,
     /// The title given to the conversation
-    pub title: ::std::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// The priority level to set on the conversation. Accepts one of none, low, medium, high, or urgent. Set none to clear an existing priority.
-    pub priority: ::std::option::Option<super::UpdateConversationRequestPriority>,
+    pub priority: Option<super::UpdateConversationRequestPriority>,
     /// The ID of the teammate to attribute the priority change to. Defaults to Operator when omitted, and is only used alongside priority.
-    pub admin_id: ::std::option::Option<::std::string::String>,
+    pub admin_id: Option<String>,
     /// The `custom_attributes` property.
-    pub custom_attributes: ::std::option::Option<super::CustomAttributes>,
+    pub custom_attributes: Option<super::CustomAttributes>,
     /// The ID of the company that the conversation is associated with. The unique identifier for the company which is given by Intercom. Set to nil to remove company.
-    pub company_id: ::std::option::Option<::std::string::String>,
+    pub company_id: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -25,7 +25,7 @@ impl ::serde::Serialize for UpdateConversationRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("read", &self.read);
         object.optional("title", &self.title);
@@ -61,9 +61,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateConversationRe
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.read),
                 1 => __object.set_lenient(&mut __out.title),
@@ -75,7 +75,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateConversationRe
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -83,7 +83,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateConversationRe
 impl<'de> ::serde::Deserialize<'de> for UpdateConversationRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -104,7 +104,7 @@ pub enum UpdateConversationRequestPriority {
     /// `urgent`
     Urgent,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl UpdateConversationRequestPriority {
@@ -152,7 +152,7 @@ impl ::serde::Serialize for UpdateConversationRequestPriority {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -160,7 +160,7 @@ impl ::serde::Serialize for UpdateConversationRequestPriority {
 impl<'de> ::serde::Deserialize<'de> for UpdateConversationRequestPriority {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

@@ -22,7 +22,7 @@ pub enum UpdateDataAttributeRequest {
 impl<'de> ::serde::Deserialize<'de> for UpdateDataAttributeRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::decode_untagged(
             deserializer,
             &[
@@ -49,15 +49,13 @@ impl<'de> ::serde::Deserialize<'de> for UpdateDataAttributeRequest {
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateDataAttributeRequestListAttribute {
     /// Whether the attribute is to be archived or not.
-    pub archived: ::std::option::Option<bool>,
+    pub archived: Option<bool>,
     /// The readable description you see in the UI for the attribute.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// Can this attribute be updated by the Messenger
-    pub messenger_writable: ::std::option::Option<bool>,
+    pub messenger_writable: Option<bool>,
     /// Array of objects representing the options of the list, with `value` as the key and the option as the value. At least two options are required.
-    pub options: ::std::vec::Vec<
-        super::UpdateDataAttributeRequestListAttributeOptionsItem,
-    >,
+    pub options: Vec<super::UpdateDataAttributeRequestListAttributeOptionsItem>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -66,16 +64,14 @@ impl UpdateDataAttributeRequestListAttribute {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        options: ::std::vec::Vec<
-            super::UpdateDataAttributeRequestListAttributeOptionsItem,
-        >,
+        options: Vec<super::UpdateDataAttributeRequestListAttributeOptionsItem>,
     ) -> Self {
         Self {
-            archived: ::std::default::Default::default(),
-            description: ::std::default::Default::default(),
-            messenger_writable: ::std::default::Default::default(),
+            archived: Default::default(),
+            description: Default::default(),
+            messenger_writable: Default::default(),
             options,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -84,7 +80,7 @@ impl ::serde::Serialize for UpdateDataAttributeRequestListAttribute {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("archived", &self.archived);
         object.optional("description", &self.description);
@@ -110,12 +106,12 @@ for UpdateDataAttributeRequestListAttribute {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut archived = ::std::option::Option::None;
-        let mut description = ::std::option::Option::None;
-        let mut messenger_writable = ::std::option::Option::None;
-        let mut options = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut archived = None;
+        let mut description = None;
+        let mut messenger_writable = None;
+        let mut options = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut archived),
                 1 => __object.set_lenient(&mut description),
@@ -124,7 +120,7 @@ for UpdateDataAttributeRequestListAttribute {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             archived,
             description,
             messenger_writable,
@@ -138,7 +134,7 @@ for UpdateDataAttributeRequestListAttribute {
 impl<'de> ::serde::Deserialize<'de> for UpdateDataAttributeRequestListAttribute {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -148,7 +144,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateDataAttributeRequestListAttribute 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDataAttributeRequestListAttributeOptionsItem {
     /// The `value` property.
-    pub value: ::std::option::Option<::std::string::String>,
+    pub value: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -157,7 +153,7 @@ impl ::serde::Serialize for UpdateDataAttributeRequestListAttributeOptionsItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("value", &self.value);
         object.end(&self.extra, &["value"])
@@ -171,16 +167,16 @@ for UpdateDataAttributeRequestListAttributeOptionsItem {
     const FIELDS: &'static [&'static str] = &["value"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.value),
                 _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -189,7 +185,7 @@ impl<'de> ::serde::Deserialize<'de>
 for UpdateDataAttributeRequestListAttributeOptionsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -199,11 +195,11 @@ for UpdateDataAttributeRequestListAttributeOptionsItem {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDataAttributeRequestOtherType {
     /// Whether the attribute is to be archived or not.
-    pub archived: ::std::option::Option<bool>,
+    pub archived: Option<bool>,
     /// The readable description you see in the UI for the attribute.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// Can this attribute be updated by the Messenger
-    pub messenger_writable: ::std::option::Option<bool>,
+    pub messenger_writable: Option<bool>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -212,7 +208,7 @@ impl ::serde::Serialize for UpdateDataAttributeRequestOtherType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("archived", &self.archived);
         object.optional("description", &self.description);
@@ -232,9 +228,9 @@ for UpdateDataAttributeRequestOtherType {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.archived),
                 1 => __object.set_lenient(&mut __out.description),
@@ -243,7 +239,7 @@ for UpdateDataAttributeRequestOtherType {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -251,7 +247,7 @@ for UpdateDataAttributeRequestOtherType {
 impl<'de> ::serde::Deserialize<'de> for UpdateDataAttributeRequestOtherType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

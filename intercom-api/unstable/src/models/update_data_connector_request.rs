@@ -6,43 +6,35 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDataConnectorRequest {
     /// The name of the data connector.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// A description of what this data connector does.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The desired state of the connector.
-    pub state: ::std::option::Option<super::UpdateDataConnectorRequestState>,
+    pub state: Option<super::UpdateDataConnectorRequestState>,
     /// The HTTP method used by the data connector.
-    pub http_method: ::std::option::Option<super::UpdateDataConnectorRequestHttpMethod>,
+    pub http_method: Option<super::UpdateDataConnectorRequestHttpMethod>,
     /// The URL of the external API endpoint. Supports template variables like `{{order_id}}`.
-    pub url: ::std::option::Option<::std::string::String>,
+    pub url: Option<String>,
     /// The request body template. Supports template variables.
-    pub body: ::std::option::Option<::std::string::String>,
+    pub body: Option<String>,
     /// Whether this connector is used directly by Fin.
-    pub direct_fin_usage: ::std::option::Option<bool>,
+    pub direct_fin_usage: Option<bool>,
     /// The audience types this connector targets.
-    pub audiences: ::std::option::Option<
-        ::std::vec::Vec<super::UpdateDataConnectorRequestAudiencesItem>,
-    >,
+    pub audiences: Option<Vec<super::UpdateDataConnectorRequestAudiencesItem>>,
     /// HTTP headers to include in the request.
-    pub headers: ::std::option::Option<
-        ::std::vec::Vec<super::UpdateDataConnectorRequestHeadersItem>,
-    >,
+    pub headers: Option<Vec<super::UpdateDataConnectorRequestHeadersItem>>,
     /// The input parameters accepted by this data connector. Replaces all existing inputs.
-    pub data_inputs: ::std::option::Option<
-        ::std::vec::Vec<super::UpdateDataConnectorRequestDataInputsItem>,
-    >,
+    pub data_inputs: Option<Vec<super::UpdateDataConnectorRequestDataInputsItem>>,
     /// Whether OTP authentication is enabled for this connector.
-    pub customer_authentication: ::std::option::Option<bool>,
+    pub customer_authentication: Option<bool>,
     /// Whether authentication is bypassed for this connector.
-    pub bypass_authentication: ::std::option::Option<bool>,
+    pub bypass_authentication: Option<bool>,
     /// Whether to validate missing attributes before execution.
-    pub validate_missing_attributes: ::std::option::Option<bool>,
+    pub validate_missing_attributes: Option<bool>,
     /// A sample JSON response from the external API. Auto-generates `response_fields` and sets `configuration_response_type` to `mock_response_type`.
-    pub mock_response: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    pub mock_response: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// IDs of authentication tokens to attach to this data connector. An empty array removes all tokens.
-    pub token_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub token_ids: Option<Vec<String>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -51,7 +43,7 @@ impl ::serde::Serialize for UpdateDataConnectorRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("name", &self.name);
         object.optional("description", &self.description);
@@ -115,9 +107,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateDataConnectorR
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.name),
                 1 => __object.set_lenient(&mut __out.description),
@@ -138,7 +130,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateDataConnectorR
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -146,7 +138,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateDataConnectorR
 impl<'de> ::serde::Deserialize<'de> for UpdateDataConnectorRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -161,7 +153,7 @@ pub enum UpdateDataConnectorRequestState {
     /// `live`
     Live,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl UpdateDataConnectorRequestState {
@@ -197,7 +189,7 @@ impl ::serde::Serialize for UpdateDataConnectorRequestState {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -205,7 +197,7 @@ impl ::serde::Serialize for UpdateDataConnectorRequestState {
 impl<'de> ::serde::Deserialize<'de> for UpdateDataConnectorRequestState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -231,7 +223,7 @@ pub enum UpdateDataConnectorRequestHttpMethod {
     /// `patch`
     Patch,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl UpdateDataConnectorRequestHttpMethod {
@@ -279,7 +271,7 @@ impl ::serde::Serialize for UpdateDataConnectorRequestHttpMethod {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -287,7 +279,7 @@ impl ::serde::Serialize for UpdateDataConnectorRequestHttpMethod {
 impl<'de> ::serde::Deserialize<'de> for UpdateDataConnectorRequestHttpMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -309,7 +301,7 @@ pub enum UpdateDataConnectorRequestAudiencesItem {
     /// `visitors`
     Visitors,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl UpdateDataConnectorRequestAudiencesItem {
@@ -347,7 +339,7 @@ impl ::serde::Serialize for UpdateDataConnectorRequestAudiencesItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -355,7 +347,7 @@ impl ::serde::Serialize for UpdateDataConnectorRequestAudiencesItem {
 impl<'de> ::serde::Deserialize<'de> for UpdateDataConnectorRequestAudiencesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -370,9 +362,9 @@ impl<'de> ::serde::Deserialize<'de> for UpdateDataConnectorRequestAudiencesItem 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDataConnectorRequestHeadersItem {
     /// The header name.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The header value. Supports template variables.
-    pub value: ::std::option::Option<::std::string::String>,
+    pub value: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -381,7 +373,7 @@ impl ::serde::Serialize for UpdateDataConnectorRequestHeadersItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("name", &self.name);
         object.optional("value", &self.value);
@@ -396,9 +388,9 @@ for UpdateDataConnectorRequestHeadersItem {
     const FIELDS: &'static [&'static str] = &["name", "value"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.name),
                 1 => __object.set_lenient(&mut __out.value),
@@ -406,7 +398,7 @@ for UpdateDataConnectorRequestHeadersItem {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -414,7 +406,7 @@ for UpdateDataConnectorRequestHeadersItem {
 impl<'de> ::serde::Deserialize<'de> for UpdateDataConnectorRequestHeadersItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -424,17 +416,15 @@ impl<'de> ::serde::Deserialize<'de> for UpdateDataConnectorRequestHeadersItem {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDataConnectorRequestDataInputsItem {
     /// The name of the input parameter.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The data type of the input.
-    pub r#type: ::std::option::Option<
-        super::UpdateDataConnectorRequestDataInputsItemType,
-    >,
+    pub r#type: Option<super::UpdateDataConnectorRequestDataInputsItemType>,
     /// A description of the input parameter. Required for each input.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// Whether this input is required.
-    pub required: ::std::option::Option<bool>,
+    pub required: Option<bool>,
     /// The default value for this input, if any.
-    pub default_value: ::std::option::Option<::std::string::String>,
+    pub default_value: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -443,7 +433,7 @@ impl ::serde::Serialize for UpdateDataConnectorRequestDataInputsItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("name", &self.name);
         object.optional("type", &self.r#type);
@@ -471,9 +461,9 @@ for UpdateDataConnectorRequestDataInputsItem {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.name),
                 1 => __object.set(&mut __out.r#type),
@@ -484,7 +474,7 @@ for UpdateDataConnectorRequestDataInputsItem {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -492,7 +482,7 @@ for UpdateDataConnectorRequestDataInputsItem {
 impl<'de> ::serde::Deserialize<'de> for UpdateDataConnectorRequestDataInputsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -511,7 +501,7 @@ pub enum UpdateDataConnectorRequestDataInputsItemType {
     /// `boolean`
     Boolean,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl UpdateDataConnectorRequestDataInputsItemType {
@@ -556,7 +546,7 @@ impl ::serde::Serialize for UpdateDataConnectorRequestDataInputsItemType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -564,7 +554,7 @@ impl ::serde::Serialize for UpdateDataConnectorRequestDataInputsItemType {
 impl<'de> ::serde::Deserialize<'de> for UpdateDataConnectorRequestDataInputsItemType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

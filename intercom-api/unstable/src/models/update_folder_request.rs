@@ -17,7 +17,7 @@ impl UpdateFolderRequest {
     pub fn new(folder: super::UpdateFolderRequestFolder) -> Self {
         Self {
             folder,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -26,7 +26,7 @@ impl ::serde::Serialize for UpdateFolderRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("folder", &self.folder);
         object.end(&self.extra, &["folder"])
@@ -39,15 +39,15 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateFolderRequest 
     const FIELDS: &'static [&'static str] = &["folder"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut folder = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut folder = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required(&mut folder),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             folder: __object.required(folder, 0)?,
             extra: __object.into_extra(),
         })
@@ -58,7 +58,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateFolderRequest 
 impl<'de> ::serde::Deserialize<'de> for UpdateFolderRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -68,11 +68,11 @@ impl<'de> ::serde::Deserialize<'de> for UpdateFolderRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateFolderRequestFolder {
     /// The name of the folder
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The description of the folder
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// An emoji for the folder
-    pub emoji: ::std::option::Option<::std::string::String>,
+    pub emoji: Option<String>,
     /// The ID of the parent folder
     pub parent_folder_id: ::intercom_api_runtime::Patch<i64>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
@@ -83,7 +83,7 @@ impl ::serde::Serialize for UpdateFolderRequestFolder {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("name", &self.name);
         object.optional("description", &self.description);
@@ -104,9 +104,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateFolderRequestF
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.name),
                 1 => __object.set_lenient(&mut __out.description),
@@ -116,7 +116,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateFolderRequestF
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -124,7 +124,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateFolderRequestF
 impl<'de> ::serde::Deserialize<'de> for UpdateFolderRequestFolder {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

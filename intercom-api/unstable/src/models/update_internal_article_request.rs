@@ -6,15 +6,15 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateInternalArticleRequest {
     /// The title of the article.
-    pub title: ::std::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// The content of the article in HTML. Mutually exclusive with `body_markdown`.
-    pub body: ::std::option::Option<::std::string::String>,
+    pub body: Option<String>,
     /// The content of the article in markdown. An alternative to `body` — you can provide content as markdown instead of HTML. Mutually exclusive with `body`.
-    pub body_markdown: ::std::option::Option<::std::string::String>,
+    pub body_markdown: Option<String>,
     /// The id of the author of the article.
-    pub author_id: ::std::option::Option<::std::string::String>,
+    pub author_id: Option<String>,
     /// The id of the owner of the article.
-    pub owner_id: ::std::option::Option<::std::string::String>,
+    pub owner_id: Option<String>,
     /// The ID of the folder to place this article in, or null to remove it from its folder.
     pub folder_id: ::intercom_api_runtime::Patch<i64>,
     /// The list of audience IDs to target this internal article to for Fin AI Agent. Omitting the field leaves existing audience memberships unchanged (PATCH semantics). Pass `[]` to clear all audience memberships. Unknown audience IDs return a `404` error with no partial commit.
@@ -23,15 +23,13 @@ pub struct UpdateInternalArticleRequest {
         rustdoc::broken_intra_doc_links,
         rustdoc::invalid_html_tags
     )]
-    pub audience_ids: ::intercom_api_runtime::Patch<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub audience_ids: ::intercom_api_runtime::Patch<Vec<String>>,
     /// Whether the internal article should be available for AI Chatbot (Fin).
-    pub ai_chatbot_availability: ::std::option::Option<bool>,
+    pub ai_chatbot_availability: Option<bool>,
     /// Whether the internal article should be available for AI Copilot.
-    pub ai_copilot_availability: ::std::option::Option<bool>,
+    pub ai_copilot_availability: Option<bool>,
     /// Whether the internal article should be available for AI Sales Agent.
-    pub ai_sales_agent_availability: ::std::option::Option<bool>,
+    pub ai_sales_agent_availability: Option<bool>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -40,7 +38,7 @@ impl ::serde::Serialize for UpdateInternalArticleRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("title", &self.title);
         object.optional("body", &self.body);
@@ -90,9 +88,9 @@ for UpdateInternalArticleRequest {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.title),
                 1 => __object.set_lenient(&mut __out.body),
@@ -108,7 +106,7 @@ for UpdateInternalArticleRequest {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -116,7 +114,7 @@ for UpdateInternalArticleRequest {
 impl<'de> ::serde::Deserialize<'de> for UpdateInternalArticleRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,19 +6,17 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateOfficeHoursExceptionRequest {
     /// The date the exception applies to, in `YYYY-MM-DD` format.
-    pub exception_date: ::std::option::Option<::std::string::String>,
+    pub exception_date: Option<String>,
     /// The type of exception.
-    pub exception_type: ::std::option::Option<
-        super::UpdateOfficeHoursExceptionRequestExceptionType,
-    >,
+    pub exception_type: Option<super::UpdateOfficeHoursExceptionRequestExceptionType>,
     /// An optional name for the exception.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The open intervals for the exception date. Required for `custom_hours`; omit for `closed`.
     pub time_intervals: ::intercom_api_runtime::Patch<
-        ::std::vec::Vec<super::OfficeHoursTimeInterval>,
+        Vec<super::OfficeHoursTimeInterval>,
     >,
     /// Whether the exception repeats every year on the same date.
-    pub recurring_annually: ::std::option::Option<bool>,
+    pub recurring_annually: Option<bool>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -27,7 +25,7 @@ impl ::serde::Serialize for UpdateOfficeHoursExceptionRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("exception_date", &self.exception_date);
         object.optional("exception_type", &self.exception_type);
@@ -61,9 +59,9 @@ for UpdateOfficeHoursExceptionRequest {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.exception_date),
                 1 => __object.set(&mut __out.exception_type),
@@ -74,7 +72,7 @@ for UpdateOfficeHoursExceptionRequest {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -82,7 +80,7 @@ for UpdateOfficeHoursExceptionRequest {
 impl<'de> ::serde::Deserialize<'de> for UpdateOfficeHoursExceptionRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -97,7 +95,7 @@ pub enum UpdateOfficeHoursExceptionRequestExceptionType {
     /// `custom_hours`
     CustomHours,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl UpdateOfficeHoursExceptionRequestExceptionType {
@@ -133,7 +131,7 @@ impl ::serde::Serialize for UpdateOfficeHoursExceptionRequestExceptionType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -141,7 +139,7 @@ impl ::serde::Serialize for UpdateOfficeHoursExceptionRequestExceptionType {
 impl<'de> ::serde::Deserialize<'de> for UpdateOfficeHoursExceptionRequestExceptionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

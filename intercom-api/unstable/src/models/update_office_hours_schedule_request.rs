@@ -6,13 +6,11 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateOfficeHoursScheduleRequest {
     /// The name of the office hours schedule.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The IANA time zone the schedule's hours are evaluated in.
-    pub time_zone_name: ::std::option::Option<::std::string::String>,
+    pub time_zone_name: Option<String>,
     /// The open intervals for the schedule. `start_minute` and `end_minute` must be on a 15-minute boundary.
-    pub time_intervals: ::std::option::Option<
-        ::std::vec::Vec<super::OfficeHoursTimeInterval>,
-    >,
+    pub time_intervals: Option<Vec<super::OfficeHoursTimeInterval>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -21,7 +19,7 @@ impl ::serde::Serialize for UpdateOfficeHoursScheduleRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("name", &self.name);
         object.optional("time_zone_name", &self.time_zone_name);
@@ -41,9 +39,9 @@ for UpdateOfficeHoursScheduleRequest {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.name),
                 1 => __object.set_lenient(&mut __out.time_zone_name),
@@ -52,7 +50,7 @@ for UpdateOfficeHoursScheduleRequest {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -60,7 +58,7 @@ for UpdateOfficeHoursScheduleRequest {
 impl<'de> ::serde::Deserialize<'de> for UpdateOfficeHoursScheduleRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -34,7 +34,7 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateTeamMembersRequest {
     /// The ids of every teammate who should be a member of the team. Must contain at least one id, and no more than 1000.
-    pub admin_ids: ::std::vec::Vec<::std::string::String>,
+    pub admin_ids: Vec<String>,
     /// The `admin_priority_level` property.
     pub admin_priority_level: ::intercom_api_runtime::Patch<
         super::AdminPriorityLevelRequest,
@@ -46,11 +46,11 @@ pub struct UpdateTeamMembersRequest {
 impl UpdateTeamMembersRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(admin_ids: ::std::vec::Vec<::std::string::String>) -> Self {
+    pub fn new(admin_ids: Vec<String>) -> Self {
         Self {
             admin_ids,
-            admin_priority_level: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            admin_priority_level: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -59,7 +59,7 @@ impl ::serde::Serialize for UpdateTeamMembersRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("admin_ids", &self.admin_ids);
         object.patch("admin_priority_level", &self.admin_priority_level);
@@ -73,17 +73,17 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateTeamMembersReq
     const FIELDS: &'static [&'static str] = &["admin_ids", "admin_priority_level"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut admin_ids = ::std::option::Option::None;
+    ) -> Result<Self, M::Error> {
+        let mut admin_ids = None;
         let mut admin_priority_level = ::intercom_api_runtime::Patch::Absent;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut admin_ids),
                 1 => __object.set(&mut admin_priority_level),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             admin_ids: __object.required(admin_ids, 0)?,
             admin_priority_level,
             extra: __object.into_extra(),
@@ -95,7 +95,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateTeamMembersReq
 impl<'de> ::serde::Deserialize<'de> for UpdateTeamMembersRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

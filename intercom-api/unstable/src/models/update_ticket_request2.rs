@@ -6,25 +6,23 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateTicketRequestObject {
     /// The attributes set on the ticket.
-    pub ticket_attributes: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    pub ticket_attributes: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// The ID of the ticket state associated with the ticket type.
-    pub ticket_state_id: ::std::option::Option<::std::string::String>,
+    pub ticket_state_id: Option<String>,
     /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom. Set to nil to remove company.
-    pub company_id: ::std::option::Option<::std::string::String>,
+    pub company_id: Option<String>,
     /// Specify if a ticket is open. Set to false to close a ticket. Closing a ticket will also unsnooze it.
-    pub open: ::std::option::Option<bool>,
+    pub open: Option<bool>,
     /// Specify whether the ticket is visible to users.
-    pub is_shared: ::std::option::Option<bool>,
+    pub is_shared: Option<bool>,
     /// The time you want the ticket to reopen.
-    pub snoozed_until: ::std::option::Option<i64>,
+    pub snoozed_until: Option<i64>,
     /// The ID of the admin performing ticket update. Needed for workflows execution and attributing actions to specific admins.
-    pub admin_id: ::std::option::Option<::std::string::String>,
+    pub admin_id: Option<String>,
     /// The ID of the admin or team to which the ticket is assigned. Set this 0 to unassign it.
-    pub assignee_id: ::std::option::Option<::std::string::String>,
+    pub assignee_id: Option<String>,
     /// Option to disable notifications when a Ticket is updated.
-    pub skip_notifications: ::std::option::Option<bool>,
+    pub skip_notifications: Option<bool>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -33,7 +31,7 @@ impl ::serde::Serialize for UpdateTicketRequestObject {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("ticket_attributes", &self.ticket_attributes);
         object.optional("ticket_state_id", &self.ticket_state_id);
@@ -78,9 +76,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateTicketRequestO
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.ticket_attributes),
                 1 => __object.set_lenient(&mut __out.ticket_state_id),
@@ -95,7 +93,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateTicketRequestO
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -103,7 +101,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateTicketRequestO
 impl<'de> ::serde::Deserialize<'de> for UpdateTicketRequestObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

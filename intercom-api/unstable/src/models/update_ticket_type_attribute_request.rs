@@ -6,25 +6,25 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateTicketTypeAttributeRequest {
     /// The name of the ticket type attribute
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The description of the attribute presented to the teammate or contact
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// Whether the attribute is required to be filled in when teammates are creating the ticket in Inbox.
-    pub required_to_create: ::std::option::Option<bool>,
+    pub required_to_create: Option<bool>,
     /// Whether the attribute is required to be filled in when contacts are creating the ticket in Messenger.
-    pub required_to_create_for_contacts: ::std::option::Option<bool>,
+    pub required_to_create_for_contacts: Option<bool>,
     /// Whether the attribute is visible to teammates when creating a ticket in Inbox.
-    pub visible_on_create: ::std::option::Option<bool>,
+    pub visible_on_create: Option<bool>,
     /// Whether the attribute is visible to contacts when creating a ticket in Messenger.
-    pub visible_to_contacts: ::std::option::Option<bool>,
+    pub visible_to_contacts: Option<bool>,
     /// Whether the attribute allows multiple lines of text (only applicable to string attributes)
-    pub multiline: ::std::option::Option<bool>,
+    pub multiline: Option<bool>,
     /// A comma delimited list of items for the attribute value (only applicable to list attributes)
-    pub list_items: ::std::option::Option<::std::string::String>,
+    pub list_items: Option<String>,
     /// Whether the attribute allows multiple files to be attached to it (only applicable to file attributes)
-    pub allow_multiple_values: ::std::option::Option<bool>,
+    pub allow_multiple_values: Option<bool>,
     /// Whether the attribute should be archived and not shown during creation of the ticket (it will still be present on previously created tickets)
-    pub archived: ::std::option::Option<bool>,
+    pub archived: Option<bool>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -33,7 +33,7 @@ impl ::serde::Serialize for UpdateTicketTypeAttributeRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("name", &self.name);
         object.optional("description", &self.description);
@@ -86,9 +86,9 @@ for UpdateTicketTypeAttributeRequest {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.name),
                 1 => __object.set_lenient(&mut __out.description),
@@ -104,7 +104,7 @@ for UpdateTicketTypeAttributeRequest {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -112,7 +112,7 @@ for UpdateTicketTypeAttributeRequest {
 impl<'de> ::serde::Deserialize<'de> for UpdateTicketTypeAttributeRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

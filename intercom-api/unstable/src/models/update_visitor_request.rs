@@ -6,14 +6,14 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateVisitorRequest {
     /// A unique identified for the visitor which is given by Intercom.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// A unique identified for the visitor which is given by you.
-    pub user_id: ::std::option::Option<::std::string::String>,
+    pub user_id: Option<String>,
     /// The visitor's name.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The custom attributes which are set for the visitor.
-    pub custom_attributes: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub custom_attributes: Option<
+        ::std::collections::BTreeMap<String, ::serde_json::Value>,
     >,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
@@ -23,7 +23,7 @@ impl ::serde::Serialize for UpdateVisitorRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("id", &self.id);
         object.optional("user_id", &self.user_id);
@@ -44,9 +44,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateVisitorRequest
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.id),
                 1 => __object.set_lenient(&mut __out.user_id),
@@ -56,7 +56,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateVisitorRequest
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -64,7 +64,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateVisitorRequest
 impl<'de> ::serde::Deserialize<'de> for UpdateVisitorRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -18,19 +18,19 @@ pub struct UploadEcommerceCatalogRequest {
         rustdoc::broken_intra_doc_links,
         rustdoc::invalid_html_tags
     )]
-    pub catalog: ::std::option::Option<::std::vec::Vec<u8>>,
+    pub catalog: Option<Vec<u8>>,
     /// Set to `true` to finalize a multipart upload session and start the catalog sync.
     /// No catalog file is required when finalizing. Set to `false` to upload a part in
     /// a multipart session. Omit entirely for a single-file upload.
-    pub finalize: ::std::option::Option<super::UploadEcommerceCatalogRequestFinalize>,
+    pub finalize: Option<super::UploadEcommerceCatalogRequestFinalize>,
     /// The import job ID returned from the first multipart upload request. Required
     /// when uploading subsequent parts (`part_number` ≥ 2) and when finalizing
     /// a multipart session (`finalize=true`).
-    pub import_job_id: ::std::option::Option<::std::string::String>,
+    pub import_job_id: Option<String>,
     /// The sequential part number for a multipart upload. Must be a positive integer.
     /// The server returns `next_part_number` in each response to guide the next request.
     /// Retrying the same `part_number` is safe and idempotent.
-    pub part_number: ::std::option::Option<i64>,
+    pub part_number: Option<i64>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -39,7 +39,7 @@ impl ::serde::Serialize for UploadEcommerceCatalogRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("catalog", &self.catalog);
         object.optional("finalize", &self.finalize);
@@ -61,9 +61,9 @@ for UploadEcommerceCatalogRequest {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.catalog),
                 1 => __object.set(&mut __out.finalize),
@@ -73,7 +73,7 @@ for UploadEcommerceCatalogRequest {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -81,7 +81,7 @@ for UploadEcommerceCatalogRequest {
 impl<'de> ::serde::Deserialize<'de> for UploadEcommerceCatalogRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -98,7 +98,7 @@ pub enum UploadEcommerceCatalogRequestFinalize {
     /// `false`
     False,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl UploadEcommerceCatalogRequestFinalize {
@@ -134,7 +134,7 @@ impl ::serde::Serialize for UploadEcommerceCatalogRequestFinalize {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -142,7 +142,7 @@ impl ::serde::Serialize for UploadEcommerceCatalogRequestFinalize {
 impl<'de> ::serde::Deserialize<'de> for UploadEcommerceCatalogRequestFinalize {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

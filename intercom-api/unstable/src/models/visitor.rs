@@ -6,73 +6,71 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Visitor {
     /// Value is 'visitor'
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// The Intercom defined id representing the Visitor.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Automatically generated identifier for the Visitor.
-    pub user_id: ::std::option::Option<::std::string::String>,
+    pub user_id: Option<String>,
     /// Identifies if this visitor is anonymous.
-    pub anonymous: ::std::option::Option<bool>,
+    pub anonymous: Option<bool>,
     /// The email of the visitor.
-    pub email: ::std::option::Option<::std::string::String>,
+    pub email: Option<String>,
     /// The phone number of the visitor.
-    pub phone: ::std::option::Option<::std::string::String>,
+    pub phone: Option<String>,
     /// The name of the visitor.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The pseudonym of the visitor.
-    pub pseudonym: ::std::option::Option<::std::string::String>,
+    pub pseudonym: Option<String>,
     /// The `avatar` property.
-    pub avatar: ::std::option::Option<super::VisitorAvatar>,
+    pub avatar: Option<super::VisitorAvatar>,
     /// The id of the app the visitor is associated with.
-    pub app_id: ::std::option::Option<::std::string::String>,
+    pub app_id: Option<String>,
     /// The `companies` property.
-    pub companies: ::std::option::Option<super::VisitorCompanies>,
+    pub companies: Option<super::VisitorCompanies>,
     /// The `location_data` property.
-    pub location_data: ::std::option::Option<super::VisitorLocationData>,
+    pub location_data: Option<super::VisitorLocationData>,
     /// The time the Lead last recorded making a request.
-    pub las_request_at: ::std::option::Option<i64>,
+    pub las_request_at: Option<i64>,
     /// The time the Visitor was added to Intercom.
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// The time the Visitor was added to Intercom.
-    pub remote_created_at: ::std::option::Option<i64>,
+    pub remote_created_at: Option<i64>,
     /// The time the Visitor signed up for your product.
-    pub signed_up_at: ::std::option::Option<i64>,
+    pub signed_up_at: Option<i64>,
     /// The last time the Visitor was updated.
-    pub updated_at: ::std::option::Option<i64>,
+    pub updated_at: Option<i64>,
     /// The number of sessions the Visitor has had.
-    pub session_count: ::std::option::Option<i64>,
+    pub session_count: Option<i64>,
     /// The `social_profiles` property.
-    pub social_profiles: ::std::option::Option<super::VisitorSocialProfiles>,
+    pub social_profiles: Option<super::VisitorSocialProfiles>,
     /// The id of the admin that owns the Visitor.
-    pub owner_id: ::std::option::Option<::std::string::String>,
+    pub owner_id: Option<String>,
     /// Whether the Visitor is unsubscribed from emails.
-    pub unsubscribed_from_emails: ::std::option::Option<bool>,
+    pub unsubscribed_from_emails: Option<bool>,
     /// Identifies if this visitor has marked an email as spam.
-    pub marked_email_as_spam: ::std::option::Option<bool>,
+    pub marked_email_as_spam: Option<bool>,
     /// Identifies if this visitor has had a hard bounce.
-    pub has_hard_bounced: ::std::option::Option<bool>,
+    pub has_hard_bounced: Option<bool>,
     /// The `tags` property.
-    pub tags: ::std::option::Option<super::VisitorTags>,
+    pub tags: Option<super::VisitorTags>,
     /// The `segments` property.
-    pub segments: ::std::option::Option<super::VisitorSegments>,
+    pub segments: Option<super::VisitorSegments>,
     /// The custom attributes you have set on the Visitor.
-    pub custom_attributes: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    pub custom_attributes: Option<::std::collections::BTreeMap<String, String>>,
     /// The referer of the visitor.
-    pub referrer: ::std::option::Option<::std::string::String>,
+    pub referrer: Option<String>,
     /// The utm_campaign of the visitor.
-    pub utm_campaign: ::std::option::Option<::std::string::String>,
+    pub utm_campaign: Option<String>,
     /// The utm_content of the visitor.
-    pub utm_content: ::std::option::Option<::std::string::String>,
+    pub utm_content: Option<String>,
     /// The utm_medium of the visitor.
-    pub utm_medium: ::std::option::Option<::std::string::String>,
+    pub utm_medium: Option<String>,
     /// The utm_source of the visitor.
-    pub utm_source: ::std::option::Option<::std::string::String>,
+    pub utm_source: Option<String>,
     /// The utm_term of the visitor.
-    pub utm_term: ::std::option::Option<::std::string::String>,
+    pub utm_term: Option<String>,
     /// Identifies if this visitor has do not track enabled.
-    pub do_not_track: ::std::option::Option<bool>,
+    pub do_not_track: Option<bool>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -82,7 +80,7 @@ impl ::serde::Serialize for Visitor {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type);
         object.optional("id", &self.id);
@@ -198,9 +196,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Visitor {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -239,14 +237,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Visitor {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for Visitor {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -256,9 +254,9 @@ impl<'de> ::serde::Deserialize<'de> for Visitor {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorAvatar {
     /// The `type` property.
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// This object represents the avatar associated with the visitor.
-    pub image_url: ::std::option::Option<::std::string::String>,
+    pub image_url: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -268,7 +266,7 @@ impl ::serde::Serialize for VisitorAvatar {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type);
         object.optional("image_url", &self.image_url);
@@ -281,9 +279,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorAvatar {
     const FIELDS: &'static [&'static str] = &["type", "image_url"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.image_url),
@@ -291,14 +289,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorAvatar {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for VisitorAvatar {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -310,7 +308,7 @@ pub struct VisitorCompanies {
     /// The type of the object
     pub r#type: super::constants::CompanyList,
     /// The `companies` property.
-    pub companies: ::std::option::Option<::std::vec::Vec<super::Company>>,
+    pub companies: Option<Vec<super::Company>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -320,7 +318,7 @@ impl ::serde::Serialize for VisitorCompanies {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("companies", &self.companies);
@@ -333,9 +331,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorCompanies {
     const FIELDS: &'static [&'static str] = &["type", "companies"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set(&mut __out.companies),
@@ -343,14 +341,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorCompanies {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for VisitorCompanies {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -360,21 +358,21 @@ impl<'de> ::serde::Deserialize<'de> for VisitorCompanies {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorLocationData {
     /// The `type` property.
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// The city name of the visitor.
-    pub city_name: ::std::option::Option<::std::string::String>,
+    pub city_name: Option<String>,
     /// The continent code of the visitor.
-    pub continent_code: ::std::option::Option<::std::string::String>,
+    pub continent_code: Option<String>,
     /// The country code of the visitor.
-    pub country_code: ::std::option::Option<::std::string::String>,
+    pub country_code: Option<String>,
     /// The country name of the visitor.
-    pub country_name: ::std::option::Option<::std::string::String>,
+    pub country_name: Option<String>,
     /// The postal code of the visitor.
-    pub postal_code: ::std::option::Option<::std::string::String>,
+    pub postal_code: Option<String>,
     /// The region name of the visitor.
-    pub region_name: ::std::option::Option<::std::string::String>,
+    pub region_name: Option<String>,
     /// The timezone of the visitor.
-    pub timezone: ::std::option::Option<::std::string::String>,
+    pub timezone: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -384,7 +382,7 @@ impl ::serde::Serialize for VisitorLocationData {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type);
         object.optional("city_name", &self.city_name);
@@ -425,9 +423,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorLocationData 
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.city_name),
@@ -441,14 +439,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorLocationData 
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for VisitorLocationData {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -460,7 +458,7 @@ pub struct VisitorSocialProfiles {
     /// The type of the object
     pub r#type: super::constants::SocialProfileList,
     /// The `social_profiles` property.
-    pub social_profiles: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub social_profiles: Option<Vec<String>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -470,7 +468,7 @@ impl ::serde::Serialize for VisitorSocialProfiles {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("social_profiles", &self.social_profiles);
@@ -483,9 +481,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorSocialProfile
     const FIELDS: &'static [&'static str] = &["type", "social_profiles"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.social_profiles),
@@ -493,14 +491,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorSocialProfile
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for VisitorSocialProfiles {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -512,7 +510,7 @@ pub struct VisitorTags {
     /// The type of the object
     pub r#type: super::constants::TagList,
     /// The `tags` property.
-    pub tags: ::std::option::Option<::std::vec::Vec<super::VisitorTagsTagsItem>>,
+    pub tags: Option<Vec<super::VisitorTagsTagsItem>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -522,7 +520,7 @@ impl ::serde::Serialize for VisitorTags {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("tags", &self.tags);
@@ -535,9 +533,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorTags {
     const FIELDS: &'static [&'static str] = &["type", "tags"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set(&mut __out.tags),
@@ -545,14 +543,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorTags {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for VisitorTags {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -564,9 +562,9 @@ pub struct VisitorTagsTagsItem {
     /// The type of the object
     pub r#type: super::constants::Tag,
     /// The id of the tag.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The name of the tag.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -576,7 +574,7 @@ impl ::serde::Serialize for VisitorTagsTagsItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("id", &self.id);
@@ -590,9 +588,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorTagsTagsItem 
     const FIELDS: &'static [&'static str] = &["type", "id", "name"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -601,14 +599,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorTagsTagsItem 
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for VisitorTagsTagsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -620,7 +618,7 @@ pub struct VisitorSegments {
     /// The type of the object
     pub r#type: super::constants::SegmentList,
     /// The `segments` property.
-    pub segments: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub segments: Option<Vec<String>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -630,7 +628,7 @@ impl ::serde::Serialize for VisitorSegments {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("segments", &self.segments);
@@ -643,9 +641,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorSegments {
     const FIELDS: &'static [&'static str] = &["type", "segments"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.segments),
@@ -653,14 +651,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorSegments {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for VisitorSegments {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,21 +6,21 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WhatsappMessageStatus {
     /// ID of the conversation
-    pub conversation_id: ::std::option::Option<::std::string::String>,
+    pub conversation_id: Option<String>,
     /// Current delivery status of the message
-    pub status: ::std::option::Option<super::WhatsappMessageStatusStatus>,
+    pub status: Option<super::WhatsappMessageStatusStatus>,
     /// Event type
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// Creation timestamp
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// Last update timestamp
-    pub updated_at: ::std::option::Option<i64>,
+    pub updated_at: Option<i64>,
     /// Name of the WhatsApp template used
-    pub template_name: ::std::option::Option<::std::string::String>,
+    pub template_name: Option<String>,
     /// The WhatsApp message ID
-    pub message_id: ::std::option::Option<::std::string::String>,
+    pub message_id: Option<String>,
     /// Error details, present only when status is "failed"
-    pub error: ::std::option::Option<super::WhatsappMessageStatusError>,
+    pub error: Option<super::WhatsappMessageStatusError>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -30,7 +30,7 @@ impl ::serde::Serialize for WhatsappMessageStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("conversation_id", &self.conversation_id);
         object.optional("status", &self.status);
@@ -71,9 +71,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for WhatsappMessageStatu
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.conversation_id),
                 1 => __object.set(&mut __out.status),
@@ -87,14 +87,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for WhatsappMessageStatu
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for WhatsappMessageStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -113,7 +113,7 @@ pub enum WhatsappMessageStatusStatus {
     /// `failed`
     Failed,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl WhatsappMessageStatusStatus {
@@ -153,7 +153,7 @@ impl ::serde::Serialize for WhatsappMessageStatusStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -161,7 +161,7 @@ impl ::serde::Serialize for WhatsappMessageStatusStatus {
 impl<'de> ::serde::Deserialize<'de> for WhatsappMessageStatusStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -176,9 +176,9 @@ impl<'de> ::serde::Deserialize<'de> for WhatsappMessageStatusStatus {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WhatsappMessageStatusError {
     /// Error message
-    pub message: ::std::option::Option<::std::string::String>,
+    pub message: Option<String>,
     /// Detailed error information
-    pub details: ::std::option::Option<::std::string::String>,
+    pub details: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -188,7 +188,7 @@ impl ::serde::Serialize for WhatsappMessageStatusError {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("message", &self.message);
         object.optional("details", &self.details);
@@ -201,9 +201,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for WhatsappMessageStatu
     const FIELDS: &'static [&'static str] = &["message", "details"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.message),
                 1 => __object.set_lenient(&mut __out.details),
@@ -211,14 +211,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for WhatsappMessageStatu
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for WhatsappMessageStatusError {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

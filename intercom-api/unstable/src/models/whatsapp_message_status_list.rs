@@ -8,13 +8,13 @@ pub struct WhatsappMessageStatusList {
     /// The `type` property.
     pub r#type: super::constants::List,
     /// The provided ruleset ID
-    pub ruleset_id: ::std::string::String,
+    pub ruleset_id: String,
     /// The `pages` property.
     pub pages: super::WhatsappMessageStatusListPages,
     /// Total number of events
     pub total_count: i64,
     /// The `events` property.
-    pub events: ::std::vec::Vec<super::WhatsappMessageStatusListEventsItem>,
+    pub events: Vec<super::WhatsappMessageStatusListEventsItem>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -23,18 +23,18 @@ impl WhatsappMessageStatusList {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        ruleset_id: ::std::string::String,
+        ruleset_id: String,
         pages: super::WhatsappMessageStatusListPages,
         total_count: i64,
-        events: ::std::vec::Vec<super::WhatsappMessageStatusListEventsItem>,
+        events: Vec<super::WhatsappMessageStatusListEventsItem>,
     ) -> Self {
         Self {
-            r#type: ::std::default::Default::default(),
+            r#type: Default::default(),
             ruleset_id,
             pages,
             total_count,
             events,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -44,7 +44,7 @@ impl ::serde::Serialize for WhatsappMessageStatusList {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.field("ruleset_id", &self.ruleset_id);
@@ -67,13 +67,13 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for WhatsappMessageStatu
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::default::Default::default();
-        let mut ruleset_id = ::std::option::Option::None;
-        let mut pages = ::std::option::Option::None;
-        let mut total_count = ::std::option::Option::None;
-        let mut events = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut r#type = Default::default();
+        let mut ruleset_id = None;
+        let mut pages = None;
+        let mut total_count = None;
+        let mut events = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut r#type),
                 1 => __object.set_required_lenient(&mut ruleset_id),
@@ -83,7 +83,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for WhatsappMessageStatu
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             r#type,
             ruleset_id: __object.required(ruleset_id, 1)?,
             pages: __object.required(pages, 2)?,
@@ -97,7 +97,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for WhatsappMessageStatu
 impl<'de> ::serde::Deserialize<'de> for WhatsappMessageStatusList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -113,7 +113,7 @@ pub struct WhatsappMessageStatusListPages {
     /// Total number of pages
     pub total_pages: i64,
     /// Information for fetching next page (null if no more pages)
-    pub next: ::std::option::Option<super::WhatsappMessageStatusListPagesNext>,
+    pub next: Option<super::WhatsappMessageStatusListPagesNext>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -123,11 +123,11 @@ impl WhatsappMessageStatusListPages {
     #[allow(clippy::too_many_arguments)]
     pub fn new(per_page: i64, total_pages: i64) -> Self {
         Self {
-            r#type: ::std::default::Default::default(),
+            r#type: Default::default(),
             per_page,
             total_pages,
-            next: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            next: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -137,7 +137,7 @@ impl ::serde::Serialize for WhatsappMessageStatusListPages {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.field("per_page", &self.per_page);
@@ -153,12 +153,12 @@ for WhatsappMessageStatusListPages {
     const FIELDS: &'static [&'static str] = &["type", "per_page", "total_pages", "next"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::default::Default::default();
-        let mut per_page = ::std::option::Option::None;
-        let mut total_pages = ::std::option::Option::None;
-        let mut next = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut r#type = Default::default();
+        let mut per_page = None;
+        let mut total_pages = None;
+        let mut next = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut r#type),
                 1 => __object.set_required_lenient(&mut per_page),
@@ -167,7 +167,7 @@ for WhatsappMessageStatusListPages {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             r#type,
             per_page: __object.required(per_page, 1)?,
             total_pages: __object.required(total_pages, 2)?,
@@ -180,7 +180,7 @@ for WhatsappMessageStatusListPages {
 impl<'de> ::serde::Deserialize<'de> for WhatsappMessageStatusListPages {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -190,7 +190,7 @@ impl<'de> ::serde::Deserialize<'de> for WhatsappMessageStatusListPages {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WhatsappMessageStatusListPagesNext {
     /// Cursor for the next page
-    pub starting_after: ::std::option::Option<::std::string::String>,
+    pub starting_after: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -200,7 +200,7 @@ impl ::serde::Serialize for WhatsappMessageStatusListPagesNext {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("starting_after", &self.starting_after);
         object.end(&self.extra, &["starting_after"])
@@ -213,23 +213,23 @@ for WhatsappMessageStatusListPagesNext {
     const FIELDS: &'static [&'static str] = &["starting_after"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.starting_after),
                 _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for WhatsappMessageStatusListPagesNext {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -239,9 +239,9 @@ impl<'de> ::serde::Deserialize<'de> for WhatsappMessageStatusListPagesNext {
 #[derive(Debug, Clone, PartialEq)]
 pub struct WhatsappMessageStatusListEventsItem {
     /// Event ID
-    pub id: ::std::string::String,
+    pub id: String,
     /// ID of the conversation
-    pub conversation_id: ::std::string::String,
+    pub conversation_id: String,
     /// Current status of the message
     pub status: super::WhatsappMessageStatusListEventsItemStatus,
     /// Event type
@@ -251,9 +251,9 @@ pub struct WhatsappMessageStatusListEventsItem {
     /// Last update timestamp
     pub updated_at: i64,
     /// WhatsApp's message identifier
-    pub whatsapp_message_id: ::std::string::String,
+    pub whatsapp_message_id: String,
     /// Name of the WhatsApp template used
-    pub template_name: ::std::option::Option<::std::string::String>,
+    pub template_name: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -262,23 +262,23 @@ impl WhatsappMessageStatusListEventsItem {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        id: ::std::string::String,
-        conversation_id: ::std::string::String,
+        id: String,
+        conversation_id: String,
         status: super::WhatsappMessageStatusListEventsItemStatus,
         created_at: i64,
         updated_at: i64,
-        whatsapp_message_id: ::std::string::String,
+        whatsapp_message_id: String,
     ) -> Self {
         Self {
             id,
             conversation_id,
             status,
-            r#type: ::std::default::Default::default(),
+            r#type: Default::default(),
             created_at,
             updated_at,
             whatsapp_message_id,
-            template_name: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            template_name: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -288,7 +288,7 @@ impl ::serde::Serialize for WhatsappMessageStatusListEventsItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id);
         object.field("conversation_id", &self.conversation_id);
@@ -330,16 +330,16 @@ for WhatsappMessageStatusListEventsItem {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut id = ::std::option::Option::None;
-        let mut conversation_id = ::std::option::Option::None;
-        let mut status = ::std::option::Option::None;
-        let mut r#type = ::std::default::Default::default();
-        let mut created_at = ::std::option::Option::None;
-        let mut updated_at = ::std::option::Option::None;
-        let mut whatsapp_message_id = ::std::option::Option::None;
-        let mut template_name = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut id = None;
+        let mut conversation_id = None;
+        let mut status = None;
+        let mut r#type = Default::default();
+        let mut created_at = None;
+        let mut updated_at = None;
+        let mut whatsapp_message_id = None;
+        let mut template_name = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut id),
                 1 => __object.set_required_lenient(&mut conversation_id),
@@ -352,7 +352,7 @@ for WhatsappMessageStatusListEventsItem {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: __object.required(id, 0)?,
             conversation_id: __object.required(conversation_id, 1)?,
             status: __object.required(status, 2)?,
@@ -369,7 +369,7 @@ for WhatsappMessageStatusListEventsItem {
 impl<'de> ::serde::Deserialize<'de> for WhatsappMessageStatusListEventsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -388,7 +388,7 @@ pub enum WhatsappMessageStatusListEventsItemStatus {
     /// `failed`
     Failed,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl WhatsappMessageStatusListEventsItemStatus {
@@ -428,7 +428,7 @@ impl ::serde::Serialize for WhatsappMessageStatusListEventsItemStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -436,7 +436,7 @@ impl ::serde::Serialize for WhatsappMessageStatusListEventsItemStatus {
 impl<'de> ::serde::Deserialize<'de> for WhatsappMessageStatusListEventsItemStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

@@ -6,13 +6,13 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkflowExport {
     /// The version of the export format.
-    pub export_version: ::std::option::Option<::std::string::String>,
+    pub export_version: Option<String>,
     /// The timestamp when the export was generated.
-    pub exported_at: ::std::option::Option<::std::string::String>,
+    pub exported_at: Option<String>,
     /// The workspace identifier.
-    pub app_id: ::std::option::Option<i64>,
+    pub app_id: Option<i64>,
     /// The workflow configuration.
-    pub workflow: ::std::option::Option<super::WorkflowExportWorkflow>,
+    pub workflow: Option<super::WorkflowExportWorkflow>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -22,7 +22,7 @@ impl ::serde::Serialize for WorkflowExport {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("export_version", &self.export_version);
         object.optional("exported_at", &self.exported_at);
@@ -42,9 +42,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for WorkflowExport {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.export_version),
                 1 => __object.set_lenient(&mut __out.exported_at),
@@ -54,14 +54,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for WorkflowExport {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for WorkflowExport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -71,39 +71,31 @@ impl<'de> ::serde::Deserialize<'de> for WorkflowExport {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkflowExportWorkflow {
     /// The unique identifier for the workflow.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The title of the workflow.
-    pub title: ::std::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// The description of the workflow.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The type of trigger that starts this workflow.
-    pub trigger_type: ::std::option::Option<::std::string::String>,
+    pub trigger_type: Option<String>,
     /// The current state of the workflow.
-    pub state: ::std::option::Option<super::WorkflowExportWorkflowState>,
+    pub state: Option<super::WorkflowExportWorkflowState>,
     /// The channels this workflow targets.
-    pub target_channels: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub target_channels: Option<Vec<String>>,
     /// The preferred devices for this workflow.
-    pub preferred_devices: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub preferred_devices: Option<Vec<String>>,
     /// When the workflow was created.
-    pub created_at: ::std::option::Option<::std::string::String>,
+    pub created_at: Option<String>,
     /// When the workflow was last updated.
-    pub updated_at: ::std::option::Option<::std::string::String>,
+    pub updated_at: Option<String>,
     /// The targeting rules for this workflow.
-    pub targeting: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    pub targeting: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// The current snapshot of workflow steps and configuration.
-    pub snapshot: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    pub snapshot: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// Custom attributes defined for this workflow.
-    pub attributes: ::std::option::Option<
-        ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-    >,
+    pub attributes: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
     /// Rules embedded within the workflow steps.
-    pub embedded_rules: ::std::option::Option<
-        ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-    >,
+    pub embedded_rules: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -113,7 +105,7 @@ impl ::serde::Serialize for WorkflowExportWorkflow {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("id", &self.id);
         object.optional("title", &self.title);
@@ -169,9 +161,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for WorkflowExportWorkfl
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.id),
                 1 => __object.set_lenient(&mut __out.title),
@@ -190,14 +182,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for WorkflowExportWorkfl
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for WorkflowExportWorkflow {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -214,7 +206,7 @@ pub enum WorkflowExportWorkflowState {
     /// `paused`
     Paused,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl WorkflowExportWorkflowState {
@@ -252,7 +244,7 @@ impl ::serde::Serialize for WorkflowExportWorkflowState {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -260,7 +252,7 @@ impl ::serde::Serialize for WorkflowExportWorkflowState {
 impl<'de> ::serde::Deserialize<'de> for WorkflowExportWorkflowState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

@@ -21,15 +21,15 @@ pub struct ListArticles {
     /// The page of results to fetch (the first is 1).
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub page: ::std::option::Option<i64>,
+    pub page: Option<i64>,
     /// How many results to return per page.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub per_page: ::std::option::Option<i64>,
+    pub per_page: Option<i64>,
 }
 
 #[cfg(feature = "articles")]
@@ -37,21 +37,18 @@ impl ListArticles {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Self {
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        Self { page: None, per_page: None }
     }
 
     /// The page of results to fetch (the first is 1).
-    pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(page.into());
+    pub fn page(mut self, page: impl Into<i64>) -> Self {
+        self.page = Some(page.into());
         self
     }
 
     /// How many results to return per page.
-    pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(per_page.into());
+    pub fn per_page(mut self, per_page: impl Into<i64>) -> Self {
+        self.per_page = Some(per_page.into());
         self
     }
 }
@@ -67,7 +64,7 @@ impl ::intercom_api_runtime::Operation for ListArticles {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request
             .query(
                 "page",
@@ -84,14 +81,14 @@ impl ::intercom_api_runtime::Operation for ListArticles {
                     explode: true,
                 },
             )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -100,22 +97,22 @@ impl ::intercom_api_runtime::Operation for ListArticles {
 impl ::intercom_api_runtime::Paginated for ListArticles {
     type Item = crate::models::ArticleListItem;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::PageNumber;
-    fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
+    fn items(page: Self::Output) -> Vec<Self::Item> {
         page.data.unwrap_or_default()
     }
 
     fn item_count(page: &Self::Output) -> usize {
-        page.data.as_ref().map_or(0, ::std::vec::Vec::len)
+        page.data.as_ref().map_or(0, Vec::len)
     }
 
-    fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
+    fn next_page(&self, page: &Self::Output) -> Option<Self> {
         let value = ::intercom_api_runtime::next_page_number(
             *page.pages.as_ref()?.page.as_ref()?,
             *page.pages.as_ref()?.total_pages.as_ref()?,
         )?;
         let mut next = self.clone();
-        next.page = ::std::option::Option::Some(value);
-        ::std::option::Option::Some(next)
+        next.page = Some(value);
+        Some(next)
     }
 }
 
@@ -137,9 +134,9 @@ pub struct CreateArticle {
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::CreateArticleRequest>,
+    pub body: Option<crate::models::CreateArticleRequest>,
 }
 
 #[cfg(feature = "articles")]
@@ -147,17 +144,12 @@ impl CreateArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Self {
-            body: ::std::option::Option::None,
-        }
+        Self { body: None }
     }
 
     /// The request body.
-    pub fn body(
-        mut self,
-        body: impl ::std::convert::Into<crate::models::CreateArticleRequest>,
-    ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+    pub fn body(mut self, body: impl Into<crate::models::CreateArticleRequest>) -> Self {
+        self.body = Some(body.into());
         self
     }
 }
@@ -173,16 +165,16 @@ impl ::intercom_api_runtime::Operation for CreateArticle {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -199,14 +191,14 @@ impl ::intercom_api_runtime::Operation for CreateArticle {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveArticle {
     /// The unique identifier for the article which is given by Intercom.
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 #[cfg(feature = "articles")]
 impl RetrieveArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
@@ -222,16 +214,16 @@ impl ::intercom_api_runtime::Operation for RetrieveArticle {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -252,32 +244,26 @@ impl ::intercom_api_runtime::Operation for RetrieveArticle {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateArticle {
     /// The unique identifier for the article which is given by Intercom.
-    pub id: ::std::string::String,
+    pub id: String,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::UpdateArticleRequest>,
+    pub body: Option<crate::models::UpdateArticleRequest>,
 }
 
 #[cfg(feature = "articles")]
 impl UpdateArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
-        Self {
-            id: id.into(),
-            body: ::std::option::Option::None,
-        }
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into(), body: None }
     }
 
     /// The request body.
-    pub fn body(
-        mut self,
-        body: impl ::std::convert::Into<crate::models::UpdateArticleRequest>,
-    ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+    pub fn body(mut self, body: impl Into<crate::models::UpdateArticleRequest>) -> Self {
+        self.body = Some(body.into());
         self
     }
 }
@@ -293,17 +279,17 @@ impl ::intercom_api_runtime::Operation for UpdateArticle {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -320,14 +306,14 @@ impl ::intercom_api_runtime::Operation for UpdateArticle {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DeleteArticle {
     /// The unique identifier for the article which is given by Intercom.
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 #[cfg(feature = "articles")]
 impl DeleteArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
@@ -343,16 +329,16 @@ impl ::intercom_api_runtime::Operation for DeleteArticle {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -376,14 +362,14 @@ impl ::intercom_api_runtime::Operation for DeleteArticle {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveArticleDraft {
     /// The unique identifier for the article which is given by Intercom.
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 #[cfg(feature = "articles")]
 impl RetrieveArticleDraft {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
@@ -399,16 +385,16 @@ impl ::intercom_api_runtime::Operation for RetrieveArticleDraft {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -436,32 +422,26 @@ impl ::intercom_api_runtime::Operation for RetrieveArticleDraft {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct StageArticleDraft {
     /// The unique identifier for the article which is given by Intercom.
-    pub id: ::std::string::String,
+    pub id: String,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::UpdateArticleRequest>,
+    pub body: Option<crate::models::UpdateArticleRequest>,
 }
 
 #[cfg(feature = "articles")]
 impl StageArticleDraft {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
-        Self {
-            id: id.into(),
-            body: ::std::option::Option::None,
-        }
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into(), body: None }
     }
 
     /// The request body.
-    pub fn body(
-        mut self,
-        body: impl ::std::convert::Into<crate::models::UpdateArticleRequest>,
-    ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+    pub fn body(mut self, body: impl Into<crate::models::UpdateArticleRequest>) -> Self {
+        self.body = Some(body.into());
         self
     }
 }
@@ -477,17 +457,17 @@ impl ::intercom_api_runtime::Operation for StageArticleDraft {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -513,32 +493,29 @@ impl ::intercom_api_runtime::Operation for StageArticleDraft {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct PublishArticleDraft {
     /// The unique identifier for the article which is given by Intercom.
-    pub id: ::std::string::String,
+    pub id: String,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::PublishArticleDraftRequest>,
+    pub body: Option<crate::models::PublishArticleDraftRequest>,
 }
 
 #[cfg(feature = "articles")]
 impl PublishArticleDraft {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
-        Self {
-            id: id.into(),
-            body: ::std::option::Option::None,
-        }
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into(), body: None }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<crate::models::PublishArticleDraftRequest>,
+        body: impl Into<crate::models::PublishArticleDraftRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
@@ -554,17 +531,17 @@ impl ::intercom_api_runtime::Operation for PublishArticleDraft {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -589,58 +566,55 @@ impl ::intercom_api_runtime::Operation for PublishArticleDraft {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListArticleVersions {
     /// The unique identifier for the article whose versions you are listing.
-    pub article_id: ::std::string::String,
+    pub article_id: String,
     /// The page of results to fetch. Defaults to the first page.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub page: ::std::option::Option<i64>,
+    pub page: Option<i64>,
     /// The number of results to return per page.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub per_page: ::std::option::Option<i64>,
+    pub per_page: Option<i64>,
     /// Filter versions to a specific locale. Use the locale identifier (for example `en`, `fr`). If the locale is not configured for the workspace, a `400` is returned.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub locale: ::std::option::Option<::std::string::String>,
+    pub locale: Option<String>,
 }
 
 #[cfg(feature = "articles")]
 impl ListArticleVersions {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(article_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(article_id: impl Into<String>) -> Self {
         Self {
             article_id: article_id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            locale: ::std::option::Option::None,
+            page: None,
+            per_page: None,
+            locale: None,
         }
     }
 
     /// The page of results to fetch. Defaults to the first page.
-    pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(page.into());
+    pub fn page(mut self, page: impl Into<i64>) -> Self {
+        self.page = Some(page.into());
         self
     }
 
     /// The number of results to return per page.
-    pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(per_page.into());
+    pub fn per_page(mut self, per_page: impl Into<i64>) -> Self {
+        self.per_page = Some(per_page.into());
         self
     }
 
     /// Filter versions to a specific locale. Use the locale identifier (for example `en`, `fr`). If the locale is not configured for the workspace, a `400` is returned.
-    pub fn locale(
-        mut self,
-        locale: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.locale = ::std::option::Option::Some(locale.into());
+    pub fn locale(mut self, locale: impl Into<String>) -> Self {
+        self.locale = Some(locale.into());
         self
     }
 }
@@ -656,7 +630,7 @@ impl ::intercom_api_runtime::Operation for ListArticleVersions {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("article_id", &self.article_id)?;
         request
             .query(
@@ -682,14 +656,14 @@ impl ::intercom_api_runtime::Operation for ListArticleVersions {
                     explode: true,
                 },
             )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -698,22 +672,22 @@ impl ::intercom_api_runtime::Operation for ListArticleVersions {
 impl ::intercom_api_runtime::Paginated for ListArticleVersions {
     type Item = crate::models::ArticleVersionSummary;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::PageNumber;
-    fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
+    fn items(page: Self::Output) -> Vec<Self::Item> {
         page.data.unwrap_or_default()
     }
 
     fn item_count(page: &Self::Output) -> usize {
-        page.data.as_ref().map_or(0, ::std::vec::Vec::len)
+        page.data.as_ref().map_or(0, Vec::len)
     }
 
-    fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
+    fn next_page(&self, page: &Self::Output) -> Option<Self> {
         let value = ::intercom_api_runtime::next_page_number(
             *page.pages.as_ref()?.page.as_ref()?,
             *page.pages.as_ref()?.total_pages.as_ref()?,
         )?;
         let mut next = self.clone();
-        next.page = ::std::option::Option::Some(value);
-        ::std::option::Option::Some(next)
+        next.page = Some(value);
+        Some(next)
     }
 }
 
@@ -734,38 +708,32 @@ impl ::intercom_api_runtime::Paginated for ListArticleVersions {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveArticleVersion {
     /// The unique identifier for the article.
-    pub article_id: ::std::string::String,
+    pub article_id: String,
     /// The unique identifier for the version.
-    pub id: ::std::string::String,
+    pub id: String,
     /// Return the version's content for a specific locale. If the locale is not configured for the workspace, a `400` is returned.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub locale: ::std::option::Option<::std::string::String>,
+    pub locale: Option<String>,
 }
 
 #[cfg(feature = "articles")]
 impl RetrieveArticleVersion {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        article_id: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(article_id: impl Into<String>, id: impl Into<String>) -> Self {
         Self {
             article_id: article_id.into(),
             id: id.into(),
-            locale: ::std::option::Option::None,
+            locale: None,
         }
     }
 
     /// Return the version's content for a specific locale. If the locale is not configured for the workspace, a `400` is returned.
-    pub fn locale(
-        mut self,
-        locale: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.locale = ::std::option::Option::Some(locale.into());
+    pub fn locale(mut self, locale: impl Into<String>) -> Self {
+        self.locale = Some(locale.into());
         self
     }
 }
@@ -781,7 +749,7 @@ impl ::intercom_api_runtime::Operation for RetrieveArticleVersion {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("article_id", &self.article_id)?;
         request.path_param("id", &self.id)?;
         request
@@ -792,14 +760,14 @@ impl ::intercom_api_runtime::Operation for RetrieveArticleVersion {
                     explode: true,
                 },
             )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -820,31 +788,31 @@ impl ::intercom_api_runtime::Operation for RetrieveArticleVersion {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct AttachTagToArticle {
     /// The unique identifier for the article which is given by Intercom.
-    pub article_id: ::std::string::String,
+    pub article_id: String,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::AttachTagToArticleRequest>,
+    pub body: Option<crate::models::AttachTagToArticleRequest>,
 }
 
 impl AttachTagToArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(article_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(article_id: impl Into<String>) -> Self {
         Self {
             article_id: article_id.into(),
-            body: ::std::option::Option::None,
+            body: None,
         }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<crate::models::AttachTagToArticleRequest>,
+        body: impl Into<crate::models::AttachTagToArticleRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
@@ -859,17 +827,17 @@ impl ::intercom_api_runtime::Operation for AttachTagToArticle {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("article_id", &self.article_id)?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -890,18 +858,15 @@ impl ::intercom_api_runtime::Operation for AttachTagToArticle {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DetachTagFromArticle {
     /// The unique identifier for the article which is given by Intercom.
-    pub article_id: ::std::string::String,
+    pub article_id: String,
     /// The unique identifier of the tag to remove, as given by Intercom.
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 impl DetachTagFromArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        article_id: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(article_id: impl Into<String>, id: impl Into<String>) -> Self {
         Self {
             article_id: article_id.into(),
             id: id.into(),
@@ -919,17 +884,17 @@ impl ::intercom_api_runtime::Operation for DetachTagFromArticle {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("article_id", &self.article_id)?;
         request.path_param("id", &self.id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -948,27 +913,27 @@ pub struct SearchArticles {
     /// The phrase within your articles to search for.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub phrase: ::std::option::Option<::std::string::String>,
+    pub phrase: Option<String>,
     /// The state of the Articles returned. One of `published`, `draft` or `all`.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub state: ::std::option::Option<::std::string::String>,
+    pub state: Option<String>,
     /// The ID of the Help Center to search in.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub help_center_id: ::std::option::Option<::std::string::String>,
+    pub help_center_id: Option<String>,
     /// Return a highlighted version of the matching content within your articles. Refer to the response schema for more details.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub highlight: ::std::option::Option<bool>,
+    pub highlight: Option<bool>,
 }
 
 #[cfg(feature = "articles")]
@@ -977,43 +942,34 @@ impl SearchArticles {
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
         Self {
-            phrase: ::std::option::Option::None,
-            state: ::std::option::Option::None,
-            help_center_id: ::std::option::Option::None,
-            highlight: ::std::option::Option::None,
+            phrase: None,
+            state: None,
+            help_center_id: None,
+            highlight: None,
         }
     }
 
     /// The phrase within your articles to search for.
-    pub fn phrase(
-        mut self,
-        phrase: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phrase = ::std::option::Option::Some(phrase.into());
+    pub fn phrase(mut self, phrase: impl Into<String>) -> Self {
+        self.phrase = Some(phrase.into());
         self
     }
 
     /// The state of the Articles returned. One of `published`, `draft` or `all`.
-    pub fn state(
-        mut self,
-        state: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.state = ::std::option::Option::Some(state.into());
+    pub fn state(mut self, state: impl Into<String>) -> Self {
+        self.state = Some(state.into());
         self
     }
 
     /// The ID of the Help Center to search in.
-    pub fn help_center_id(
-        mut self,
-        help_center_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.help_center_id = ::std::option::Option::Some(help_center_id.into());
+    pub fn help_center_id(mut self, help_center_id: impl Into<String>) -> Self {
+        self.help_center_id = Some(help_center_id.into());
         self
     }
 
     /// Return a highlighted version of the matching content within your articles. Refer to the response schema for more details.
-    pub fn highlight(mut self, highlight: impl ::std::convert::Into<bool>) -> Self {
-        self.highlight = ::std::option::Option::Some(highlight.into());
+    pub fn highlight(mut self, highlight: impl Into<bool>) -> Self {
+        self.highlight = Some(highlight.into());
         self
     }
 }
@@ -1029,7 +985,7 @@ impl ::intercom_api_runtime::Operation for SearchArticles {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request
             .query(
                 "phrase",
@@ -1062,14 +1018,14 @@ impl ::intercom_api_runtime::Operation for SearchArticles {
                     explode: true,
                 },
             )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }

@@ -17,13 +17,13 @@
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListContactBanners {
     /// The unique identifier of a contact.
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 impl ListContactBanners {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
@@ -38,16 +38,16 @@ impl ::intercom_api_runtime::Operation for ListContactBanners {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -67,18 +67,15 @@ impl ::intercom_api_runtime::Operation for ListContactBanners {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DismissContactBanner {
     /// The unique identifier of a contact.
-    pub id: ::std::string::String,
+    pub id: String,
     /// The `view_id` of the banner to dismiss, as returned by the list banners endpoint.
-    pub view_id: ::std::string::String,
+    pub view_id: String,
 }
 
 impl DismissContactBanner {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        id: impl ::std::convert::Into<::std::string::String>,
-        view_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(id: impl Into<String>, view_id: impl Into<String>) -> Self {
         Self {
             id: id.into(),
             view_id: view_id.into(),
@@ -96,17 +93,17 @@ impl ::intercom_api_runtime::Operation for DismissContactBanner {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
         request.path_param("view_id", &self.view_id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }

@@ -27,39 +27,39 @@ pub struct RetrieveCompany {
     /// The `name` of the company to filter by.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The `company_id` of the company to filter by.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub company_id: ::std::option::Option<::std::string::String>,
+    pub company_id: Option<String>,
     /// The `tag_id` of the company to filter by.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub tag_id: ::std::option::Option<::std::string::String>,
+    pub tag_id: Option<String>,
     /// The `segment_id` of the company to filter by.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub segment_id: ::std::option::Option<::std::string::String>,
+    pub segment_id: Option<String>,
     /// The page of results to fetch. Defaults to first page
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub page: ::std::option::Option<i64>,
+    pub page: Option<i64>,
     /// How many results to display per page. Defaults to 15
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub per_page: ::std::option::Option<i64>,
+    pub per_page: Option<i64>,
 }
 
 #[cfg(feature = "companies")]
@@ -68,60 +68,48 @@ impl RetrieveCompany {
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
         Self {
-            name: ::std::option::Option::None,
-            company_id: ::std::option::Option::None,
-            tag_id: ::std::option::Option::None,
-            segment_id: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
+            name: None,
+            company_id: None,
+            tag_id: None,
+            segment_id: None,
+            page: None,
+            per_page: None,
         }
     }
 
     /// The `name` of the company to filter by.
-    pub fn name(
-        mut self,
-        name: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(name.into());
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
         self
     }
 
     /// The `company_id` of the company to filter by.
-    pub fn company_id(
-        mut self,
-        company_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.company_id = ::std::option::Option::Some(company_id.into());
+    pub fn company_id(mut self, company_id: impl Into<String>) -> Self {
+        self.company_id = Some(company_id.into());
         self
     }
 
     /// The `tag_id` of the company to filter by.
-    pub fn tag_id(
-        mut self,
-        tag_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.tag_id = ::std::option::Option::Some(tag_id.into());
+    pub fn tag_id(mut self, tag_id: impl Into<String>) -> Self {
+        self.tag_id = Some(tag_id.into());
         self
     }
 
     /// The `segment_id` of the company to filter by.
-    pub fn segment_id(
-        mut self,
-        segment_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.segment_id = ::std::option::Option::Some(segment_id.into());
+    pub fn segment_id(mut self, segment_id: impl Into<String>) -> Self {
+        self.segment_id = Some(segment_id.into());
         self
     }
 
     /// The page of results to fetch. Defaults to first page
-    pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(page.into());
+    pub fn page(mut self, page: impl Into<i64>) -> Self {
+        self.page = Some(page.into());
         self
     }
 
     /// How many results to display per page. Defaults to 15
-    pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(per_page.into());
+    pub fn per_page(mut self, per_page: impl Into<i64>) -> Self {
+        self.per_page = Some(per_page.into());
         self
     }
 }
@@ -137,7 +125,7 @@ impl ::intercom_api_runtime::Operation for RetrieveCompany {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request
             .query(
                 "name",
@@ -186,14 +174,14 @@ impl ::intercom_api_runtime::Operation for RetrieveCompany {
                     explode: true,
                 },
             )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -202,22 +190,22 @@ impl ::intercom_api_runtime::Operation for RetrieveCompany {
 impl ::intercom_api_runtime::Paginated for RetrieveCompany {
     type Item = crate::models::Company;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::PageNumber;
-    fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
+    fn items(page: Self::Output) -> Vec<Self::Item> {
         page.data.unwrap_or_default()
     }
 
     fn item_count(page: &Self::Output) -> usize {
-        page.data.as_ref().map_or(0, ::std::vec::Vec::len)
+        page.data.as_ref().map_or(0, Vec::len)
     }
 
-    fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
+    fn next_page(&self, page: &Self::Output) -> Option<Self> {
         let value = ::intercom_api_runtime::next_page_number(
             *page.pages.as_ref()?.page.as_ref()?,
             *page.pages.as_ref()?.total_pages.as_ref()?,
         )?;
         let mut next = self.clone();
-        next.page = ::std::option::Option::Some(value);
-        ::std::option::Option::Some(next)
+        next.page = Some(value);
+        Some(next)
     }
 }
 
@@ -242,9 +230,9 @@ pub struct CreateOrUpdateCompany {
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::CreateOrUpdateCompanyRequest>,
+    pub body: Option<crate::models::CreateOrUpdateCompanyRequest>,
 }
 
 #[cfg(feature = "companies")]
@@ -252,17 +240,15 @@ impl CreateOrUpdateCompany {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Self {
-            body: ::std::option::Option::None,
-        }
+        Self { body: None }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<crate::models::CreateOrUpdateCompanyRequest>,
+        body: impl Into<crate::models::CreateOrUpdateCompanyRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
@@ -278,16 +264,16 @@ impl ::intercom_api_runtime::Operation for CreateOrUpdateCompany {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -303,14 +289,14 @@ impl ::intercom_api_runtime::Operation for CreateOrUpdateCompany {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveACompanyById {
     /// The unique identifier for the company which is given by Intercom
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 #[cfg(feature = "companies")]
 impl RetrieveACompanyById {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
@@ -326,16 +312,16 @@ impl ::intercom_api_runtime::Operation for RetrieveACompanyById {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -355,14 +341,14 @@ impl ::intercom_api_runtime::Operation for RetrieveACompanyById {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateCompany {
     /// The unique identifier for the company which is given by Intercom
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 #[cfg(feature = "companies")]
 impl UpdateCompany {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
@@ -378,16 +364,16 @@ impl ::intercom_api_runtime::Operation for UpdateCompany {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -411,14 +397,14 @@ impl ::intercom_api_runtime::Operation for UpdateCompany {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DeleteCompany {
     /// The unique identifier for the company which is given by Intercom
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 #[cfg(feature = "companies")]
 impl DeleteCompany {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
@@ -434,16 +420,16 @@ impl ::intercom_api_runtime::Operation for DeleteCompany {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -458,13 +444,13 @@ impl ::intercom_api_runtime::Operation for DeleteCompany {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListAttachedContacts {
     /// The unique identifier for the company which is given by Intercom
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 impl ListAttachedContacts {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
@@ -479,16 +465,16 @@ impl ::intercom_api_runtime::Operation for ListAttachedContacts {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -504,14 +490,14 @@ impl ::intercom_api_runtime::Operation for ListAttachedContacts {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListAttachedSegmentsForCompanies {
     /// The unique identifier for the company which is given by Intercom
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 #[cfg(feature = "companies")]
 impl ListAttachedSegmentsForCompanies {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
@@ -527,16 +513,16 @@ impl ::intercom_api_runtime::Operation for ListAttachedSegmentsForCompanies {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -616,9 +602,9 @@ pub struct SearchCompanies {
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::CompanySearchRequest>,
+    pub body: Option<crate::models::CompanySearchRequest>,
 }
 
 #[cfg(feature = "companies")]
@@ -626,17 +612,12 @@ impl SearchCompanies {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Self {
-            body: ::std::option::Option::None,
-        }
+        Self { body: None }
     }
 
     /// The request body.
-    pub fn body(
-        mut self,
-        body: impl ::std::convert::Into<crate::models::CompanySearchRequest>,
-    ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+    pub fn body(mut self, body: impl Into<crate::models::CompanySearchRequest>) -> Self {
+        self.body = Some(body.into());
         self
     }
 }
@@ -652,16 +633,16 @@ impl ::intercom_api_runtime::Operation for SearchCompanies {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -670,15 +651,15 @@ impl ::intercom_api_runtime::Operation for SearchCompanies {
 impl ::intercom_api_runtime::Paginated for SearchCompanies {
     type Item = crate::models::Company;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::Search;
-    fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
+    fn items(page: Self::Output) -> Vec<Self::Item> {
         page.data.unwrap_or_default()
     }
 
     fn item_count(page: &Self::Output) -> usize {
-        page.data.as_ref().map_or(0, ::std::vec::Vec::len)
+        page.data.as_ref().map_or(0, Vec::len)
     }
 
-    fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
+    fn next_page(&self, page: &Self::Output) -> Option<Self> {
         let value = ::intercom_api_runtime::non_empty(
             page.pages.as_ref()?.next.as_ref()?.starting_after.as_option()?,
         )?;
@@ -686,7 +667,7 @@ impl ::intercom_api_runtime::Paginated for SearchCompanies {
         next.body.as_mut()?.pagination.get_or_insert_default().starting_after = ::intercom_api_runtime::Patch::Value(
             value,
         );
-        ::std::option::Option::Some(next)
+        Some(next)
     }
 }
 
@@ -714,21 +695,21 @@ pub struct ListAllCompanies {
     /// The page of results to fetch. Defaults to first page
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub page: ::std::option::Option<i64>,
+    pub page: Option<i64>,
     /// How many results to return per page. Defaults to 15
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub per_page: ::std::option::Option<i64>,
+    pub per_page: Option<i64>,
     /// `asc` or `desc`. Return the companies in ascending or descending order. Defaults to desc
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub order: ::std::option::Option<::std::string::String>,
+    pub order: Option<String>,
 }
 
 #[cfg(feature = "companies")]
@@ -737,30 +718,27 @@ impl ListAllCompanies {
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
         Self {
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            order: ::std::option::Option::None,
+            page: None,
+            per_page: None,
+            order: None,
         }
     }
 
     /// The page of results to fetch. Defaults to first page
-    pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(page.into());
+    pub fn page(mut self, page: impl Into<i64>) -> Self {
+        self.page = Some(page.into());
         self
     }
 
     /// How many results to return per page. Defaults to 15
-    pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(per_page.into());
+    pub fn per_page(mut self, per_page: impl Into<i64>) -> Self {
+        self.per_page = Some(per_page.into());
         self
     }
 
     /// `asc` or `desc`. Return the companies in ascending or descending order. Defaults to desc
-    pub fn order(
-        mut self,
-        order: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.order = ::std::option::Option::Some(order.into());
+    pub fn order(mut self, order: impl Into<String>) -> Self {
+        self.order = Some(order.into());
         self
     }
 }
@@ -776,7 +754,7 @@ impl ::intercom_api_runtime::Operation for ListAllCompanies {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request
             .query(
                 "page",
@@ -801,14 +779,14 @@ impl ::intercom_api_runtime::Operation for ListAllCompanies {
                     explode: true,
                 },
             )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -817,22 +795,22 @@ impl ::intercom_api_runtime::Operation for ListAllCompanies {
 impl ::intercom_api_runtime::Paginated for ListAllCompanies {
     type Item = crate::models::Company;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::PageNumber;
-    fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
+    fn items(page: Self::Output) -> Vec<Self::Item> {
         page.data.unwrap_or_default()
     }
 
     fn item_count(page: &Self::Output) -> usize {
-        page.data.as_ref().map_or(0, ::std::vec::Vec::len)
+        page.data.as_ref().map_or(0, Vec::len)
     }
 
-    fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
+    fn next_page(&self, page: &Self::Output) -> Option<Self> {
         let value = ::intercom_api_runtime::next_page_number(
             *page.pages.as_ref()?.page.as_ref()?,
             *page.pages.as_ref()?.total_pages.as_ref()?,
         )?;
         let mut next = self.clone();
-        next.page = ::std::option::Option::Some(value);
-        ::std::option::Option::Some(next)
+        next.page = Some(value);
+        Some(next)
     }
 }
 
@@ -865,9 +843,9 @@ pub struct ScrollOverAllCompanies {
     /// The `scroll_param` parameter.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub scroll_param: ::std::option::Option<::std::string::String>,
+    pub scroll_param: Option<String>,
 }
 
 #[cfg(feature = "companies")]
@@ -875,24 +853,19 @@ impl ScrollOverAllCompanies {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Self {
-            scroll_param: ::std::option::Option::None,
-        }
+        Self { scroll_param: None }
     }
 
     /// The `scroll_param` parameter.
-    pub fn scroll_param(
-        mut self,
-        scroll_param: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.scroll_param = ::std::option::Option::Some(scroll_param.into());
+    pub fn scroll_param(mut self, scroll_param: impl Into<String>) -> Self {
+        self.scroll_param = Some(scroll_param.into());
         self
     }
 }
 
 #[cfg(feature = "companies")]
 impl ::intercom_api_runtime::Operation for ScrollOverAllCompanies {
-    type Output = ::std::option::Option<crate::models::CompanyScroll>;
+    type Output = Option<crate::models::CompanyScroll>;
     const OPERATION_ID: &'static str = "scrollOverAllCompanies";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/companies/scroll";
@@ -901,7 +874,7 @@ impl ::intercom_api_runtime::Operation for ScrollOverAllCompanies {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request
             .query(
                 "scroll_param",
@@ -910,14 +883,14 @@ impl ::intercom_api_runtime::Operation for ScrollOverAllCompanies {
                     explode: true,
                 },
             )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -926,25 +899,23 @@ impl ::intercom_api_runtime::Operation for ScrollOverAllCompanies {
 impl ::intercom_api_runtime::Paginated for ScrollOverAllCompanies {
     type Item = crate::models::Company;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::Scroll;
-    fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
-        let ::std::option::Option::Some(page) = page else {
-            return ::std::vec::Vec::new()
-        };
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        let Some(page) = page else { return Vec::new() };
         page.data.unwrap_or_default()
     }
 
     fn item_count(page: &Self::Output) -> usize {
-        let ::std::option::Option::Some(page) = page else { return 0 };
-        page.data.as_ref().map_or(0, ::std::vec::Vec::len)
+        let Some(page) = page else { return 0 };
+        page.data.as_ref().map_or(0, Vec::len)
     }
 
-    fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
+    fn next_page(&self, page: &Self::Output) -> Option<Self> {
         let value = ::intercom_api_runtime::non_empty(
             page.as_ref()?.scroll_param.as_ref()?,
         )?;
         let mut next = self.clone();
-        next.scroll_param = ::std::option::Option::Some(value);
-        ::std::option::Option::Some(next)
+        next.scroll_param = Some(value);
+        Some(next)
     }
 }
 
@@ -958,31 +929,28 @@ impl ::intercom_api_runtime::Paginated for ScrollOverAllCompanies {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct AttachContactToACompany {
     /// The unique identifier for the contact which is given by Intercom
-    pub id: ::std::string::String,
+    pub id: String,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::AttachContactToACompanyRequest>,
+    pub body: Option<crate::models::AttachContactToACompanyRequest>,
 }
 
 impl AttachContactToACompany {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
-        Self {
-            id: id.into(),
-            body: ::std::option::Option::None,
-        }
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into(), body: None }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<crate::models::AttachContactToACompanyRequest>,
+        body: impl Into<crate::models::AttachContactToACompanyRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
@@ -997,17 +965,17 @@ impl ::intercom_api_runtime::Operation for AttachContactToACompany {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -1022,18 +990,15 @@ impl ::intercom_api_runtime::Operation for AttachContactToACompany {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DetachContactFromACompany {
     /// The unique identifier for the contact which is given by Intercom
-    pub contact_id: ::std::string::String,
+    pub contact_id: String,
     /// The unique identifier for the company which is given by Intercom
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 impl DetachContactFromACompany {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        contact_id: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(contact_id: impl Into<String>, id: impl Into<String>) -> Self {
         Self {
             contact_id: contact_id.into(),
             id: id.into(),
@@ -1051,17 +1016,17 @@ impl ::intercom_api_runtime::Operation for DetachContactFromACompany {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("contact_id", &self.contact_id)?;
         request.path_param("id", &self.id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -1088,9 +1053,9 @@ pub struct BulkUpdateCompanies {
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::BulkUpdateCompaniesRequest>,
+    pub body: Option<crate::models::BulkUpdateCompaniesRequest>,
 }
 
 #[cfg(feature = "companies")]
@@ -1098,17 +1063,15 @@ impl BulkUpdateCompanies {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Self {
-            body: ::std::option::Option::None,
-        }
+        Self { body: None }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<crate::models::BulkUpdateCompaniesRequest>,
+        body: impl Into<crate::models::BulkUpdateCompaniesRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
@@ -1124,16 +1087,16 @@ impl ::intercom_api_runtime::Operation for BulkUpdateCompanies {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -1163,9 +1126,9 @@ pub struct BulkCreateCompanies {
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::BulkCreateCompaniesRequest>,
+    pub body: Option<crate::models::BulkCreateCompaniesRequest>,
 }
 
 #[cfg(feature = "companies")]
@@ -1173,17 +1136,15 @@ impl BulkCreateCompanies {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Self {
-            body: ::std::option::Option::None,
-        }
+        Self { body: None }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<crate::models::BulkCreateCompaniesRequest>,
+        body: impl Into<crate::models::BulkCreateCompaniesRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
@@ -1199,16 +1160,16 @@ impl ::intercom_api_runtime::Operation for BulkCreateCompanies {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -1234,9 +1195,9 @@ pub struct BulkDeleteCompanies {
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::BulkDeleteCompaniesRequest>,
+    pub body: Option<crate::models::BulkDeleteCompaniesRequest>,
 }
 
 #[cfg(feature = "companies")]
@@ -1244,17 +1205,15 @@ impl BulkDeleteCompanies {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Self {
-            body: ::std::option::Option::None,
-        }
+        Self { body: None }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<crate::models::BulkDeleteCompaniesRequest>,
+        body: impl Into<crate::models::BulkDeleteCompaniesRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
@@ -1270,16 +1229,16 @@ impl ::intercom_api_runtime::Operation for BulkDeleteCompanies {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -1295,14 +1254,14 @@ impl ::intercom_api_runtime::Operation for BulkDeleteCompanies {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ShowBulkCompaniesJob {
     /// The unique identifier for the bulk job.
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 #[cfg(feature = "companies")]
 impl ShowBulkCompaniesJob {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
@@ -1318,16 +1277,16 @@ impl ::intercom_api_runtime::Operation for ShowBulkCompaniesJob {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }

@@ -14,42 +14,42 @@
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListCompaniesForAContact {
     /// The unique identifier for the contact which is given by Intercom
-    pub id: ::std::string::String,
+    pub id: String,
     /// The page of results to fetch (the first is 1).
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub page: ::std::option::Option<i64>,
+    pub page: Option<i64>,
     /// How many results to return per page.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub per_page: ::std::option::Option<i64>,
+    pub per_page: Option<i64>,
 }
 
 #[cfg(any(feature = "companies", feature = "contacts"))]
 impl ListCompaniesForAContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
+            page: None,
+            per_page: None,
         }
     }
 
     /// The page of results to fetch (the first is 1).
-    pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(page.into());
+    pub fn page(mut self, page: impl Into<i64>) -> Self {
+        self.page = Some(page.into());
         self
     }
 
     /// How many results to return per page.
-    pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(per_page.into());
+    pub fn per_page(mut self, per_page: impl Into<i64>) -> Self {
+        self.per_page = Some(per_page.into());
         self
     }
 }
@@ -65,7 +65,7 @@ impl ::intercom_api_runtime::Operation for ListCompaniesForAContact {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
         request
             .query(
@@ -83,14 +83,14 @@ impl ::intercom_api_runtime::Operation for ListCompaniesForAContact {
                     explode: true,
                 },
             )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -99,22 +99,22 @@ impl ::intercom_api_runtime::Operation for ListCompaniesForAContact {
 impl ::intercom_api_runtime::Paginated for ListCompaniesForAContact {
     type Item = crate::models::Company;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::PageNumber;
-    fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
+    fn items(page: Self::Output) -> Vec<Self::Item> {
         page.companies.unwrap_or_default()
     }
 
     fn item_count(page: &Self::Output) -> usize {
-        page.companies.as_ref().map_or(0, ::std::vec::Vec::len)
+        page.companies.as_ref().map_or(0, Vec::len)
     }
 
-    fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
+    fn next_page(&self, page: &Self::Output) -> Option<Self> {
         let value = ::intercom_api_runtime::next_page_number(
             *page.pages.as_ref()?.page.as_ref()?,
             *page.pages.as_ref()?.total_pages.as_ref()?,
         )?;
         let mut next = self.clone();
-        next.page = ::std::option::Option::Some(value);
-        ::std::option::Option::Some(next)
+        next.page = Some(value);
+        Some(next)
     }
 }
 
@@ -129,14 +129,14 @@ impl ::intercom_api_runtime::Paginated for ListCompaniesForAContact {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListSegmentsForAContact {
     /// The unique identifier for the contact which is given by Intercom
-    pub contact_id: ::std::string::String,
+    pub contact_id: String,
 }
 
 #[cfg(any(feature = "contacts", feature = "segments"))]
 impl ListSegmentsForAContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(contact_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(contact_id: impl Into<String>) -> Self {
         Self {
             contact_id: contact_id.into(),
         }
@@ -154,16 +154,16 @@ impl ::intercom_api_runtime::Operation for ListSegmentsForAContact {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("contact_id", &self.contact_id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -187,14 +187,14 @@ impl ::intercom_api_runtime::Operation for ListSegmentsForAContact {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListSubscriptionsForAContact {
     /// The unique identifier for the contact which is given by Intercom
-    pub contact_id: ::std::string::String,
+    pub contact_id: String,
 }
 
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 impl ListSubscriptionsForAContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(contact_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(contact_id: impl Into<String>) -> Self {
         Self {
             contact_id: contact_id.into(),
         }
@@ -212,16 +212,16 @@ impl ::intercom_api_runtime::Operation for ListSubscriptionsForAContact {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("contact_id", &self.contact_id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -237,14 +237,14 @@ impl ::intercom_api_runtime::Operation for ListSubscriptionsForAContact {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListTagsForAContact {
     /// The unique identifier for the contact which is given by Intercom
-    pub contact_id: ::std::string::String,
+    pub contact_id: String,
 }
 
 #[cfg(any(feature = "contacts", feature = "tags"))]
 impl ListTagsForAContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(contact_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(contact_id: impl Into<String>) -> Self {
         Self {
             contact_id: contact_id.into(),
         }
@@ -262,16 +262,16 @@ impl ::intercom_api_runtime::Operation for ListTagsForAContact {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("contact_id", &self.contact_id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -307,34 +307,32 @@ impl ::intercom_api_runtime::Operation for ListTagsForAContact {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ShowContact {
     /// id
-    pub id: ::std::string::String,
+    pub id: String,
     /// Pass `true` to include the contact's merge history in the response. Only returned for contacts with a `user` role.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub include_merge_history: ::std::option::Option<bool>,
+    pub include_merge_history: Option<bool>,
 }
 
 #[cfg(feature = "contacts")]
 impl ShowContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: id.into(),
-            include_merge_history: ::std::option::Option::None,
+            include_merge_history: None,
         }
     }
 
     /// Pass `true` to include the contact's merge history in the response. Only returned for contacts with a `user` role.
     pub fn include_merge_history(
         mut self,
-        include_merge_history: impl ::std::convert::Into<bool>,
+        include_merge_history: impl Into<bool>,
     ) -> Self {
-        self.include_merge_history = ::std::option::Option::Some(
-            include_merge_history.into(),
-        );
+        self.include_merge_history = Some(include_merge_history.into());
         self
     }
 }
@@ -350,7 +348,7 @@ impl ::intercom_api_runtime::Operation for ShowContact {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
         request
             .query(
@@ -360,14 +358,14 @@ impl ::intercom_api_runtime::Operation for ShowContact {
                     explode: true,
                 },
             )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -389,50 +387,45 @@ impl ::intercom_api_runtime::Operation for ShowContact {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateContact {
     /// id
-    pub id: ::std::string::String,
+    pub id: String,
     /// Pass `true` to include the contact's merge history in the response. Only returned for contacts with a `user` role.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub include_merge_history: ::std::option::Option<bool>,
+    pub include_merge_history: Option<bool>,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::UpdateContactRequest>,
+    pub body: Option<crate::models::UpdateContactRequest>,
 }
 
 #[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
 impl UpdateContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: id.into(),
-            include_merge_history: ::std::option::Option::None,
-            body: ::std::option::Option::None,
+            include_merge_history: None,
+            body: None,
         }
     }
 
     /// Pass `true` to include the contact's merge history in the response. Only returned for contacts with a `user` role.
     pub fn include_merge_history(
         mut self,
-        include_merge_history: impl ::std::convert::Into<bool>,
+        include_merge_history: impl Into<bool>,
     ) -> Self {
-        self.include_merge_history = ::std::option::Option::Some(
-            include_merge_history.into(),
-        );
+        self.include_merge_history = Some(include_merge_history.into());
         self
     }
 
     /// The request body.
-    pub fn body(
-        mut self,
-        body: impl ::std::convert::Into<crate::models::UpdateContactRequest>,
-    ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+    pub fn body(mut self, body: impl Into<crate::models::UpdateContactRequest>) -> Self {
+        self.body = Some(body.into());
         self
     }
 }
@@ -448,7 +441,7 @@ impl ::intercom_api_runtime::Operation for UpdateContact {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
         request
             .query(
@@ -459,14 +452,14 @@ impl ::intercom_api_runtime::Operation for UpdateContact {
                 },
             )?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -482,14 +475,14 @@ impl ::intercom_api_runtime::Operation for UpdateContact {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DeleteContact {
     /// id
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 #[cfg(feature = "contacts")]
 impl DeleteContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
@@ -505,16 +498,16 @@ impl ::intercom_api_runtime::Operation for DeleteContact {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -541,15 +534,15 @@ pub struct MergeContact {
     /// Pass `true` to include the merge history of the resulting contact in the response. Only returned for contacts with a `user` role.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub include_merge_history: ::std::option::Option<bool>,
+    pub include_merge_history: Option<bool>,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::MergeContactsRequest>,
+    pub body: Option<crate::models::MergeContactsRequest>,
 }
 
 #[cfg(feature = "contacts")]
@@ -558,28 +551,23 @@ impl MergeContact {
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
         Self {
-            include_merge_history: ::std::option::Option::None,
-            body: ::std::option::Option::None,
+            include_merge_history: None,
+            body: None,
         }
     }
 
     /// Pass `true` to include the merge history of the resulting contact in the response. Only returned for contacts with a `user` role.
     pub fn include_merge_history(
         mut self,
-        include_merge_history: impl ::std::convert::Into<bool>,
+        include_merge_history: impl Into<bool>,
     ) -> Self {
-        self.include_merge_history = ::std::option::Option::Some(
-            include_merge_history.into(),
-        );
+        self.include_merge_history = Some(include_merge_history.into());
         self
     }
 
     /// The request body.
-    pub fn body(
-        mut self,
-        body: impl ::std::convert::Into<crate::models::MergeContactsRequest>,
-    ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+    pub fn body(mut self, body: impl Into<crate::models::MergeContactsRequest>) -> Self {
+        self.body = Some(body.into());
         self
     }
 }
@@ -595,7 +583,7 @@ impl ::intercom_api_runtime::Operation for MergeContact {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request
             .query(
                 "include_merge_history",
@@ -605,14 +593,14 @@ impl ::intercom_api_runtime::Operation for MergeContact {
                 },
             )?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -650,9 +638,9 @@ pub struct PreviewMergeContact {
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::MergePreviewRequest>,
+    pub body: Option<crate::models::MergePreviewRequest>,
 }
 
 #[cfg(feature = "contacts")]
@@ -660,17 +648,12 @@ impl PreviewMergeContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Self {
-            body: ::std::option::Option::None,
-        }
+        Self { body: None }
     }
 
     /// The request body.
-    pub fn body(
-        mut self,
-        body: impl ::std::convert::Into<crate::models::MergePreviewRequest>,
-    ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+    pub fn body(mut self, body: impl Into<crate::models::MergePreviewRequest>) -> Self {
+        self.body = Some(body.into());
         self
     }
 }
@@ -686,16 +669,16 @@ impl ::intercom_api_runtime::Operation for PreviewMergeContact {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -826,15 +809,15 @@ pub struct SearchContacts {
     /// Pass `true` to include a `merge_history` array on each contact in the response. Only returned for contacts with a `user` role.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub include_merge_history: ::std::option::Option<bool>,
+    pub include_merge_history: Option<bool>,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::ContactSearchRequest>,
+    pub body: Option<crate::models::ContactSearchRequest>,
 }
 
 #[cfg(feature = "contacts")]
@@ -843,28 +826,23 @@ impl SearchContacts {
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
         Self {
-            include_merge_history: ::std::option::Option::None,
-            body: ::std::option::Option::None,
+            include_merge_history: None,
+            body: None,
         }
     }
 
     /// Pass `true` to include a `merge_history` array on each contact in the response. Only returned for contacts with a `user` role.
     pub fn include_merge_history(
         mut self,
-        include_merge_history: impl ::std::convert::Into<bool>,
+        include_merge_history: impl Into<bool>,
     ) -> Self {
-        self.include_merge_history = ::std::option::Option::Some(
-            include_merge_history.into(),
-        );
+        self.include_merge_history = Some(include_merge_history.into());
         self
     }
 
     /// The request body.
-    pub fn body(
-        mut self,
-        body: impl ::std::convert::Into<crate::models::ContactSearchRequest>,
-    ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+    pub fn body(mut self, body: impl Into<crate::models::ContactSearchRequest>) -> Self {
+        self.body = Some(body.into());
         self
     }
 }
@@ -880,7 +858,7 @@ impl ::intercom_api_runtime::Operation for SearchContacts {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request
             .query(
                 "include_merge_history",
@@ -890,14 +868,14 @@ impl ::intercom_api_runtime::Operation for SearchContacts {
                 },
             )?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -906,15 +884,15 @@ impl ::intercom_api_runtime::Operation for SearchContacts {
 impl ::intercom_api_runtime::Paginated for SearchContacts {
     type Item = crate::models::Contact;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::Search;
-    fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
+    fn items(page: Self::Output) -> Vec<Self::Item> {
         page.data.unwrap_or_default()
     }
 
     fn item_count(page: &Self::Output) -> usize {
-        page.data.as_ref().map_or(0, ::std::vec::Vec::len)
+        page.data.as_ref().map_or(0, Vec::len)
     }
 
-    fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
+    fn next_page(&self, page: &Self::Output) -> Option<Self> {
         let value = ::intercom_api_runtime::non_empty(
             page.pages.as_ref()?.next.as_ref()?.starting_after.as_option()?,
         )?;
@@ -922,7 +900,7 @@ impl ::intercom_api_runtime::Paginated for SearchContacts {
         next.body.as_mut()?.pagination.get_or_insert_default().starting_after = ::intercom_api_runtime::Patch::Value(
             value,
         );
-        ::std::option::Option::Some(next)
+        Some(next)
     }
 }
 
@@ -947,15 +925,15 @@ pub struct ListContactActivities {
     /// The number of results to return per page. Defaults to 50, minimum 1, maximum 150.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub per_page: ::std::option::Option<i64>,
+    pub per_page: Option<i64>,
     /// The cursor value from `pages.next.starting_after` in a previous response. Used to paginate through results.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub starting_after: ::std::option::Option<::std::string::String>,
+    pub starting_after: Option<String>,
 }
 
 #[cfg(feature = "contacts")]
@@ -964,23 +942,20 @@ impl ListContactActivities {
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
         Self {
-            per_page: ::std::option::Option::None,
-            starting_after: ::std::option::Option::None,
+            per_page: None,
+            starting_after: None,
         }
     }
 
     /// The number of results to return per page. Defaults to 50, minimum 1, maximum 150.
-    pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(per_page.into());
+    pub fn per_page(mut self, per_page: impl Into<i64>) -> Self {
+        self.per_page = Some(per_page.into());
         self
     }
 
     /// The cursor value from `pages.next.starting_after` in a previous response. Used to paginate through results.
-    pub fn starting_after(
-        mut self,
-        starting_after: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.starting_after = ::std::option::Option::Some(starting_after.into());
+    pub fn starting_after(mut self, starting_after: impl Into<String>) -> Self {
+        self.starting_after = Some(starting_after.into());
         self
     }
 }
@@ -996,7 +971,7 @@ impl ::intercom_api_runtime::Operation for ListContactActivities {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request
             .query(
                 "per_page",
@@ -1013,14 +988,14 @@ impl ::intercom_api_runtime::Operation for ListContactActivities {
                     explode: true,
                 },
             )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -1029,21 +1004,21 @@ impl ::intercom_api_runtime::Operation for ListContactActivities {
 impl ::intercom_api_runtime::Paginated for ListContactActivities {
     type Item = crate::models::ContactActivity;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::Cursor;
-    fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
+    fn items(page: Self::Output) -> Vec<Self::Item> {
         page.data.unwrap_or_default()
     }
 
     fn item_count(page: &Self::Output) -> usize {
-        page.data.as_ref().map_or(0, ::std::vec::Vec::len)
+        page.data.as_ref().map_or(0, Vec::len)
     }
 
-    fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
+    fn next_page(&self, page: &Self::Output) -> Option<Self> {
         let value = ::intercom_api_runtime::non_empty(
             page.pages.as_ref()?.next.as_ref()?.starting_after.as_ref()?,
         )?;
         let mut next = self.clone();
-        next.starting_after = ::std::option::Option::Some(value);
-        ::std::option::Option::Some(next)
+        next.starting_after = Some(value);
+        Some(next)
     }
 }
 
@@ -1070,21 +1045,21 @@ pub struct ListContacts {
     /// Pass `true` to include a `merge_history` array on each contact in the response. Only returned for contacts with a `user` role.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub include_merge_history: ::std::option::Option<bool>,
+    pub include_merge_history: Option<bool>,
     /// The cursor to continue from: `pages.next.starting_after` of the previous page.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub starting_after: ::std::option::Option<::std::string::String>,
+    pub starting_after: Option<String>,
     /// How many results to return per page.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub per_page: ::std::option::Option<i64>,
+    pub per_page: Option<i64>,
 }
 
 #[cfg(feature = "contacts")]
@@ -1093,35 +1068,30 @@ impl ListContacts {
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
         Self {
-            include_merge_history: ::std::option::Option::None,
-            starting_after: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
+            include_merge_history: None,
+            starting_after: None,
+            per_page: None,
         }
     }
 
     /// Pass `true` to include a `merge_history` array on each contact in the response. Only returned for contacts with a `user` role.
     pub fn include_merge_history(
         mut self,
-        include_merge_history: impl ::std::convert::Into<bool>,
+        include_merge_history: impl Into<bool>,
     ) -> Self {
-        self.include_merge_history = ::std::option::Option::Some(
-            include_merge_history.into(),
-        );
+        self.include_merge_history = Some(include_merge_history.into());
         self
     }
 
     /// The cursor to continue from: `pages.next.starting_after` of the previous page.
-    pub fn starting_after(
-        mut self,
-        starting_after: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.starting_after = ::std::option::Option::Some(starting_after.into());
+    pub fn starting_after(mut self, starting_after: impl Into<String>) -> Self {
+        self.starting_after = Some(starting_after.into());
         self
     }
 
     /// How many results to return per page.
-    pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(per_page.into());
+    pub fn per_page(mut self, per_page: impl Into<i64>) -> Self {
+        self.per_page = Some(per_page.into());
         self
     }
 }
@@ -1137,7 +1107,7 @@ impl ::intercom_api_runtime::Operation for ListContacts {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request
             .query(
                 "include_merge_history",
@@ -1162,14 +1132,14 @@ impl ::intercom_api_runtime::Operation for ListContacts {
                     explode: true,
                 },
             )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -1178,21 +1148,21 @@ impl ::intercom_api_runtime::Operation for ListContacts {
 impl ::intercom_api_runtime::Paginated for ListContacts {
     type Item = crate::models::Contact;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::Cursor;
-    fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
+    fn items(page: Self::Output) -> Vec<Self::Item> {
         page.data.unwrap_or_default()
     }
 
     fn item_count(page: &Self::Output) -> usize {
-        page.data.as_ref().map_or(0, ::std::vec::Vec::len)
+        page.data.as_ref().map_or(0, Vec::len)
     }
 
-    fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
+    fn next_page(&self, page: &Self::Output) -> Option<Self> {
         let value = ::intercom_api_runtime::non_empty(
             page.pages.as_ref()?.next.as_ref()?.starting_after.as_option()?,
         )?;
         let mut next = self.clone();
-        next.starting_after = ::std::option::Option::Some(value);
-        ::std::option::Option::Some(next)
+        next.starting_after = Some(value);
+        Some(next)
     }
 }
 
@@ -1209,9 +1179,9 @@ pub struct CreateContact {
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::CreateContactRequest>,
+    pub body: Option<crate::models::CreateContactRequest>,
 }
 
 #[cfg(feature = "contacts")]
@@ -1219,17 +1189,12 @@ impl CreateContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Self {
-            body: ::std::option::Option::None,
-        }
+        Self { body: None }
     }
 
     /// The request body.
-    pub fn body(
-        mut self,
-        body: impl ::std::convert::Into<crate::models::CreateContactRequest>,
-    ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+    pub fn body(mut self, body: impl Into<crate::models::CreateContactRequest>) -> Self {
+        self.body = Some(body.into());
         self
     }
 }
@@ -1245,16 +1210,16 @@ impl ::intercom_api_runtime::Operation for CreateContact {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -1274,34 +1239,32 @@ impl ::intercom_api_runtime::Operation for CreateContact {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ShowContactByExternalId {
     /// The external ID of the user that you want to retrieve
-    pub external_id: ::std::string::String,
+    pub external_id: String,
     /// Pass `true` to include the contact's merge history in the response. Only returned for contacts with a `user` role.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub include_merge_history: ::std::option::Option<bool>,
+    pub include_merge_history: Option<bool>,
 }
 
 #[cfg(feature = "contacts")]
 impl ShowContactByExternalId {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(external_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(external_id: impl Into<String>) -> Self {
         Self {
             external_id: external_id.into(),
-            include_merge_history: ::std::option::Option::None,
+            include_merge_history: None,
         }
     }
 
     /// Pass `true` to include the contact's merge history in the response. Only returned for contacts with a `user` role.
     pub fn include_merge_history(
         mut self,
-        include_merge_history: impl ::std::convert::Into<bool>,
+        include_merge_history: impl Into<bool>,
     ) -> Self {
-        self.include_merge_history = ::std::option::Option::Some(
-            include_merge_history.into(),
-        );
+        self.include_merge_history = Some(include_merge_history.into());
         self
     }
 }
@@ -1317,7 +1280,7 @@ impl ::intercom_api_runtime::Operation for ShowContactByExternalId {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("external_id", &self.external_id)?;
         request
             .query(
@@ -1327,14 +1290,14 @@ impl ::intercom_api_runtime::Operation for ShowContactByExternalId {
                     explode: true,
                 },
             )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -1350,14 +1313,14 @@ impl ::intercom_api_runtime::Operation for ShowContactByExternalId {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ArchiveContact {
     /// id
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 #[cfg(feature = "contacts")]
 impl ArchiveContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
@@ -1373,16 +1336,16 @@ impl ::intercom_api_runtime::Operation for ArchiveContact {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -1398,14 +1361,14 @@ impl ::intercom_api_runtime::Operation for ArchiveContact {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UnarchiveContact {
     /// id
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 #[cfg(feature = "contacts")]
 impl UnarchiveContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
@@ -1421,16 +1384,16 @@ impl ::intercom_api_runtime::Operation for UnarchiveContact {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -1447,14 +1410,14 @@ impl ::intercom_api_runtime::Operation for UnarchiveContact {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct BlockContact {
     /// id
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 #[cfg(feature = "contacts")]
 impl BlockContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
@@ -1470,16 +1433,16 @@ impl ::intercom_api_runtime::Operation for BlockContact {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -1497,61 +1460,58 @@ impl ::intercom_api_runtime::Operation for BlockContact {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListContactMergeHistory {
     /// The id of the contact to fetch merge history for.
-    pub id: ::std::string::String,
+    pub id: String,
     /// A cursor for pagination. Pass the `next_cursor` value from a previous response to fetch the next page.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub cursor: ::std::option::Option<::std::string::String>,
+    pub cursor: Option<String>,
     /// The number of results to return per page (default 50, max 150).
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub per_page: ::std::option::Option<i64>,
+    pub per_page: Option<i64>,
     /// The order to return results in. Defaults to descending.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub order: ::std::option::Option<crate::models::ListContactMergeHistoryOrder>,
+    pub order: Option<crate::models::ListContactMergeHistoryOrder>,
 }
 
 #[cfg(feature = "contacts")]
 impl ListContactMergeHistory {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: id.into(),
-            cursor: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            order: ::std::option::Option::None,
+            cursor: None,
+            per_page: None,
+            order: None,
         }
     }
 
     /// A cursor for pagination. Pass the `next_cursor` value from a previous response to fetch the next page.
-    pub fn cursor(
-        mut self,
-        cursor: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.cursor = ::std::option::Option::Some(cursor.into());
+    pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
+        self.cursor = Some(cursor.into());
         self
     }
 
     /// The number of results to return per page (default 50, max 150).
-    pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(per_page.into());
+    pub fn per_page(mut self, per_page: impl Into<i64>) -> Self {
+        self.per_page = Some(per_page.into());
         self
     }
 
     /// The order to return results in. Defaults to descending.
     pub fn order(
         mut self,
-        order: impl ::std::convert::Into<crate::models::ListContactMergeHistoryOrder>,
+        order: impl Into<crate::models::ListContactMergeHistoryOrder>,
     ) -> Self {
-        self.order = ::std::option::Option::Some(order.into());
+        self.order = Some(order.into());
         self
     }
 }
@@ -1567,7 +1527,7 @@ impl ::intercom_api_runtime::Operation for ListContactMergeHistory {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
         request
             .query(
@@ -1593,14 +1553,14 @@ impl ::intercom_api_runtime::Operation for ListContactMergeHistory {
                     explode: true,
                 },
             )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -1628,9 +1588,9 @@ pub struct BulkUpdateContacts {
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::BulkUpdateContactsRequest>,
+    pub body: Option<crate::models::BulkUpdateContactsRequest>,
 }
 
 #[cfg(feature = "contacts")]
@@ -1638,17 +1598,15 @@ impl BulkUpdateContacts {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Self {
-            body: ::std::option::Option::None,
-        }
+        Self { body: None }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<crate::models::BulkUpdateContactsRequest>,
+        body: impl Into<crate::models::BulkUpdateContactsRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
@@ -1664,16 +1622,16 @@ impl ::intercom_api_runtime::Operation for BulkUpdateContacts {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -1708,9 +1666,9 @@ pub struct BulkCreateContacts {
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::BulkCreateContactsRequest>,
+    pub body: Option<crate::models::BulkCreateContactsRequest>,
 }
 
 #[cfg(feature = "contacts")]
@@ -1718,17 +1676,15 @@ impl BulkCreateContacts {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Self {
-            body: ::std::option::Option::None,
-        }
+        Self { body: None }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<crate::models::BulkCreateContactsRequest>,
+        body: impl Into<crate::models::BulkCreateContactsRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
@@ -1744,16 +1700,16 @@ impl ::intercom_api_runtime::Operation for BulkCreateContacts {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -1782,9 +1738,9 @@ pub struct BulkDeleteContacts {
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::BulkDeleteContactsRequest>,
+    pub body: Option<crate::models::BulkDeleteContactsRequest>,
 }
 
 #[cfg(feature = "contacts")]
@@ -1792,17 +1748,15 @@ impl BulkDeleteContacts {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Self {
-            body: ::std::option::Option::None,
-        }
+        Self { body: None }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<crate::models::BulkDeleteContactsRequest>,
+        body: impl Into<crate::models::BulkDeleteContactsRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
@@ -1818,16 +1772,16 @@ impl ::intercom_api_runtime::Operation for BulkDeleteContacts {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -1843,14 +1797,14 @@ impl ::intercom_api_runtime::Operation for BulkDeleteContacts {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ShowBulkUpdateContactsJob {
     /// The unique identifier for the bulk job.
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 #[cfg(feature = "contacts")]
 impl ShowBulkUpdateContactsJob {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
@@ -1866,16 +1820,16 @@ impl ::intercom_api_runtime::Operation for ShowBulkUpdateContactsJob {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }

@@ -35,9 +35,7 @@ pub struct BulkContentActions {
 impl BulkContentActions {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        body: impl ::std::convert::Into<crate::models::ContentBulkActionRequest>,
-    ) -> Self {
+    pub fn new(body: impl Into<crate::models::ContentBulkActionRequest>) -> Self {
         Self { body: body.into() }
     }
 }
@@ -52,16 +50,16 @@ impl ::intercom_api_runtime::Operation for BulkContentActions {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -85,131 +83,123 @@ pub struct SearchContent {
     /// A free-text search term matched against the title and body of each content item. When omitted, returns the most recent content items.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub query: ::std::option::Option<::std::string::String>,
+    pub query: Option<String>,
     /// The page number to fetch. Defaults to 1. Values below 1 are clamped to 1.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub page: ::std::option::Option<i64>,
+    pub page: Option<i64>,
     /// Number of results per page. Defaults to 10. Maximum 50.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub per_page: ::std::option::Option<i64>,
+    pub per_page: Option<i64>,
     /// Filter by publication state. Accepts a comma-separated list or repeated params.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub states: ::std::option::Option<
-        ::std::vec::Vec<crate::models::SearchContentStatesItem>,
-    >,
+    pub states: Option<Vec<crate::models::SearchContentStatesItem>>,
     /// Filter by locale codes (e.g. `en`, `fr`, `de`). Accepts a comma-separated list or repeated params.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub locales: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub locales: Option<Vec<String>>,
     /// Filter by tag IDs. Pairs with `tag_operator` to control match semantics. Accepts a comma-separated list or repeated params.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub tag_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+    pub tag_ids: Option<Vec<i64>>,
     /// Match operator paired with `tag_ids`. `IN` returns content matching any of the given tags; `NIN` excludes content matching any of them.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub tag_operator: ::std::option::Option<crate::models::SearchContentTagOperator>,
+    pub tag_operator: Option<crate::models::SearchContentTagOperator>,
     /// Filter by tag IDs using OR semantics — returns content matching any of the given tags. Alternative to `tag_ids` + `tag_operator`. Accepts a comma-separated list or repeated params.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub any_tag_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+    pub any_tag_ids: Option<Vec<i64>>,
     /// Filter by folder IDs. Must be sent together with `folder_entity_type`. Accepts a comma-separated list or repeated params.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub folder_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+    pub folder_ids: Option<Vec<i64>>,
     /// Required when `folder_ids` is provided. Identifies the entity type the folder IDs refer to.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub folder_entity_type: ::std::option::Option<crate::models::constants::Folder>,
+    pub folder_entity_type: Option<crate::models::constants::Folder>,
     /// Restrict the search to specific content types. When provided, this REPLACES the default content type set rather than filtering on top of it. Accepts a comma-separated list or repeated params.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub content_types: ::std::option::Option<
-        ::std::vec::Vec<crate::models::SearchContentContentTypesItem>,
-    >,
+    pub content_types: Option<Vec<crate::models::SearchContentContentTypesItem>>,
     /// Filter by whether the content is enabled for Copilot.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub copilot_state: ::std::option::Option<crate::models::SearchContentCopilotState>,
+    pub copilot_state: Option<crate::models::SearchContentCopilotState>,
     /// Filter by whether the content is enabled for Fin AI Agent (customer-facing service).
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub fin_service_state: ::std::option::Option<
-        crate::models::SearchContentFinServiceState,
-    >,
+    pub fin_service_state: Option<crate::models::SearchContentFinServiceState>,
     /// Filter by whether the content is enabled for Fin Sales Agent.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub fin_sales_state: ::std::option::Option<
-        crate::models::SearchContentFinSalesState,
-    >,
+    pub fin_sales_state: Option<crate::models::SearchContentFinSalesState>,
     /// Filter by the admin IDs that created the content. Accepts a comma-separated list or repeated params.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub created_by_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+    pub created_by_ids: Option<Vec<i64>>,
     /// Filter by the admin IDs that last updated the content. Accepts a comma-separated list or repeated params.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub last_updated_by_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+    pub last_updated_by_ids: Option<Vec<i64>>,
     /// Return content created at or after this time. Unix epoch seconds.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub created_at_after: ::std::option::Option<i64>,
+    pub created_at_after: Option<i64>,
     /// Return content created at or before this time. Unix epoch seconds.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub created_at_before: ::std::option::Option<i64>,
+    pub created_at_before: Option<i64>,
     /// Return content last updated at or after this time. Unix epoch seconds.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub updated_at_after: ::std::option::Option<i64>,
+    pub updated_at_after: Option<i64>,
     /// Return content last updated at or before this time. Unix epoch seconds.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub updated_at_before: ::std::option::Option<i64>,
+    pub updated_at_before: Option<i64>,
 }
 
 impl SearchContent {
@@ -217,212 +207,170 @@ impl SearchContent {
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
         Self {
-            query: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            states: ::std::option::Option::None,
-            locales: ::std::option::Option::None,
-            tag_ids: ::std::option::Option::None,
-            tag_operator: ::std::option::Option::None,
-            any_tag_ids: ::std::option::Option::None,
-            folder_ids: ::std::option::Option::None,
-            folder_entity_type: ::std::option::Option::None,
-            content_types: ::std::option::Option::None,
-            copilot_state: ::std::option::Option::None,
-            fin_service_state: ::std::option::Option::None,
-            fin_sales_state: ::std::option::Option::None,
-            created_by_ids: ::std::option::Option::None,
-            last_updated_by_ids: ::std::option::Option::None,
-            created_at_after: ::std::option::Option::None,
-            created_at_before: ::std::option::Option::None,
-            updated_at_after: ::std::option::Option::None,
-            updated_at_before: ::std::option::Option::None,
+            query: None,
+            page: None,
+            per_page: None,
+            states: None,
+            locales: None,
+            tag_ids: None,
+            tag_operator: None,
+            any_tag_ids: None,
+            folder_ids: None,
+            folder_entity_type: None,
+            content_types: None,
+            copilot_state: None,
+            fin_service_state: None,
+            fin_sales_state: None,
+            created_by_ids: None,
+            last_updated_by_ids: None,
+            created_at_after: None,
+            created_at_before: None,
+            updated_at_after: None,
+            updated_at_before: None,
         }
     }
 
     /// A free-text search term matched against the title and body of each content item. When omitted, returns the most recent content items.
-    pub fn query(
-        mut self,
-        query: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query = ::std::option::Option::Some(query.into());
+    pub fn query(mut self, query: impl Into<String>) -> Self {
+        self.query = Some(query.into());
         self
     }
 
     /// The page number to fetch. Defaults to 1. Values below 1 are clamped to 1.
-    pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(page.into());
+    pub fn page(mut self, page: impl Into<i64>) -> Self {
+        self.page = Some(page.into());
         self
     }
 
     /// Number of results per page. Defaults to 10. Maximum 50.
-    pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(per_page.into());
+    pub fn per_page(mut self, per_page: impl Into<i64>) -> Self {
+        self.per_page = Some(per_page.into());
         self
     }
 
     /// Filter by publication state. Accepts a comma-separated list or repeated params.
     pub fn states(
         mut self,
-        states: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::models::SearchContentStatesItem>,
-        >,
+        states: impl Into<Vec<crate::models::SearchContentStatesItem>>,
     ) -> Self {
-        self.states = ::std::option::Option::Some(states.into());
+        self.states = Some(states.into());
         self
     }
 
     /// Filter by locale codes (e.g. `en`, `fr`, `de`). Accepts a comma-separated list or repeated params.
-    pub fn locales(
-        mut self,
-        locales: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
-        self.locales = ::std::option::Option::Some(locales.into());
+    pub fn locales(mut self, locales: impl Into<Vec<String>>) -> Self {
+        self.locales = Some(locales.into());
         self
     }
 
     /// Filter by tag IDs. Pairs with `tag_operator` to control match semantics. Accepts a comma-separated list or repeated params.
-    pub fn tag_ids(
-        mut self,
-        tag_ids: impl ::std::convert::Into<::std::vec::Vec<i64>>,
-    ) -> Self {
-        self.tag_ids = ::std::option::Option::Some(tag_ids.into());
+    pub fn tag_ids(mut self, tag_ids: impl Into<Vec<i64>>) -> Self {
+        self.tag_ids = Some(tag_ids.into());
         self
     }
 
     /// Match operator paired with `tag_ids`. `IN` returns content matching any of the given tags; `NIN` excludes content matching any of them.
     pub fn tag_operator(
         mut self,
-        tag_operator: impl ::std::convert::Into<crate::models::SearchContentTagOperator>,
+        tag_operator: impl Into<crate::models::SearchContentTagOperator>,
     ) -> Self {
-        self.tag_operator = ::std::option::Option::Some(tag_operator.into());
+        self.tag_operator = Some(tag_operator.into());
         self
     }
 
     /// Filter by tag IDs using OR semantics — returns content matching any of the given tags. Alternative to `tag_ids` + `tag_operator`. Accepts a comma-separated list or repeated params.
-    pub fn any_tag_ids(
-        mut self,
-        any_tag_ids: impl ::std::convert::Into<::std::vec::Vec<i64>>,
-    ) -> Self {
-        self.any_tag_ids = ::std::option::Option::Some(any_tag_ids.into());
+    pub fn any_tag_ids(mut self, any_tag_ids: impl Into<Vec<i64>>) -> Self {
+        self.any_tag_ids = Some(any_tag_ids.into());
         self
     }
 
     /// Filter by folder IDs. Must be sent together with `folder_entity_type`. Accepts a comma-separated list or repeated params.
-    pub fn folder_ids(
-        mut self,
-        folder_ids: impl ::std::convert::Into<::std::vec::Vec<i64>>,
-    ) -> Self {
-        self.folder_ids = ::std::option::Option::Some(folder_ids.into());
+    pub fn folder_ids(mut self, folder_ids: impl Into<Vec<i64>>) -> Self {
+        self.folder_ids = Some(folder_ids.into());
         self
     }
 
     /// Required when `folder_ids` is provided. Identifies the entity type the folder IDs refer to.
     pub fn folder_entity_type(
         mut self,
-        folder_entity_type: impl ::std::convert::Into<crate::models::constants::Folder>,
+        folder_entity_type: impl Into<crate::models::constants::Folder>,
     ) -> Self {
-        self.folder_entity_type = ::std::option::Option::Some(folder_entity_type.into());
+        self.folder_entity_type = Some(folder_entity_type.into());
         self
     }
 
     /// Restrict the search to specific content types. When provided, this REPLACES the default content type set rather than filtering on top of it. Accepts a comma-separated list or repeated params.
     pub fn content_types(
         mut self,
-        content_types: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::models::SearchContentContentTypesItem>,
-        >,
+        content_types: impl Into<Vec<crate::models::SearchContentContentTypesItem>>,
     ) -> Self {
-        self.content_types = ::std::option::Option::Some(content_types.into());
+        self.content_types = Some(content_types.into());
         self
     }
 
     /// Filter by whether the content is enabled for Copilot.
     pub fn copilot_state(
         mut self,
-        copilot_state: impl ::std::convert::Into<
-            crate::models::SearchContentCopilotState,
-        >,
+        copilot_state: impl Into<crate::models::SearchContentCopilotState>,
     ) -> Self {
-        self.copilot_state = ::std::option::Option::Some(copilot_state.into());
+        self.copilot_state = Some(copilot_state.into());
         self
     }
 
     /// Filter by whether the content is enabled for Fin AI Agent (customer-facing service).
     pub fn fin_service_state(
         mut self,
-        fin_service_state: impl ::std::convert::Into<
-            crate::models::SearchContentFinServiceState,
-        >,
+        fin_service_state: impl Into<crate::models::SearchContentFinServiceState>,
     ) -> Self {
-        self.fin_service_state = ::std::option::Option::Some(fin_service_state.into());
+        self.fin_service_state = Some(fin_service_state.into());
         self
     }
 
     /// Filter by whether the content is enabled for Fin Sales Agent.
     pub fn fin_sales_state(
         mut self,
-        fin_sales_state: impl ::std::convert::Into<
-            crate::models::SearchContentFinSalesState,
-        >,
+        fin_sales_state: impl Into<crate::models::SearchContentFinSalesState>,
     ) -> Self {
-        self.fin_sales_state = ::std::option::Option::Some(fin_sales_state.into());
+        self.fin_sales_state = Some(fin_sales_state.into());
         self
     }
 
     /// Filter by the admin IDs that created the content. Accepts a comma-separated list or repeated params.
-    pub fn created_by_ids(
-        mut self,
-        created_by_ids: impl ::std::convert::Into<::std::vec::Vec<i64>>,
-    ) -> Self {
-        self.created_by_ids = ::std::option::Option::Some(created_by_ids.into());
+    pub fn created_by_ids(mut self, created_by_ids: impl Into<Vec<i64>>) -> Self {
+        self.created_by_ids = Some(created_by_ids.into());
         self
     }
 
     /// Filter by the admin IDs that last updated the content. Accepts a comma-separated list or repeated params.
     pub fn last_updated_by_ids(
         mut self,
-        last_updated_by_ids: impl ::std::convert::Into<::std::vec::Vec<i64>>,
+        last_updated_by_ids: impl Into<Vec<i64>>,
     ) -> Self {
-        self.last_updated_by_ids = ::std::option::Option::Some(
-            last_updated_by_ids.into(),
-        );
+        self.last_updated_by_ids = Some(last_updated_by_ids.into());
         self
     }
 
     /// Return content created at or after this time. Unix epoch seconds.
-    pub fn created_at_after(
-        mut self,
-        created_at_after: impl ::std::convert::Into<i64>,
-    ) -> Self {
-        self.created_at_after = ::std::option::Option::Some(created_at_after.into());
+    pub fn created_at_after(mut self, created_at_after: impl Into<i64>) -> Self {
+        self.created_at_after = Some(created_at_after.into());
         self
     }
 
     /// Return content created at or before this time. Unix epoch seconds.
-    pub fn created_at_before(
-        mut self,
-        created_at_before: impl ::std::convert::Into<i64>,
-    ) -> Self {
-        self.created_at_before = ::std::option::Option::Some(created_at_before.into());
+    pub fn created_at_before(mut self, created_at_before: impl Into<i64>) -> Self {
+        self.created_at_before = Some(created_at_before.into());
         self
     }
 
     /// Return content last updated at or after this time. Unix epoch seconds.
-    pub fn updated_at_after(
-        mut self,
-        updated_at_after: impl ::std::convert::Into<i64>,
-    ) -> Self {
-        self.updated_at_after = ::std::option::Option::Some(updated_at_after.into());
+    pub fn updated_at_after(mut self, updated_at_after: impl Into<i64>) -> Self {
+        self.updated_at_after = Some(updated_at_after.into());
         self
     }
 
     /// Return content last updated at or before this time. Unix epoch seconds.
-    pub fn updated_at_before(
-        mut self,
-        updated_at_before: impl ::std::convert::Into<i64>,
-    ) -> Self {
-        self.updated_at_before = ::std::option::Option::Some(updated_at_before.into());
+    pub fn updated_at_before(mut self, updated_at_before: impl Into<i64>) -> Self {
+        self.updated_at_before = Some(updated_at_before.into());
         self
     }
 }
@@ -437,7 +385,7 @@ impl ::intercom_api_runtime::Operation for SearchContent {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request
             .query(
                 "query",
@@ -598,14 +546,14 @@ impl ::intercom_api_runtime::Operation for SearchContent {
                     explode: true,
                 },
             )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -613,21 +561,21 @@ impl ::intercom_api_runtime::Operation for SearchContent {
 impl ::intercom_api_runtime::Paginated for SearchContent {
     type Item = crate::models::ContentSearchResult;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::PageNumber;
-    fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
+    fn items(page: Self::Output) -> Vec<Self::Item> {
         page.data.unwrap_or_default()
     }
 
     fn item_count(page: &Self::Output) -> usize {
-        page.data.as_ref().map_or(0, ::std::vec::Vec::len)
+        page.data.as_ref().map_or(0, Vec::len)
     }
 
-    fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
+    fn next_page(&self, page: &Self::Output) -> Option<Self> {
         let value = ::intercom_api_runtime::next_page_number(
             *page.pages.as_ref()?.page.as_ref()?,
             *page.pages.as_ref()?.total_pages.as_ref()?,
         )?;
         let mut next = self.clone();
-        next.page = ::std::option::Option::Some(value);
-        ::std::option::Option::Some(next)
+        next.page = Some(value);
+        Some(next)
     }
 }

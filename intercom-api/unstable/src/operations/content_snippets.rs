@@ -14,15 +14,15 @@ pub struct ListContentSnippets {
     /// The page of results to fetch.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub page: ::std::option::Option<i64>,
+    pub page: Option<i64>,
     /// The number of results to return per page. Max value of 50.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub per_page: ::std::option::Option<i64>,
+    pub per_page: Option<i64>,
 }
 
 #[cfg(feature = "content-snippets")]
@@ -30,21 +30,18 @@ impl ListContentSnippets {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Self {
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        Self { page: None, per_page: None }
     }
 
     /// The page of results to fetch.
-    pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(page.into());
+    pub fn page(mut self, page: impl Into<i64>) -> Self {
+        self.page = Some(page.into());
         self
     }
 
     /// The number of results to return per page. Max value of 50.
-    pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(per_page.into());
+    pub fn per_page(mut self, per_page: impl Into<i64>) -> Self {
+        self.per_page = Some(per_page.into());
         self
     }
 }
@@ -60,7 +57,7 @@ impl ::intercom_api_runtime::Operation for ListContentSnippets {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request
             .query(
                 "page",
@@ -77,14 +74,14 @@ impl ::intercom_api_runtime::Operation for ListContentSnippets {
                     explode: true,
                 },
             )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -107,9 +104,7 @@ pub struct CreateContentSnippet {
 impl CreateContentSnippet {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        body: impl ::std::convert::Into<crate::models::ContentSnippetCreateRequest>,
-    ) -> Self {
+    pub fn new(body: impl Into<crate::models::ContentSnippetCreateRequest>) -> Self {
         Self { body: body.into() }
     }
 }
@@ -125,16 +120,16 @@ impl ::intercom_api_runtime::Operation for CreateContentSnippet {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -150,14 +145,14 @@ impl ::intercom_api_runtime::Operation for CreateContentSnippet {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct GetContentSnippet {
     /// The unique identifier for the content snippet.
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 #[cfg(feature = "content-snippets")]
 impl GetContentSnippet {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
@@ -173,16 +168,16 @@ impl ::intercom_api_runtime::Operation for GetContentSnippet {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -198,7 +193,7 @@ impl ::intercom_api_runtime::Operation for GetContentSnippet {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateContentSnippet {
     /// The unique identifier for the content snippet.
-    pub id: ::std::string::String,
+    pub id: String,
     /// The request body.
     pub body: crate::models::ContentSnippetUpdateRequest,
 }
@@ -208,8 +203,8 @@ impl UpdateContentSnippet {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new(
-        id: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<crate::models::ContentSnippetUpdateRequest>,
+        id: impl Into<String>,
+        body: impl Into<crate::models::ContentSnippetUpdateRequest>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -229,17 +224,17 @@ impl ::intercom_api_runtime::Operation for UpdateContentSnippet {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -255,14 +250,14 @@ impl ::intercom_api_runtime::Operation for UpdateContentSnippet {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DeleteContentSnippet {
     /// The unique identifier for the content snippet.
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 #[cfg(feature = "content-snippets")]
 impl DeleteContentSnippet {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
@@ -274,21 +269,21 @@ impl ::intercom_api_runtime::Operation for DeleteContentSnippet {
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::DELETE;
     const PATH: &'static str = "/content_snippets/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
-    const RESPONSE_MEDIA_TYPE: ::std::option::Option<&'static str> = ::std::option::Option::None;
+    const RESPONSE_MEDIA_TYPE: Option<&'static str> = None;
     #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::empty(status, body)
     }
 }
@@ -309,33 +304,31 @@ impl ::intercom_api_runtime::Operation for DeleteContentSnippet {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct AttachTagToContentSnippet {
     /// The unique identifier for the content snippet.
-    pub content_snippet_id: ::std::string::String,
+    pub content_snippet_id: String,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::AttachTagToContentSnippetRequest>,
+    pub body: Option<crate::models::AttachTagToContentSnippetRequest>,
 }
 
 impl AttachTagToContentSnippet {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        content_snippet_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(content_snippet_id: impl Into<String>) -> Self {
         Self {
             content_snippet_id: content_snippet_id.into(),
-            body: ::std::option::Option::None,
+            body: None,
         }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<crate::models::AttachTagToContentSnippetRequest>,
+        body: impl Into<crate::models::AttachTagToContentSnippetRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
@@ -350,17 +343,17 @@ impl ::intercom_api_runtime::Operation for AttachTagToContentSnippet {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("content_snippet_id", &self.content_snippet_id)?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -381,18 +374,15 @@ impl ::intercom_api_runtime::Operation for AttachTagToContentSnippet {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DetachTagFromContentSnippet {
     /// The unique identifier for the content snippet.
-    pub content_snippet_id: ::std::string::String,
+    pub content_snippet_id: String,
     /// The unique identifier of the tag to remove, as given by Intercom.
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 impl DetachTagFromContentSnippet {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        content_snippet_id: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(content_snippet_id: impl Into<String>, id: impl Into<String>) -> Self {
         Self {
             content_snippet_id: content_snippet_id.into(),
             id: id.into(),
@@ -410,17 +400,17 @@ impl ::intercom_api_runtime::Operation for DetachTagFromContentSnippet {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("content_snippet_id", &self.content_snippet_id)?;
         request.path_param("id", &self.id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }

@@ -15,33 +15,28 @@
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct AttachContactToConversation {
     /// The identifier for the conversation as given by Intercom.
-    pub id: ::std::string::String,
+    pub id: String,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::AttachContactToConversationRequest>,
+    pub body: Option<crate::models::AttachContactToConversationRequest>,
 }
 
 impl AttachContactToConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
-        Self {
-            id: id.into(),
-            body: ::std::option::Option::None,
-        }
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into(), body: None }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<
-            crate::models::AttachContactToConversationRequest,
-        >,
+        body: impl Into<crate::models::AttachContactToConversationRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
@@ -56,17 +51,17 @@ impl ::intercom_api_runtime::Operation for AttachContactToConversation {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -85,39 +80,37 @@ impl ::intercom_api_runtime::Operation for AttachContactToConversation {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DetachContactFromConversation {
     /// The identifier for the conversation as given by Intercom.
-    pub conversation_id: ::std::string::String,
+    pub conversation_id: String,
     /// The identifier for the contact as given by Intercom.
-    pub contact_id: ::std::string::String,
+    pub contact_id: String,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::DetachContactFromConversationRequest>,
+    pub body: Option<crate::models::DetachContactFromConversationRequest>,
 }
 
 impl DetachContactFromConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new(
-        conversation_id: impl ::std::convert::Into<::std::string::String>,
-        contact_id: impl ::std::convert::Into<::std::string::String>,
+        conversation_id: impl Into<String>,
+        contact_id: impl Into<String>,
     ) -> Self {
         Self {
             conversation_id: conversation_id.into(),
             contact_id: contact_id.into(),
-            body: ::std::option::Option::None,
+            body: None,
         }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<
-            crate::models::DetachContactFromConversationRequest,
-        >,
+        body: impl Into<crate::models::DetachContactFromConversationRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
@@ -132,18 +125,18 @@ impl ::intercom_api_runtime::Operation for DetachContactFromConversation {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("conversation_id", &self.conversation_id)?;
         request.path_param("contact_id", &self.contact_id)?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }

@@ -18,95 +18,86 @@
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListCustomObjectInstances {
     /// The unique identifier of the custom object type that defines the structure of the custom object instance.
-    pub custom_object_type_identifier: ::std::string::String,
+    pub custom_object_type_identifier: String,
     /// Return instances associated with the given contact ID.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub references_contact_id: ::std::option::Option<::std::string::String>,
+    pub references_contact_id: Option<String>,
     /// Return instances associated with the given conversation ID.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub references_conversation_id: ::std::option::Option<::std::string::String>,
+    pub references_conversation_id: Option<String>,
     /// Return the single instance with this external ID. When provided, the response is a single object rather than a list.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub external_id: ::std::option::Option<::std::string::String>,
+    pub external_id: Option<String>,
     /// Page number of results to fetch.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub page: ::std::option::Option<i64>,
+    pub page: Option<i64>,
     /// Number of results per page. Maximum 150.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub per_page: ::std::option::Option<i64>,
+    pub per_page: Option<i64>,
 }
 
 impl ListCustomObjectInstances {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        custom_object_type_identifier: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(custom_object_type_identifier: impl Into<String>) -> Self {
         Self {
             custom_object_type_identifier: custom_object_type_identifier.into(),
-            references_contact_id: ::std::option::Option::None,
-            references_conversation_id: ::std::option::Option::None,
-            external_id: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
+            references_contact_id: None,
+            references_conversation_id: None,
+            external_id: None,
+            page: None,
+            per_page: None,
         }
     }
 
     /// Return instances associated with the given contact ID.
     pub fn references_contact_id(
         mut self,
-        references_contact_id: impl ::std::convert::Into<::std::string::String>,
+        references_contact_id: impl Into<String>,
     ) -> Self {
-        self.references_contact_id = ::std::option::Option::Some(
-            references_contact_id.into(),
-        );
+        self.references_contact_id = Some(references_contact_id.into());
         self
     }
 
     /// Return instances associated with the given conversation ID.
     pub fn references_conversation_id(
         mut self,
-        references_conversation_id: impl ::std::convert::Into<::std::string::String>,
+        references_conversation_id: impl Into<String>,
     ) -> Self {
-        self.references_conversation_id = ::std::option::Option::Some(
-            references_conversation_id.into(),
-        );
+        self.references_conversation_id = Some(references_conversation_id.into());
         self
     }
 
     /// Return the single instance with this external ID. When provided, the response is a single object rather than a list.
-    pub fn external_id(
-        mut self,
-        external_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.external_id = ::std::option::Option::Some(external_id.into());
+    pub fn external_id(mut self, external_id: impl Into<String>) -> Self {
+        self.external_id = Some(external_id.into());
         self
     }
 
     /// Page number of results to fetch.
-    pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(page.into());
+    pub fn page(mut self, page: impl Into<i64>) -> Self {
+        self.page = Some(page.into());
         self
     }
 
     /// Number of results per page. Maximum 150.
-    pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(per_page.into());
+    pub fn per_page(mut self, per_page: impl Into<i64>) -> Self {
+        self.per_page = Some(per_page.into());
         self
     }
 }
@@ -121,7 +112,7 @@ impl ::intercom_api_runtime::Operation for ListCustomObjectInstances {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request
             .path_param(
                 "custom_object_type_identifier",
@@ -167,37 +158,37 @@ impl ::intercom_api_runtime::Operation for ListCustomObjectInstances {
                     explode: true,
                 },
             )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
 
 impl ::intercom_api_runtime::Paginated for ListCustomObjectInstances {
-    type Item = ::std::option::Option<crate::models::CustomObjectInstance>;
+    type Item = Option<crate::models::CustomObjectInstance>;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::PageNumber;
-    fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
+    fn items(page: Self::Output) -> Vec<Self::Item> {
         page.data.unwrap_or_default()
     }
 
     fn item_count(page: &Self::Output) -> usize {
-        page.data.as_ref().map_or(0, ::std::vec::Vec::len)
+        page.data.as_ref().map_or(0, Vec::len)
     }
 
-    fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
+    fn next_page(&self, page: &Self::Output) -> Option<Self> {
         let value = ::intercom_api_runtime::next_page_number(
             *page.pages.as_ref()?.page.as_ref()?,
             *page.pages.as_ref()?.total_pages.as_ref()?,
         )?;
         let mut next = self.clone();
-        next.page = ::std::option::Option::Some(value);
-        ::std::option::Option::Some(next)
+        next.page = Some(value);
+        Some(next)
     }
 }
 
@@ -211,43 +202,37 @@ impl ::intercom_api_runtime::Paginated for ListCustomObjectInstances {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateCustomObjectInstances {
     /// The unique identifier of the custom object type that defines the structure of the custom object instance.
-    pub custom_object_type_identifier: ::std::string::String,
+    pub custom_object_type_identifier: String,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<
-        crate::models::CreateOrUpdateCustomObjectInstanceRequest,
-    >,
+    pub body: Option<crate::models::CreateOrUpdateCustomObjectInstanceRequest>,
 }
 
 impl CreateCustomObjectInstances {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        custom_object_type_identifier: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(custom_object_type_identifier: impl Into<String>) -> Self {
         Self {
             custom_object_type_identifier: custom_object_type_identifier.into(),
-            body: ::std::option::Option::None,
+            body: None,
         }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<
-            crate::models::CreateOrUpdateCustomObjectInstanceRequest,
-        >,
+        body: impl Into<crate::models::CreateOrUpdateCustomObjectInstanceRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
 
 impl ::intercom_api_runtime::Operation for CreateCustomObjectInstances {
-    type Output = ::std::option::Option<crate::models::CustomObjectInstance>;
+    type Output = Option<crate::models::CustomObjectInstance>;
     const OPERATION_ID: &'static str = "createCustomObjectInstances";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/custom_object_instances/{custom_object_type_identifier}";
@@ -256,21 +241,21 @@ impl ::intercom_api_runtime::Operation for CreateCustomObjectInstances {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request
             .path_param(
                 "custom_object_type_identifier",
                 &self.custom_object_type_identifier,
             )?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -285,17 +270,17 @@ impl ::intercom_api_runtime::Operation for CreateCustomObjectInstances {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DeleteCustomObjectInstancesById {
     /// The unique identifier of the custom object type that defines the structure of the custom object instance.
-    pub custom_object_type_identifier: ::std::string::String,
+    pub custom_object_type_identifier: String,
     /// The `external_id` parameter.
-    pub external_id: ::std::string::String,
+    pub external_id: String,
 }
 
 impl DeleteCustomObjectInstancesById {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new(
-        custom_object_type_identifier: impl ::std::convert::Into<::std::string::String>,
-        external_id: impl ::std::convert::Into<::std::string::String>,
+        custom_object_type_identifier: impl Into<String>,
+        external_id: impl Into<String>,
     ) -> Self {
         Self {
             custom_object_type_identifier: custom_object_type_identifier.into(),
@@ -314,7 +299,7 @@ impl ::intercom_api_runtime::Operation for DeleteCustomObjectInstancesById {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request
             .path_param(
                 "custom_object_type_identifier",
@@ -328,14 +313,14 @@ impl ::intercom_api_runtime::Operation for DeleteCustomObjectInstancesById {
                     explode: true,
                 },
             )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -350,17 +335,17 @@ impl ::intercom_api_runtime::Operation for DeleteCustomObjectInstancesById {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct GetCustomObjectInstancesById {
     /// The unique identifier of the custom object type that defines the structure of the custom object instance.
-    pub custom_object_type_identifier: ::std::string::String,
+    pub custom_object_type_identifier: String,
     /// The id or external_id of the custom object instance
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 impl GetCustomObjectInstancesById {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new(
-        custom_object_type_identifier: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<::std::string::String>,
+        custom_object_type_identifier: impl Into<String>,
+        id: impl Into<String>,
     ) -> Self {
         Self {
             custom_object_type_identifier: custom_object_type_identifier.into(),
@@ -370,7 +355,7 @@ impl GetCustomObjectInstancesById {
 }
 
 impl ::intercom_api_runtime::Operation for GetCustomObjectInstancesById {
-    type Output = ::std::option::Option<crate::models::CustomObjectInstance>;
+    type Output = Option<crate::models::CustomObjectInstance>;
     const OPERATION_ID: &'static str = "getCustomObjectInstancesById";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/custom_object_instances/{custom_object_type_identifier}/{id}";
@@ -379,21 +364,21 @@ impl ::intercom_api_runtime::Operation for GetCustomObjectInstancesById {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request
             .path_param(
                 "custom_object_type_identifier",
                 &self.custom_object_type_identifier,
             )?;
         request.path_param("id", &self.id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -408,17 +393,17 @@ impl ::intercom_api_runtime::Operation for GetCustomObjectInstancesById {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DeleteCustomObjectInstancesByExternalId {
     /// The unique identifier of the custom object type that defines the structure of the custom object instance.
-    pub custom_object_type_identifier: ::std::string::String,
+    pub custom_object_type_identifier: String,
     /// The Intercom defined id of the custom object instance
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 impl DeleteCustomObjectInstancesByExternalId {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new(
-        custom_object_type_identifier: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<::std::string::String>,
+        custom_object_type_identifier: impl Into<String>,
+        id: impl Into<String>,
     ) -> Self {
         Self {
             custom_object_type_identifier: custom_object_type_identifier.into(),
@@ -437,21 +422,21 @@ impl ::intercom_api_runtime::Operation for DeleteCustomObjectInstancesByExternal
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request
             .path_param(
                 "custom_object_type_identifier",
                 &self.custom_object_type_identifier,
             )?;
         request.path_param("id", &self.id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }

@@ -30,26 +30,24 @@ pub struct CreateDataExport {
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::CreateDataExportsRequest>,
+    pub body: Option<crate::models::CreateDataExportsRequest>,
 }
 
 impl CreateDataExport {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Self {
-            body: ::std::option::Option::None,
-        }
+        Self { body: None }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<crate::models::CreateDataExportsRequest>,
+        body: impl Into<crate::models::CreateDataExportsRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
@@ -64,16 +62,16 @@ impl ::intercom_api_runtime::Operation for CreateDataExport {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -93,15 +91,13 @@ impl ::intercom_api_runtime::Operation for CreateDataExport {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct GetDataExport {
     /// job_identifier
-    pub job_identifier: ::std::string::String,
+    pub job_identifier: String,
 }
 
 impl GetDataExport {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        job_identifier: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(job_identifier: impl Into<String>) -> Self {
         Self {
             job_identifier: job_identifier.into(),
         }
@@ -118,16 +114,16 @@ impl ::intercom_api_runtime::Operation for GetDataExport {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("job_identifier", &self.job_identifier)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -142,15 +138,13 @@ impl ::intercom_api_runtime::Operation for GetDataExport {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CancelDataExport {
     /// job_identifier
-    pub job_identifier: ::std::string::String,
+    pub job_identifier: String,
 }
 
 impl CancelDataExport {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        job_identifier: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(job_identifier: impl Into<String>) -> Self {
         Self {
             job_identifier: job_identifier.into(),
         }
@@ -167,16 +161,16 @@ impl ::intercom_api_runtime::Operation for CancelDataExport {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("job_identifier", &self.job_identifier)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -198,15 +192,13 @@ impl ::intercom_api_runtime::Operation for CancelDataExport {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DownloadDataExport {
     /// job_identifier
-    pub job_identifier: ::std::string::String,
+    pub job_identifier: String,
 }
 
 impl DownloadDataExport {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        job_identifier: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(job_identifier: impl Into<String>) -> Self {
         Self {
             job_identifier: job_identifier.into(),
         }
@@ -214,7 +206,7 @@ impl DownloadDataExport {
 }
 
 impl ::intercom_api_runtime::Operation for DownloadDataExport {
-    type Output = ::std::vec::Vec<u8>;
+    type Output = Vec<u8>;
     const OPERATION_ID: &'static str = "downloadDataExport";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/download/content/data/{job_identifier}";
@@ -224,16 +216,16 @@ impl ::intercom_api_runtime::Operation for DownloadDataExport {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("job_identifier", &self.job_identifier)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::bytes(status, body)
     }
 }

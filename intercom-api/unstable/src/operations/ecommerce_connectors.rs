@@ -118,31 +118,28 @@
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UploadEcommerceCatalog {
     /// The unique identifier of the ecommerce connector.
-    pub id: ::std::string::String,
+    pub id: String,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::UploadEcommerceCatalogRequest>,
+    pub body: Option<crate::models::UploadEcommerceCatalogRequest>,
 }
 
 impl UploadEcommerceCatalog {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
-        Self {
-            id: id.into(),
-            body: ::std::option::Option::None,
-        }
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into(), body: None }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<crate::models::UploadEcommerceCatalogRequest>,
+        body: impl Into<crate::models::UploadEcommerceCatalogRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
@@ -157,11 +154,11 @@ impl ::intercom_api_runtime::Operation for UploadEcommerceCatalog {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
-        if let ::std::option::Option::Some(body) = &self.body {
+        if let Some(body) = &self.body {
             let mut form = ::intercom_api_runtime::Multipart::new();
-            if let ::std::option::Option::Some(bytes) = &body.catalog {
+            if let Some(bytes) = &body.catalog {
                 form.file("catalog", "catalog", bytes);
             }
             form.text("finalize", &body.finalize)?;
@@ -169,14 +166,14 @@ impl ::intercom_api_runtime::Operation for UploadEcommerceCatalog {
             form.text("part_number", &body.part_number)?;
             request.multipart(form);
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         match status.as_u16() {
             200u16 => {
                 ::intercom_api_runtime::decode::json(status, body)

@@ -22,9 +22,7 @@ pub struct ListFinCapabilities {
 impl ListFinCapabilities {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        body: impl ::std::convert::Into<crate::models::ListFinCapabilitiesRequest>,
-    ) -> Self {
+    pub fn new(body: impl Into<crate::models::ListFinCapabilitiesRequest>) -> Self {
         Self { body: body.into() }
     }
 }
@@ -39,16 +37,16 @@ impl ::intercom_api_runtime::Operation for ListFinCapabilities {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -77,7 +75,7 @@ pub struct AskFin {
 impl AskFin {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(body: impl ::std::convert::Into<crate::models::AskFinRequest>) -> Self {
+    pub fn new(body: impl Into<crate::models::AskFinRequest>) -> Self {
         Self { body: body.into() }
     }
 }
@@ -92,16 +90,16 @@ impl ::intercom_api_runtime::Operation for AskFin {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -124,9 +122,7 @@ pub struct ReplyToFin {
 impl ReplyToFin {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        body: impl ::std::convert::Into<crate::models::ReplyToFinRequest>,
-    ) -> Self {
+    pub fn new(body: impl Into<crate::models::ReplyToFinRequest>) -> Self {
         Self { body: body.into() }
     }
 }
@@ -141,16 +137,16 @@ impl ::intercom_api_runtime::Operation for ReplyToFin {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -171,7 +167,7 @@ impl ::intercom_api_runtime::Operation for ReplyToFin {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RunFinProcedure {
     /// The ID of the procedure to run.
-    pub procedure_id: ::std::string::String,
+    pub procedure_id: String,
     /// The request body.
     pub body: crate::models::RunFinProcedureRequest,
 }
@@ -180,8 +176,8 @@ impl RunFinProcedure {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new(
-        procedure_id: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<crate::models::RunFinProcedureRequest>,
+        procedure_id: impl Into<String>,
+        body: impl Into<crate::models::RunFinProcedureRequest>,
     ) -> Self {
         Self {
             procedure_id: procedure_id.into(),
@@ -200,17 +196,17 @@ impl ::intercom_api_runtime::Operation for RunFinProcedure {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("procedure_id", &self.procedure_id)?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -261,9 +257,7 @@ pub struct EscalateFinConversation {
 impl EscalateFinConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        body: impl ::std::convert::Into<crate::models::EscalateFinConversationRequest>,
-    ) -> Self {
+    pub fn new(body: impl Into<crate::models::EscalateFinConversationRequest>) -> Self {
         Self { body: body.into() }
     }
 }
@@ -278,16 +272,16 @@ impl ::intercom_api_runtime::Operation for EscalateFinConversation {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -320,9 +314,7 @@ pub struct SubmitFinCsat {
 impl SubmitFinCsat {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        body: impl ::std::convert::Into<crate::models::SubmitFinCsatRequest>,
-    ) -> Self {
+    pub fn new(body: impl Into<crate::models::SubmitFinCsatRequest>) -> Self {
         Self { body: body.into() }
     }
 }
@@ -337,16 +329,16 @@ impl ::intercom_api_runtime::Operation for SubmitFinCsat {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -379,9 +371,7 @@ pub struct StartFinConversation {
 impl StartFinConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        body: impl ::std::convert::Into<crate::models::StartFinConversationRequest>,
-    ) -> Self {
+    pub fn new(body: impl Into<crate::models::StartFinConversationRequest>) -> Self {
         Self { body: body.into() }
     }
 }
@@ -396,16 +386,16 @@ impl ::intercom_api_runtime::Operation for StartFinConversation {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }

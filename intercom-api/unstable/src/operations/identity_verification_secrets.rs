@@ -30,16 +30,16 @@ impl ::intercom_api_runtime::Operation for ListIdentityVerificationSecrets {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         let _ = request;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -60,30 +60,24 @@ pub struct CreateIdentityVerificationSecret {
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<
-        crate::models::CreateIdentityVerificationSecretRequest,
-    >,
+    pub body: Option<crate::models::CreateIdentityVerificationSecretRequest>,
 }
 
 impl CreateIdentityVerificationSecret {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Self {
-            body: ::std::option::Option::None,
-        }
+        Self { body: None }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<
-            crate::models::CreateIdentityVerificationSecretRequest,
-        >,
+        body: impl Into<crate::models::CreateIdentityVerificationSecretRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
@@ -98,16 +92,16 @@ impl ::intercom_api_runtime::Operation for CreateIdentityVerificationSecret {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -122,13 +116,13 @@ impl ::intercom_api_runtime::Operation for CreateIdentityVerificationSecret {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DeleteIdentityVerificationSecret {
     /// The unique identifier of the identity verification secret
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 impl DeleteIdentityVerificationSecret {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
@@ -139,21 +133,21 @@ impl ::intercom_api_runtime::Operation for DeleteIdentityVerificationSecret {
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::DELETE;
     const PATH: &'static str = "/secure_mode_secrets/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
-    const RESPONSE_MEDIA_TYPE: ::std::option::Option<&'static str> = ::std::option::Option::None;
+    const RESPONSE_MEDIA_TYPE: Option<&'static str> = None;
     #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::empty(status, body)
     }
 }

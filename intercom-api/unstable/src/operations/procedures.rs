@@ -23,7 +23,7 @@
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CollectProcedureAgentInput {
     /// The ID of the conversation where the HITL step was triggered.
-    pub conversation_id: ::std::string::String,
+    pub conversation_id: String,
     /// The request body.
     pub body: crate::models::CollectAgentInputRequest,
 }
@@ -32,8 +32,8 @@ impl CollectProcedureAgentInput {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new(
-        conversation_id: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<crate::models::CollectAgentInputRequest>,
+        conversation_id: impl Into<String>,
+        body: impl Into<crate::models::CollectAgentInputRequest>,
     ) -> Self {
         Self {
             conversation_id: conversation_id.into(),
@@ -43,7 +43,7 @@ impl CollectProcedureAgentInput {
 }
 
 impl ::intercom_api_runtime::Operation for CollectProcedureAgentInput {
-    type Output = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
+    type Output = ::serde_json::Map<String, ::serde_json::Value>;
     const OPERATION_ID: &'static str = "collectProcedureAgentInput";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/procedures/{conversation_id}/collect_agent_input";
@@ -52,17 +52,17 @@ impl ::intercom_api_runtime::Operation for CollectProcedureAgentInput {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("conversation_id", &self.conversation_id)?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }

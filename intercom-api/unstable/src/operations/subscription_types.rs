@@ -17,35 +17,31 @@
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct AttachSubscriptionTypeToContact {
     /// The unique identifier for the contact which is given by Intercom
-    pub contact_id: ::std::string::String,
+    pub contact_id: String,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<
-        crate::models::AttachSubscriptionTypeToContactRequest,
-    >,
+    pub body: Option<crate::models::AttachSubscriptionTypeToContactRequest>,
 }
 
 impl AttachSubscriptionTypeToContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(contact_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(contact_id: impl Into<String>) -> Self {
         Self {
             contact_id: contact_id.into(),
-            body: ::std::option::Option::None,
+            body: None,
         }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<
-            crate::models::AttachSubscriptionTypeToContactRequest,
-        >,
+        body: impl Into<crate::models::AttachSubscriptionTypeToContactRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
@@ -60,17 +56,17 @@ impl ::intercom_api_runtime::Operation for AttachSubscriptionTypeToContact {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("contact_id", &self.contact_id)?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -85,18 +81,15 @@ impl ::intercom_api_runtime::Operation for AttachSubscriptionTypeToContact {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DetachSubscriptionTypeToContact {
     /// The unique identifier for the contact which is given by Intercom
-    pub contact_id: ::std::string::String,
+    pub contact_id: String,
     /// The unique identifier for the subscription type which is given by Intercom
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 impl DetachSubscriptionTypeToContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        contact_id: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(contact_id: impl Into<String>, id: impl Into<String>) -> Self {
         Self {
             contact_id: contact_id.into(),
             id: id.into(),
@@ -114,17 +107,17 @@ impl ::intercom_api_runtime::Operation for DetachSubscriptionTypeToContact {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("contact_id", &self.contact_id)?;
         request.path_param("id", &self.id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -159,16 +152,16 @@ impl ::intercom_api_runtime::Operation for ListSubscriptionTypes {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         let _ = request;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }

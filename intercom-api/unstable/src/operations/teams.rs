@@ -13,31 +13,28 @@
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct GetTeamMetrics {
     /// The unique identifier of the team to retrieve metrics for. Use `GET /teams` to list available team IDs.
-    pub team_id: ::std::string::String,
+    pub team_id: String,
     /// The number of seconds after which an open conversation is considered idle. Clamped to the range 1–86400. Defaults to 1800 (30 minutes).
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub idle_threshold: ::std::option::Option<i64>,
+    pub idle_threshold: Option<i64>,
 }
 
 impl GetTeamMetrics {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(team_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(team_id: impl Into<String>) -> Self {
         Self {
             team_id: team_id.into(),
-            idle_threshold: ::std::option::Option::None,
+            idle_threshold: None,
         }
     }
 
     /// The number of seconds after which an open conversation is considered idle. Clamped to the range 1–86400. Defaults to 1800 (30 minutes).
-    pub fn idle_threshold(
-        mut self,
-        idle_threshold: impl ::std::convert::Into<i64>,
-    ) -> Self {
-        self.idle_threshold = ::std::option::Option::Some(idle_threshold.into());
+    pub fn idle_threshold(mut self, idle_threshold: impl Into<i64>) -> Self {
+        self.idle_threshold = Some(idle_threshold.into());
         self
     }
 }
@@ -52,7 +49,7 @@ impl ::intercom_api_runtime::Operation for GetTeamMetrics {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("team_id", &self.team_id)?;
         request
             .query(
@@ -62,14 +59,14 @@ impl ::intercom_api_runtime::Operation for GetTeamMetrics {
                     explode: true,
                 },
             )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -101,16 +98,16 @@ impl ::intercom_api_runtime::Operation for ListTeams {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         let _ = request;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -125,13 +122,13 @@ impl ::intercom_api_runtime::Operation for ListTeams {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveTeam {
     /// The unique identifier of a given team.
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 impl RetrieveTeam {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
@@ -146,16 +143,16 @@ impl ::intercom_api_runtime::Operation for RetrieveTeam {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -178,31 +175,28 @@ impl ::intercom_api_runtime::Operation for RetrieveTeam {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateTeamMembers {
     /// The unique identifier of a given team.
-    pub id: ::std::string::String,
+    pub id: String,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::UpdateTeamMembersRequest>,
+    pub body: Option<crate::models::UpdateTeamMembersRequest>,
 }
 
 impl UpdateTeamMembers {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
-        Self {
-            id: id.into(),
-            body: ::std::option::Option::None,
-        }
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into(), body: None }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<crate::models::UpdateTeamMembersRequest>,
+        body: impl Into<crate::models::UpdateTeamMembersRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
@@ -217,17 +211,17 @@ impl ::intercom_api_runtime::Operation for UpdateTeamMembers {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }

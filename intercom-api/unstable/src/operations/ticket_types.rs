@@ -28,16 +28,16 @@ impl ::intercom_api_runtime::Operation for ListTicketTypes {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         let _ = request;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -59,32 +59,30 @@ pub struct CreateTicketType {
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::CreateTicketTypeRequest>,
+    pub body: Option<crate::models::CreateTicketTypeRequest>,
 }
 
 impl CreateTicketType {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Self {
-            body: ::std::option::Option::None,
-        }
+        Self { body: None }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<crate::models::CreateTicketTypeRequest>,
+        body: impl Into<crate::models::CreateTicketTypeRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
 
 impl ::intercom_api_runtime::Operation for CreateTicketType {
-    type Output = ::std::option::Option<crate::models::TicketType>;
+    type Output = Option<crate::models::TicketType>;
     const OPERATION_ID: &'static str = "createTicketType";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/ticket_types";
@@ -93,16 +91,16 @@ impl ::intercom_api_runtime::Operation for CreateTicketType {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -117,19 +115,19 @@ impl ::intercom_api_runtime::Operation for CreateTicketType {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct GetTicketType {
     /// The unique identifier for the ticket type which is given by Intercom.
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 impl GetTicketType {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
 
 impl ::intercom_api_runtime::Operation for GetTicketType {
-    type Output = ::std::option::Option<crate::models::TicketType>;
+    type Output = Option<crate::models::TicketType>;
     const OPERATION_ID: &'static str = "getTicketType";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/ticket_types/{id}";
@@ -138,16 +136,16 @@ impl ::intercom_api_runtime::Operation for GetTicketType {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -167,37 +165,34 @@ impl ::intercom_api_runtime::Operation for GetTicketType {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateTicketType {
     /// The unique identifier for the ticket type which is given by Intercom.
-    pub id: ::std::string::String,
+    pub id: String,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::UpdateTicketTypeRequest>,
+    pub body: Option<crate::models::UpdateTicketTypeRequest>,
 }
 
 impl UpdateTicketType {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
-        Self {
-            id: id.into(),
-            body: ::std::option::Option::None,
-        }
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into(), body: None }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<crate::models::UpdateTicketTypeRequest>,
+        body: impl Into<crate::models::UpdateTicketTypeRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
 
 impl ::intercom_api_runtime::Operation for UpdateTicketType {
-    type Output = ::std::option::Option<crate::models::TicketType>;
+    type Output = Option<crate::models::TicketType>;
     const OPERATION_ID: &'static str = "updateTicketType";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::PUT;
     const PATH: &'static str = "/ticket_types/{id}";
@@ -206,17 +201,17 @@ impl ::intercom_api_runtime::Operation for UpdateTicketType {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }

@@ -11,31 +11,25 @@
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ReplyTicket {
     /// The `id` parameter.
-    pub id: ::std::string::String,
+    pub id: String,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::ReplyTicketRequest>,
+    pub body: Option<crate::models::ReplyTicketRequest>,
 }
 
 impl ReplyTicket {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
-        Self {
-            id: id.into(),
-            body: ::std::option::Option::None,
-        }
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into(), body: None }
     }
 
     /// The request body.
-    pub fn body(
-        mut self,
-        body: impl ::std::convert::Into<crate::models::ReplyTicketRequest>,
-    ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+    pub fn body(mut self, body: impl Into<crate::models::ReplyTicketRequest>) -> Self {
+        self.body = Some(body.into());
         self
     }
 }
@@ -50,17 +44,17 @@ impl ::intercom_api_runtime::Operation for ReplyTicket {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -86,31 +80,31 @@ impl ::intercom_api_runtime::Operation for ReplyTicket {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct LinkConversationToTicket {
     /// The unique identifier for the tracker ticket which is given by Intercom.
-    pub ticket_id: ::std::string::String,
+    pub ticket_id: String,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::LinkConversationToTicketRequest>,
+    pub body: Option<crate::models::LinkConversationToTicketRequest>,
 }
 
 impl LinkConversationToTicket {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(ticket_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(ticket_id: impl Into<String>) -> Self {
         Self {
             ticket_id: ticket_id.into(),
-            body: ::std::option::Option::None,
+            body: None,
         }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<crate::models::LinkConversationToTicketRequest>,
+        body: impl Into<crate::models::LinkConversationToTicketRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
@@ -125,17 +119,17 @@ impl ::intercom_api_runtime::Operation for LinkConversationToTicket {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("ticket_id", &self.ticket_id)?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -154,18 +148,15 @@ impl ::intercom_api_runtime::Operation for LinkConversationToTicket {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UnlinkConversationFromTicket {
     /// The unique identifier for the tracker ticket which is given by Intercom.
-    pub ticket_id: ::std::string::String,
+    pub ticket_id: String,
     /// The unique identifier (given by Intercom) for the linked conversation or customer ticket to unlink.
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 impl UnlinkConversationFromTicket {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        ticket_id: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(ticket_id: impl Into<String>, id: impl Into<String>) -> Self {
         Self {
             ticket_id: ticket_id.into(),
             id: id.into(),
@@ -183,17 +174,17 @@ impl ::intercom_api_runtime::Operation for UnlinkConversationFromTicket {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("ticket_id", &self.ticket_id)?;
         request.path_param("id", &self.id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -210,32 +201,30 @@ pub struct CreateTicket {
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::CreateTicketRequestObject>,
+    pub body: Option<crate::models::CreateTicketRequestObject>,
 }
 
 impl CreateTicket {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Self {
-            body: ::std::option::Option::None,
-        }
+        Self { body: None }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<crate::models::CreateTicketRequestObject>,
+        body: impl Into<crate::models::CreateTicketRequestObject>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
 
 impl ::intercom_api_runtime::Operation for CreateTicket {
-    type Output = ::std::option::Option<crate::models::Ticket>;
+    type Output = Option<crate::models::Ticket>;
     const OPERATION_ID: &'static str = "createTicket";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/tickets";
@@ -244,16 +233,16 @@ impl ::intercom_api_runtime::Operation for CreateTicket {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -270,26 +259,24 @@ pub struct EnqueueCreateTicket {
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::EnqueueCreateTicketRequest>,
+    pub body: Option<crate::models::EnqueueCreateTicketRequest>,
 }
 
 impl EnqueueCreateTicket {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Self {
-            body: ::std::option::Option::None,
-        }
+        Self { body: None }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<crate::models::EnqueueCreateTicketRequest>,
+        body: impl Into<crate::models::EnqueueCreateTicketRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
@@ -304,16 +291,16 @@ impl ::intercom_api_runtime::Operation for EnqueueCreateTicket {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -331,19 +318,19 @@ pub struct GetTicket {
     /// {% admonition type="info" name="Not the Inbox ticket ID" %}
     /// This is the internal `id` field from the API response, not the `ticket_id` displayed in the Intercom Inbox (e.g., #12345). Use the `id` value from the ticket object returned by the API.
     /// {% /admonition %}
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 impl GetTicket {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
 
 impl ::intercom_api_runtime::Operation for GetTicket {
-    type Output = ::std::option::Option<crate::models::Ticket>;
+    type Output = Option<crate::models::Ticket>;
     const OPERATION_ID: &'static str = "getTicket";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/tickets/{id}";
@@ -352,16 +339,16 @@ impl ::intercom_api_runtime::Operation for GetTicket {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -379,37 +366,34 @@ pub struct UpdateTicket {
     /// {% admonition type="info" name="Not the Inbox ticket ID" %}
     /// This is the internal `id` field from the API response, not the `ticket_id` displayed in the Intercom Inbox (e.g., #12345). Use the `id` value from the ticket object returned by the API.
     /// {% /admonition %}
-    pub id: ::std::string::String,
+    pub id: String,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::UpdateTicketRequestObject>,
+    pub body: Option<crate::models::UpdateTicketRequestObject>,
 }
 
 impl UpdateTicket {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
-        Self {
-            id: id.into(),
-            body: ::std::option::Option::None,
-        }
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into(), body: None }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<crate::models::UpdateTicketRequestObject>,
+        body: impl Into<crate::models::UpdateTicketRequestObject>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
 
 impl ::intercom_api_runtime::Operation for UpdateTicket {
-    type Output = ::std::option::Option<crate::models::Ticket>;
+    type Output = Option<crate::models::Ticket>;
     const OPERATION_ID: &'static str = "updateTicket";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::PUT;
     const PATH: &'static str = "/tickets/{id}";
@@ -418,17 +402,17 @@ impl ::intercom_api_runtime::Operation for UpdateTicket {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -450,13 +434,13 @@ pub struct DeleteTicket {
     /// {% admonition type="info" name="Not the Inbox ticket ID" %}
     /// This is the internal `id` field from the API response, not the `ticket_id` displayed in the Intercom Inbox (e.g., #12345). Use the `id` value from the ticket object returned by the API.
     /// {% /admonition %}
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 impl DeleteTicket {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
@@ -471,16 +455,16 @@ impl ::intercom_api_runtime::Operation for DeleteTicket {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -495,37 +479,37 @@ impl ::intercom_api_runtime::Operation for DeleteTicket {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ChangeTicketType {
     /// The unique identifier for the ticket which is given by Intercom.
-    pub ticket_id: ::std::string::String,
+    pub ticket_id: String,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::ChangeTicketTypeRequest>,
+    pub body: Option<crate::models::ChangeTicketTypeRequest>,
 }
 
 impl ChangeTicketType {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(ticket_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(ticket_id: impl Into<String>) -> Self {
         Self {
             ticket_id: ticket_id.into(),
-            body: ::std::option::Option::None,
+            body: None,
         }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<crate::models::ChangeTicketTypeRequest>,
+        body: impl Into<crate::models::ChangeTicketTypeRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
 
 impl ::intercom_api_runtime::Operation for ChangeTicketType {
-    type Output = ::std::option::Option<crate::models::Ticket>;
+    type Output = Option<crate::models::Ticket>;
     const OPERATION_ID: &'static str = "changeTicketType";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/tickets/{ticket_id}/change_type";
@@ -534,17 +518,17 @@ impl ::intercom_api_runtime::Operation for ChangeTicketType {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("ticket_id", &self.ticket_id)?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -632,26 +616,21 @@ pub struct SearchTickets {
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::SearchRequest>,
+    pub body: Option<crate::models::SearchRequest>,
 }
 
 impl SearchTickets {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Self {
-            body: ::std::option::Option::None,
-        }
+        Self { body: None }
     }
 
     /// The request body.
-    pub fn body(
-        mut self,
-        body: impl ::std::convert::Into<crate::models::SearchRequest>,
-    ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+    pub fn body(mut self, body: impl Into<crate::models::SearchRequest>) -> Self {
+        self.body = Some(body.into());
         self
     }
 }
@@ -666,32 +645,32 @@ impl ::intercom_api_runtime::Operation for SearchTickets {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
 
 impl ::intercom_api_runtime::Paginated for SearchTickets {
-    type Item = ::std::option::Option<crate::models::Ticket>;
+    type Item = Option<crate::models::Ticket>;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::Search;
-    fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
+    fn items(page: Self::Output) -> Vec<Self::Item> {
         page.tickets.unwrap_or_default()
     }
 
     fn item_count(page: &Self::Output) -> usize {
-        page.tickets.as_ref().map_or(0, ::std::vec::Vec::len)
+        page.tickets.as_ref().map_or(0, Vec::len)
     }
 
-    fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
+    fn next_page(&self, page: &Self::Output) -> Option<Self> {
         let value = ::intercom_api_runtime::non_empty(
             page.pages.as_ref()?.next.as_ref()?.starting_after.as_option()?,
         )?;
@@ -699,6 +678,6 @@ impl ::intercom_api_runtime::Paginated for SearchTickets {
         next.body.as_mut()?.pagination.get_or_insert_default().starting_after = ::intercom_api_runtime::Patch::Value(
             value,
         );
-        ::std::option::Option::Some(next)
+        Some(next)
     }
 }

@@ -6,13 +6,11 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActivityLogList {
     /// String representing the object's type. Always has the value `activity_log.list`.
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// The `pages` property.
-    pub pages: ::std::option::Option<super::CursorPages>,
+    pub pages: Option<super::CursorPages>,
     /// An array of activity logs
-    pub activity_logs: ::std::option::Option<
-        ::std::vec::Vec<::std::option::Option<super::ActivityLog>>,
-    >,
+    pub activity_logs: Option<Vec<Option<super::ActivityLog>>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -22,7 +20,7 @@ impl ::serde::Serialize for ActivityLogList {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type);
         object.optional("pages", &self.pages);
@@ -36,9 +34,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ActivityLogList {
     const FIELDS: &'static [&'static str] = &["type", "pages", "activity_logs"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.r#type),
                 1 => __object.set(&mut __out.pages),
@@ -47,14 +45,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ActivityLogList {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ActivityLogList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

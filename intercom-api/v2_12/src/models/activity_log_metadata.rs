@@ -6,23 +6,23 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActivityLogMetadata {
     /// The way the admin signed in.
-    pub sign_in_method: ::std::option::Option<::std::string::String>,
+    pub sign_in_method: Option<String>,
     /// The unique identifier for the contact which is provided by the Client.
-    pub external_id: ::std::option::Option<::std::string::String>,
+    pub external_id: Option<String>,
     /// The away mode status which is set to true when away and false when returned.
-    pub away_mode: ::std::option::Option<bool>,
+    pub away_mode: Option<bool>,
     /// The reason the Admin is away.
-    pub away_status_reason: ::std::option::Option<::std::string::String>,
+    pub away_status_reason: Option<String>,
     /// Indicates if conversations should be reassigned while an Admin is away.
-    pub reassign_conversations: ::std::option::Option<bool>,
+    pub reassign_conversations: Option<bool>,
     /// The action that initiated the status change.
-    pub source: ::std::option::Option<::std::string::String>,
+    pub source: Option<String>,
     /// Indicates if the status was changed automatically or manually.
-    pub auto_changed: ::std::option::Option<bool>,
+    pub auto_changed: Option<bool>,
     /// The ID of the Admin who initiated the activity.
-    pub update_by: ::std::option::Option<i64>,
+    pub update_by: Option<i64>,
     /// The name of the Admin who initiated the activity.
-    pub update_by_name: ::std::option::Option<::std::string::String>,
+    pub update_by_name: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -32,7 +32,7 @@ impl ::serde::Serialize for ActivityLogMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("sign_in_method", &self.sign_in_method);
         object.optional("external_id", &self.external_id);
@@ -76,9 +76,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ActivityLogMetadata 
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.sign_in_method),
                 1 => __object.set_lenient(&mut __out.external_id),
@@ -93,14 +93,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ActivityLogMetadata 
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ActivityLogMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

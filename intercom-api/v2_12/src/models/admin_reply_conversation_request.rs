@@ -10,17 +10,15 @@ pub struct AdminReplyConversationRequest {
     /// The `type` property.
     pub r#type: super::constants::Admin,
     /// The text body of the reply. Notes accept some HTML formatting. Must be present for comment and note message types.
-    pub body: ::std::option::Option<::std::string::String>,
+    pub body: Option<String>,
     /// The id of the admin who is authoring the comment.
-    pub admin_id: ::std::string::String,
+    pub admin_id: String,
     /// The time the reply was created. If not provided, the current time will be used.
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    pub attachment_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub attachment_urls: Option<Vec<String>>,
     /// A list of files that will be added as attachments. You can include up to 10 files
-    pub attachment_files: ::std::option::Option<
-        ::std::vec::Vec<super::ConversationAttachmentFiles>,
-    >,
+    pub attachment_files: Option<Vec<super::ConversationAttachmentFiles>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -30,17 +28,17 @@ impl AdminReplyConversationRequest {
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         message_type: super::AdminReplyConversationRequestMessageType,
-        admin_id: ::std::string::String,
+        admin_id: String,
     ) -> Self {
         Self {
             message_type,
-            r#type: ::std::default::Default::default(),
-            body: ::std::default::Default::default(),
+            r#type: Default::default(),
+            body: Default::default(),
             admin_id,
-            created_at: ::std::default::Default::default(),
-            attachment_urls: ::std::default::Default::default(),
-            attachment_files: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            created_at: Default::default(),
+            attachment_urls: Default::default(),
+            attachment_files: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -49,7 +47,7 @@ impl ::serde::Serialize for AdminReplyConversationRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("message_type", &self.message_type);
         object.field("type", &self.r#type);
@@ -89,15 +87,15 @@ for AdminReplyConversationRequest {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut message_type = ::std::option::Option::None;
-        let mut r#type = ::std::default::Default::default();
-        let mut body = ::std::option::Option::None;
-        let mut admin_id = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut attachment_urls = ::std::option::Option::None;
-        let mut attachment_files = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut message_type = None;
+        let mut r#type = Default::default();
+        let mut body = None;
+        let mut admin_id = None;
+        let mut created_at = None;
+        let mut attachment_urls = None;
+        let mut attachment_files = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required(&mut message_type),
                 1 => __object.set(&mut r#type),
@@ -109,7 +107,7 @@ for AdminReplyConversationRequest {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             message_type: __object.required(message_type, 0)?,
             r#type,
             body,
@@ -126,7 +124,7 @@ for AdminReplyConversationRequest {
 impl<'de> ::serde::Deserialize<'de> for AdminReplyConversationRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -141,7 +139,7 @@ pub enum AdminReplyConversationRequestMessageType {
     /// `note`
     Note,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl AdminReplyConversationRequestMessageType {
@@ -177,7 +175,7 @@ impl ::serde::Serialize for AdminReplyConversationRequestMessageType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -185,7 +183,7 @@ impl ::serde::Serialize for AdminReplyConversationRequestMessageType {
 impl<'de> ::serde::Deserialize<'de> for AdminReplyConversationRequestMessageType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

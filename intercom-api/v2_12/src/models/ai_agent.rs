@@ -6,19 +6,19 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiAgent {
     /// The type of the source that triggered AI Agent involvement in the conversation.
-    pub source_type: ::std::option::Option<super::AiAgentSourceType>,
+    pub source_type: Option<super::AiAgentSourceType>,
     /// The title of the source that triggered AI Agent involvement in the conversation. If this is `essentials_plan_setup` then it will return `null`.
-    pub source_title: ::std::option::Option<::std::string::String>,
+    pub source_title: Option<String>,
     /// The type of the last answer delivered by AI Agent. If no answer was delivered then this will return `null`
-    pub last_answer_type: ::std::option::Option<super::AiAgentLastAnswerType>,
+    pub last_answer_type: Option<super::AiAgentLastAnswerType>,
     /// The resolution state of AI Agent. If no AI or custom answer has been delivered then this will return `null`.
-    pub resolution_state: ::std::option::Option<super::AiAgentResolutionState>,
+    pub resolution_state: Option<super::AiAgentResolutionState>,
     /// The customer satisfaction rating given to AI Agent, from 1-5.
-    pub rating: ::std::option::Option<i64>,
+    pub rating: Option<i64>,
     /// The customer satisfaction rating remark given to AI Agent.
-    pub rating_remark: ::std::option::Option<::std::string::String>,
+    pub rating_remark: Option<String>,
     /// The `content_sources` property.
-    pub content_sources: ::std::option::Option<super::ContentSourcesList>,
+    pub content_sources: Option<super::ContentSourcesList>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -28,7 +28,7 @@ impl ::serde::Serialize for AiAgent {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("source_type", &self.source_type);
         object.optional("source_title", &self.source_title);
@@ -66,9 +66,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AiAgent {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.source_type),
                 1 => __object.set_lenient(&mut __out.source_title),
@@ -81,14 +81,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AiAgent {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for AiAgent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -109,7 +109,7 @@ pub enum AiAgentSourceType {
     /// `fin_preview`
     FinPreview,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl AiAgentSourceType {
@@ -157,7 +157,7 @@ impl ::serde::Serialize for AiAgentSourceType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -165,7 +165,7 @@ impl ::serde::Serialize for AiAgentSourceType {
 impl<'de> ::serde::Deserialize<'de> for AiAgentSourceType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -185,7 +185,7 @@ pub enum AiAgentLastAnswerType {
     /// `custom_answer`
     CustomAnswer,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl AiAgentLastAnswerType {
@@ -221,7 +221,7 @@ impl ::serde::Serialize for AiAgentLastAnswerType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -229,7 +229,7 @@ impl ::serde::Serialize for AiAgentLastAnswerType {
 impl<'de> ::serde::Deserialize<'de> for AiAgentLastAnswerType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -253,7 +253,7 @@ pub enum AiAgentResolutionState {
     /// `abandoned`
     Abandoned,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl AiAgentResolutionState {
@@ -298,7 +298,7 @@ impl ::serde::Serialize for AiAgentResolutionState {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -306,7 +306,7 @@ impl ::serde::Serialize for AiAgentResolutionState {
 impl<'de> ::serde::Deserialize<'de> for AiAgentResolutionState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

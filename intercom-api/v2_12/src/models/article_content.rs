@@ -8,21 +8,21 @@ pub struct ArticleContent {
     /// The type of object - `article_content` .
     pub r#type: ::intercom_api_runtime::Patch<super::constants::ArticleContent>,
     /// The title of the article.
-    pub title: ::std::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// The description of the article.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The body of the article.
-    pub body: ::std::option::Option<::std::string::String>,
+    pub body: Option<String>,
     /// The ID of the author of the article.
-    pub author_id: ::std::option::Option<::std::string::String>,
+    pub author_id: Option<String>,
     /// Whether the article is `published` or is a `draft` .
-    pub state: ::std::option::Option<super::ArticleContentState>,
+    pub state: Option<super::ArticleContentState>,
     /// The time when the article was created (seconds).
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// The time when the article was last updated (seconds).
-    pub updated_at: ::std::option::Option<i64>,
+    pub updated_at: Option<i64>,
     /// The URL of the article.
-    pub url: ::std::option::Option<::std::string::String>,
+    pub url: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -31,7 +31,7 @@ impl ::serde::Serialize for ArticleContent {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.patch("type", &self.r#type);
         object.optional("title", &self.title);
@@ -75,9 +75,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleContent {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.title),
@@ -92,14 +92,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleContent {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ArticleContent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -114,7 +114,7 @@ pub enum ArticleContentState {
     /// `draft`
     Draft,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl ArticleContentState {
@@ -150,7 +150,7 @@ impl ::serde::Serialize for ArticleContentState {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -158,7 +158,7 @@ impl ::serde::Serialize for ArticleContentState {
 impl<'de> ::serde::Deserialize<'de> for ArticleContentState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

@@ -8,17 +8,17 @@ pub struct ArticleStatistics {
     /// The type of object - `article_statistics`.
     pub r#type: super::constants::ArticleStatistics,
     /// The number of total views the article has received.
-    pub views: ::std::option::Option<i64>,
+    pub views: Option<i64>,
     /// The number of conversations started from the article.
-    pub conversions: ::std::option::Option<i64>,
+    pub conversions: Option<i64>,
     /// The number of total reactions the article has received.
-    pub reactions: ::std::option::Option<i64>,
+    pub reactions: Option<i64>,
     /// The percentage of happy reactions the article has received against other types of reaction.
-    pub happy_reaction_percentage: ::std::option::Option<f64>,
+    pub happy_reaction_percentage: Option<f64>,
     /// The percentage of neutral reactions the article has received against other types of reaction.
-    pub neutral_reaction_percentage: ::std::option::Option<f64>,
+    pub neutral_reaction_percentage: Option<f64>,
     /// The percentage of sad reactions the article has received against other types of reaction.
-    pub sad_reaction_percentage: ::std::option::Option<f64>,
+    pub sad_reaction_percentage: Option<f64>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -28,7 +28,7 @@ impl ::serde::Serialize for ArticleStatistics {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("views", &self.views);
@@ -67,9 +67,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleStatistics {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.views),
@@ -82,14 +82,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleStatistics {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ArticleStatistics {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,9 +6,9 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttachTagToConversationRequest {
     /// The unique identifier for the tag which is given by Intercom
-    pub id: ::std::string::String,
+    pub id: String,
     /// The unique identifier for the admin which is given by Intercom.
-    pub admin_id: ::std::string::String,
+    pub admin_id: String,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -16,11 +16,11 @@ pub struct AttachTagToConversationRequest {
 impl AttachTagToConversationRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(id: ::std::string::String, admin_id: ::std::string::String) -> Self {
+    pub fn new(id: String, admin_id: String) -> Self {
         Self {
             id,
             admin_id,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -29,7 +29,7 @@ impl ::serde::Serialize for AttachTagToConversationRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id);
         object.field("admin_id", &self.admin_id);
@@ -44,17 +44,17 @@ for AttachTagToConversationRequest {
     const FIELDS: &'static [&'static str] = &["id", "admin_id"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut id = ::std::option::Option::None;
-        let mut admin_id = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut id = None;
+        let mut admin_id = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut id),
                 1 => __object.set_required_lenient(&mut admin_id),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: __object.required(id, 0)?,
             admin_id: __object.required(admin_id, 1)?,
             extra: __object.into_extra(),
@@ -66,7 +66,7 @@ for AttachTagToConversationRequest {
 impl<'de> ::serde::Deserialize<'de> for AttachTagToConversationRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

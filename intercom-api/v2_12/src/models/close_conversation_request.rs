@@ -10,9 +10,9 @@ pub struct CloseConversationRequest {
     /// The `type` property.
     pub r#type: super::constants::Admin,
     /// The id of the admin who is performing the action.
-    pub admin_id: ::std::string::String,
+    pub admin_id: String,
     /// Optionally you can leave a message in the conversation to provide additional context to the user and other teammates.
-    pub body: ::std::option::Option<::std::string::String>,
+    pub body: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -20,13 +20,13 @@ pub struct CloseConversationRequest {
 impl CloseConversationRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(admin_id: ::std::string::String) -> Self {
+    pub fn new(admin_id: String) -> Self {
         Self {
-            message_type: ::std::default::Default::default(),
-            r#type: ::std::default::Default::default(),
+            message_type: Default::default(),
+            r#type: Default::default(),
             admin_id,
-            body: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            body: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -35,7 +35,7 @@ impl ::serde::Serialize for CloseConversationRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("message_type", &self.message_type);
         object.field("type", &self.r#type);
@@ -56,12 +56,12 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CloseConversationReq
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut message_type = ::std::default::Default::default();
-        let mut r#type = ::std::default::Default::default();
-        let mut admin_id = ::std::option::Option::None;
-        let mut body = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut message_type = Default::default();
+        let mut r#type = Default::default();
+        let mut admin_id = None;
+        let mut body = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut message_type),
                 1 => __object.set(&mut r#type),
@@ -70,7 +70,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CloseConversationReq
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             message_type,
             r#type,
             admin_id: __object.required(admin_id, 2)?,
@@ -84,7 +84,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CloseConversationReq
 impl<'de> ::serde::Deserialize<'de> for CloseConversationRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

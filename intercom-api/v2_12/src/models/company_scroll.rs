@@ -8,13 +8,13 @@ pub struct CompanyScroll {
     /// The type of object - `list`
     pub r#type: super::constants::List,
     /// The `data` property.
-    pub data: ::std::option::Option<::std::vec::Vec<super::Company>>,
+    pub data: Option<Vec<super::Company>>,
     /// The `pages` property.
-    pub pages: ::std::option::Option<super::CursorPages>,
+    pub pages: Option<super::CursorPages>,
     /// The total number of companies
-    pub total_count: ::std::option::Option<i64>,
+    pub total_count: Option<i64>,
     /// The scroll parameter to use in the next request to fetch the next page of results.
-    pub scroll_param: ::std::option::Option<::std::string::String>,
+    pub scroll_param: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -24,7 +24,7 @@ impl ::serde::Serialize for CompanyScroll {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("data", &self.data);
@@ -47,9 +47,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanyScroll {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set(&mut __out.data),
@@ -60,14 +60,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanyScroll {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for CompanyScroll {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -8,11 +8,11 @@ pub struct ContactAttachedCompanies {
     /// The type of object
     pub r#type: super::constants::List,
     /// An array containing Company Objects
-    pub companies: ::std::option::Option<::std::vec::Vec<super::Company>>,
+    pub companies: Option<Vec<super::Company>>,
     /// The total number of companies associated to this contact
-    pub total_count: ::std::option::Option<i64>,
+    pub total_count: Option<i64>,
     /// The `pages` property.
-    pub pages: ::std::option::Option<super::PagesLink>,
+    pub pages: Option<super::PagesLink>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -22,7 +22,7 @@ impl ::serde::Serialize for ContactAttachedCompanies {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("companies", &self.companies);
@@ -42,9 +42,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactAttachedCompa
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set(&mut __out.companies),
@@ -54,14 +54,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactAttachedCompa
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ContactAttachedCompanies {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -10,13 +10,13 @@ pub struct ContactReplyTicketUserIdRequest {
     /// The `type` property.
     pub r#type: super::constants::User,
     /// The text body of the comment.
-    pub body: ::std::string::String,
+    pub body: String,
     /// The time the reply was created. If not provided, the current time will be used.
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    pub attachment_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub attachment_urls: Option<Vec<String>>,
     /// The external_id you have defined for the contact.
-    pub user_id: ::std::string::String,
+    pub user_id: String,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -24,15 +24,15 @@ pub struct ContactReplyTicketUserIdRequest {
 impl ContactReplyTicketUserIdRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(body: ::std::string::String, user_id: ::std::string::String) -> Self {
+    pub fn new(body: String, user_id: String) -> Self {
         Self {
-            message_type: ::std::default::Default::default(),
-            r#type: ::std::default::Default::default(),
+            message_type: Default::default(),
+            r#type: Default::default(),
             body,
-            created_at: ::std::default::Default::default(),
-            attachment_urls: ::std::default::Default::default(),
+            created_at: Default::default(),
+            attachment_urls: Default::default(),
             user_id,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -41,7 +41,7 @@ impl ::serde::Serialize for ContactReplyTicketUserIdRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("message_type", &self.message_type);
         object.field("type", &self.r#type);
@@ -77,14 +77,14 @@ for ContactReplyTicketUserIdRequest {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut message_type = ::std::default::Default::default();
-        let mut r#type = ::std::default::Default::default();
-        let mut body = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut attachment_urls = ::std::option::Option::None;
-        let mut user_id = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut message_type = Default::default();
+        let mut r#type = Default::default();
+        let mut body = None;
+        let mut created_at = None;
+        let mut attachment_urls = None;
+        let mut user_id = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut message_type),
                 1 => __object.set(&mut r#type),
@@ -95,7 +95,7 @@ for ContactReplyTicketUserIdRequest {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             message_type,
             r#type,
             body: __object.required(body, 2)?,
@@ -110,7 +110,7 @@ for ContactReplyTicketUserIdRequest {
 impl<'de> ::serde::Deserialize<'de> for ContactReplyTicketUserIdRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

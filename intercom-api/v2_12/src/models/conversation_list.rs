@@ -8,13 +8,11 @@ pub struct ConversationList {
     /// Always conversation.list
     pub r#type: super::constants::ConversationList,
     /// The list of conversation objects
-    pub conversations: ::std::option::Option<
-        ::std::vec::Vec<super::ConversationListItem>,
-    >,
+    pub conversations: Option<Vec<super::ConversationListItem>>,
     /// A count of the total number of objects.
-    pub total_count: ::std::option::Option<i64>,
+    pub total_count: Option<i64>,
     /// The `pages` property.
-    pub pages: ::std::option::Option<super::CursorPages>,
+    pub pages: Option<super::CursorPages>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -24,7 +22,7 @@ impl ::serde::Serialize for ConversationList {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("conversations", &self.conversations);
@@ -44,9 +42,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationList {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set(&mut __out.conversations),
@@ -56,14 +54,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationList {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ConversationList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,29 +6,29 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationPart {
     /// Always conversation_part
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// The id representing the conversation part.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The type of conversation part.
-    pub part_type: ::std::option::Option<::std::string::String>,
+    pub part_type: Option<String>,
     /// The message body, which may contain HTML. For Twitter, this will show a generic message regarding why the body is obscured.
-    pub body: ::std::option::Option<::std::string::String>,
+    pub body: Option<String>,
     /// The time the conversation part was created.
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// The last time the conversation part was updated.
-    pub updated_at: ::std::option::Option<i64>,
+    pub updated_at: Option<i64>,
     /// The time the user was notified with the conversation part.
-    pub notified_at: ::std::option::Option<i64>,
+    pub notified_at: Option<i64>,
     /// The id of the admin that was assigned the conversation by this conversation_part (null if there has been no change in assignment.)
-    pub assigned_to: ::std::option::Option<super::Reference>,
+    pub assigned_to: Option<super::Reference>,
     /// The `author` property.
-    pub author: ::std::option::Option<super::ConversationPartAuthor>,
+    pub author: Option<super::ConversationPartAuthor>,
     /// A list of attachments for the part.
-    pub attachments: ::std::option::Option<::std::vec::Vec<super::PartAttachment>>,
+    pub attachments: Option<Vec<super::PartAttachment>>,
     /// The external id of the conversation part
-    pub external_id: ::std::option::Option<::std::string::String>,
+    pub external_id: Option<String>,
     /// Whether or not the conversation part has been redacted.
-    pub redacted: ::std::option::Option<bool>,
+    pub redacted: Option<bool>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -38,7 +38,7 @@ impl ::serde::Serialize for ConversationPart {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type);
         object.optional("id", &self.id);
@@ -91,9 +91,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationPart {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -111,14 +111,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationPart {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ConversationPart {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

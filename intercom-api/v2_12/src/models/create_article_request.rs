@@ -6,19 +6,19 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateArticleRequest {
     /// The title of the article.For multilingual articles, this will be the title of the default language's content.
-    pub title: ::std::string::String,
+    pub title: String,
     /// The description of the article. For multilingual articles, this will be the description of the default language's content.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The content of the article. For multilingual articles, this will be the body of the default language's content.
-    pub body: ::std::option::Option<::std::string::String>,
+    pub body: Option<String>,
     /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
-    pub author_id: ::std::string::String,
+    pub author_id: String,
     /// Whether the article will be `published` or will be a `draft`. Defaults to draft. For multilingual articles, this will be the state of the default language's content.
-    pub state: ::std::option::Option<super::CreateArticleRequestState>,
+    pub state: Option<super::CreateArticleRequestState>,
     /// The id of the article's parent collection or section. An article without this field stands alone.
-    pub parent_id: ::std::option::Option<::std::string::String>,
+    pub parent_id: Option<String>,
     /// The type of parent, which can either be a `collection` or `section`.
-    pub parent_type: ::std::option::Option<super::CreateArticleRequestParentType>,
+    pub parent_type: Option<super::CreateArticleRequestParentType>,
     /// The `translated_content` property.
     pub translated_content: ::intercom_api_runtime::Patch<
         super::ArticleTranslatedContent,
@@ -30,17 +30,17 @@ pub struct CreateArticleRequest {
 impl CreateArticleRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(title: ::std::string::String, author_id: ::std::string::String) -> Self {
+    pub fn new(title: String, author_id: String) -> Self {
         Self {
             title,
-            description: ::std::default::Default::default(),
-            body: ::std::default::Default::default(),
+            description: Default::default(),
+            body: Default::default(),
             author_id,
-            state: ::std::default::Default::default(),
-            parent_id: ::std::default::Default::default(),
-            parent_type: ::std::default::Default::default(),
-            translated_content: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            state: Default::default(),
+            parent_id: Default::default(),
+            parent_type: Default::default(),
+            translated_content: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -49,7 +49,7 @@ impl ::serde::Serialize for CreateArticleRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("title", &self.title);
         object.optional("description", &self.description);
@@ -91,16 +91,16 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateArticleRequest
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut title = ::std::option::Option::None;
-        let mut description = ::std::option::Option::None;
-        let mut body = ::std::option::Option::None;
-        let mut author_id = ::std::option::Option::None;
-        let mut state = ::std::option::Option::None;
-        let mut parent_id = ::std::option::Option::None;
-        let mut parent_type = ::std::option::Option::None;
+    ) -> Result<Self, M::Error> {
+        let mut title = None;
+        let mut description = None;
+        let mut body = None;
+        let mut author_id = None;
+        let mut state = None;
+        let mut parent_id = None;
+        let mut parent_type = None;
         let mut translated_content = ::intercom_api_runtime::Patch::Absent;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut title),
                 1 => __object.set_lenient(&mut description),
@@ -113,7 +113,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateArticleRequest
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             title: __object.required(title, 0)?,
             description,
             body,
@@ -131,7 +131,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateArticleRequest
 impl<'de> ::serde::Deserialize<'de> for CreateArticleRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -146,7 +146,7 @@ pub enum CreateArticleRequestState {
     /// `draft`
     Draft,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl CreateArticleRequestState {
@@ -182,7 +182,7 @@ impl ::serde::Serialize for CreateArticleRequestState {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -190,7 +190,7 @@ impl ::serde::Serialize for CreateArticleRequestState {
 impl<'de> ::serde::Deserialize<'de> for CreateArticleRequestState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -210,7 +210,7 @@ pub enum CreateArticleRequestParentType {
     /// `section`
     Section,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl CreateArticleRequestParentType {
@@ -246,7 +246,7 @@ impl ::serde::Serialize for CreateArticleRequestParentType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -254,7 +254,7 @@ impl ::serde::Serialize for CreateArticleRequestParentType {
 impl<'de> ::serde::Deserialize<'de> for CreateArticleRequestParentType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

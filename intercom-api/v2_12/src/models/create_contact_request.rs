@@ -6,28 +6,28 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateContactRequest {
     /// The role of the contact.
-    pub role: ::std::option::Option<::std::string::String>,
+    pub role: Option<String>,
     /// A unique identifier for the contact which is given to Intercom
-    pub external_id: ::std::option::Option<::std::string::String>,
+    pub external_id: Option<String>,
     /// The contacts email
-    pub email: ::std::option::Option<::std::string::String>,
+    pub email: Option<String>,
     /// The contacts phone
-    pub phone: ::intercom_api_runtime::Patch<::std::string::String>,
+    pub phone: ::intercom_api_runtime::Patch<String>,
     /// The contacts name
-    pub name: ::intercom_api_runtime::Patch<::std::string::String>,
+    pub name: ::intercom_api_runtime::Patch<String>,
     /// An image URL containing the avatar of a contact
-    pub avatar: ::intercom_api_runtime::Patch<::std::string::String>,
+    pub avatar: ::intercom_api_runtime::Patch<String>,
     /// (Unix timestamp in seconds) The time specified for when a contact signed up.
     pub signed_up_at: ::intercom_api_runtime::Patch<i64>,
     /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
     pub last_seen_at: ::intercom_api_runtime::Patch<i64>,
     /// The id of an admin that has been assigned account ownership of the contact
-    pub owner_id: ::intercom_api_runtime::Patch<::std::string::String>,
+    pub owner_id: ::intercom_api_runtime::Patch<String>,
     /// Whether the contact is unsubscribed from emails
     pub unsubscribed_from_emails: ::intercom_api_runtime::Patch<bool>,
     /// The custom attributes which are set for the contact
     pub custom_attributes: ::intercom_api_runtime::Patch<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ::serde_json::Map<String, ::serde_json::Value>,
     >,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
@@ -37,7 +37,7 @@ impl ::serde::Serialize for CreateContactRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("role", &self.role);
         object.optional("external_id", &self.external_id);
@@ -88,9 +88,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateContactRequest
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.role),
                 1 => __object.set_lenient(&mut __out.external_id),
@@ -107,7 +107,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateContactRequest
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -115,7 +115,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateContactRequest
 impl<'de> ::serde::Deserialize<'de> for CreateContactRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -8,9 +8,9 @@ pub struct CreateContentImportSourceRequest {
     /// If you intend to create or update External Pages via the API, this should be set to `api`.
     pub sync_behavior: super::constants::Api,
     /// The status of the content import source.
-    pub status: ::std::option::Option<super::CreateContentImportSourceRequestStatus>,
+    pub status: Option<super::CreateContentImportSourceRequestStatus>,
     /// The URL of the content import source.
-    pub url: ::std::string::String,
+    pub url: String,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -18,12 +18,12 @@ pub struct CreateContentImportSourceRequest {
 impl CreateContentImportSourceRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(url: ::std::string::String) -> Self {
+    pub fn new(url: String) -> Self {
         Self {
-            sync_behavior: ::std::default::Default::default(),
-            status: ::std::default::Default::default(),
+            sync_behavior: Default::default(),
+            status: Default::default(),
             url,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -32,7 +32,7 @@ impl ::serde::Serialize for CreateContentImportSourceRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("sync_behavior", &self.sync_behavior);
         object.optional("status", &self.status);
@@ -48,11 +48,11 @@ for CreateContentImportSourceRequest {
     const FIELDS: &'static [&'static str] = &["sync_behavior", "status", "url"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut sync_behavior = ::std::default::Default::default();
-        let mut status = ::std::option::Option::None;
-        let mut url = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut sync_behavior = Default::default();
+        let mut status = None;
+        let mut url = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut sync_behavior),
                 1 => __object.set(&mut status),
@@ -60,7 +60,7 @@ for CreateContentImportSourceRequest {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             sync_behavior,
             status,
             url: __object.required(url, 2)?,
@@ -73,7 +73,7 @@ for CreateContentImportSourceRequest {
 impl<'de> ::serde::Deserialize<'de> for CreateContentImportSourceRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -88,7 +88,7 @@ pub enum CreateContentImportSourceRequestStatus {
     /// `deactivated`
     Deactivated,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl CreateContentImportSourceRequestStatus {
@@ -124,7 +124,7 @@ impl ::serde::Serialize for CreateContentImportSourceRequestStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -132,7 +132,7 @@ impl ::serde::Serialize for CreateContentImportSourceRequestStatus {
 impl<'de> ::serde::Deserialize<'de> for CreateContentImportSourceRequestStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

@@ -6,11 +6,9 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDataEventSummariesRequest {
     /// Your identifier for the user.
-    pub user_id: ::std::option::Option<::std::string::String>,
+    pub user_id: Option<String>,
     /// A list of event summaries for the user. Each event summary should contain the event name, the time the event occurred, and the number of times the event occurred. The event name should be a past tense 'verb-noun' combination, to improve readability, for example `updated-plan`.
-    pub event_summaries: ::std::option::Option<
-        super::CreateDataEventSummariesRequestEventSummaries,
-    >,
+    pub event_summaries: Option<super::CreateDataEventSummariesRequestEventSummaries>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -19,7 +17,7 @@ impl ::serde::Serialize for CreateDataEventSummariesRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("user_id", &self.user_id);
         object.optional("event_summaries", &self.event_summaries);
@@ -34,9 +32,9 @@ for CreateDataEventSummariesRequest {
     const FIELDS: &'static [&'static str] = &["user_id", "event_summaries"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.user_id),
                 1 => __object.set(&mut __out.event_summaries),
@@ -44,7 +42,7 @@ for CreateDataEventSummariesRequest {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -52,7 +50,7 @@ for CreateDataEventSummariesRequest {
 impl<'de> ::serde::Deserialize<'de> for CreateDataEventSummariesRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -62,13 +60,13 @@ impl<'de> ::serde::Deserialize<'de> for CreateDataEventSummariesRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDataEventSummariesRequestEventSummaries {
     /// The name of the event that occurred. A good event name is typically a past tense 'verb-noun' combination, to improve readability, for example `updated-plan`.
-    pub event_name: ::std::option::Option<::std::string::String>,
+    pub event_name: Option<String>,
     /// The number of times the event occurred.
-    pub count: ::std::option::Option<i64>,
+    pub count: Option<i64>,
     /// The first time the event was sent
-    pub first: ::std::option::Option<i64>,
+    pub first: Option<i64>,
     /// The last time the event was sent
-    pub last: ::std::option::Option<i64>,
+    pub last: Option<i64>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -77,7 +75,7 @@ impl ::serde::Serialize for CreateDataEventSummariesRequestEventSummaries {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("event_name", &self.event_name);
         object.optional("count", &self.count);
@@ -94,9 +92,9 @@ for CreateDataEventSummariesRequestEventSummaries {
     const FIELDS: &'static [&'static str] = &["event_name", "count", "first", "last"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.event_name),
                 1 => __object.set_lenient(&mut __out.count),
@@ -106,7 +104,7 @@ for CreateDataEventSummariesRequestEventSummaries {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -114,7 +112,7 @@ for CreateDataEventSummariesRequestEventSummaries {
 impl<'de> ::serde::Deserialize<'de> for CreateDataEventSummariesRequestEventSummaries {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

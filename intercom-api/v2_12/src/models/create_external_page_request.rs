@@ -6,21 +6,21 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateExternalPageRequest {
     /// The title of the external page.
-    pub title: ::std::string::String,
+    pub title: String,
     /// The body of the external page in HTML.
-    pub html: ::std::string::String,
+    pub html: String,
     /// The URL of the external page. This will be used by Fin to link end users to the page it based its answer on. When a URL is not present, Fin will not reference the source.
-    pub url: ::std::option::Option<::std::string::String>,
+    pub url: Option<String>,
     /// Whether the external page should be used to answer questions by AI Agent. Will not default when updating an existing external page.
-    pub ai_agent_availability: ::std::option::Option<bool>,
+    pub ai_agent_availability: Option<bool>,
     /// Whether the external page should be used to answer questions by AI Copilot. Will not default when updating an existing external page.
-    pub ai_copilot_availability: ::std::option::Option<bool>,
+    pub ai_copilot_availability: Option<bool>,
     /// Always en
     pub locale: super::constants::En,
     /// The unique identifier for the source of the external page which was given by Intercom. Every external page must be associated with a Content Import Source which represents the place it comes from and from which it inherits a default audience (configured in the UI). For a new source, make a POST request to the Content Import Source endpoint and an ID for the source will be returned in the response.
-    pub source_id: ::std::string::String,
+    pub source_id: String,
     /// The identifier for the external page which was given by the source. Must be unique for the source.
-    pub external_id: ::std::string::String,
+    pub external_id: String,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -29,21 +29,21 @@ impl CreateExternalPageRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        title: ::std::string::String,
-        html: ::std::string::String,
-        source_id: ::std::string::String,
-        external_id: ::std::string::String,
+        title: String,
+        html: String,
+        source_id: String,
+        external_id: String,
     ) -> Self {
         Self {
             title,
             html,
-            url: ::std::default::Default::default(),
-            ai_agent_availability: ::std::default::Default::default(),
-            ai_copilot_availability: ::std::default::Default::default(),
-            locale: ::std::default::Default::default(),
+            url: Default::default(),
+            ai_agent_availability: Default::default(),
+            ai_copilot_availability: Default::default(),
+            locale: Default::default(),
             source_id,
             external_id,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -52,7 +52,7 @@ impl ::serde::Serialize for CreateExternalPageRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("title", &self.title);
         object.field("html", &self.html);
@@ -94,16 +94,16 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateExternalPageRe
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut title = ::std::option::Option::None;
-        let mut html = ::std::option::Option::None;
-        let mut url = ::std::option::Option::None;
-        let mut ai_agent_availability = ::std::option::Option::None;
-        let mut ai_copilot_availability = ::std::option::Option::None;
-        let mut locale = ::std::default::Default::default();
-        let mut source_id = ::std::option::Option::None;
-        let mut external_id = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut title = None;
+        let mut html = None;
+        let mut url = None;
+        let mut ai_agent_availability = None;
+        let mut ai_copilot_availability = None;
+        let mut locale = Default::default();
+        let mut source_id = None;
+        let mut external_id = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut title),
                 1 => __object.set_required_lenient(&mut html),
@@ -116,7 +116,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateExternalPageRe
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             title: __object.required(title, 0)?,
             html: __object.required(html, 1)?,
             url,
@@ -134,7 +134,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateExternalPageRe
 impl<'de> ::serde::Deserialize<'de> for CreateExternalPageRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

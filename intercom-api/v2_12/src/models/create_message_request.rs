@@ -22,7 +22,7 @@ pub enum CreateMessageRequest {
 impl<'de> ::serde::Deserialize<'de> for CreateMessageRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::decode_by_tag(
             deserializer,
             "message_type",
@@ -52,19 +52,19 @@ impl<'de> ::serde::Deserialize<'de> for CreateMessageRequest {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateMessageRequestMessageTypeEmail {
     /// The content of the message. HTML and plaintext are supported.
-    pub body: ::std::string::String,
+    pub body: String,
     /// Whether a conversation should be opened in the inbox for the message without the contact replying. Defaults to false if not provided.
-    pub create_conversation_without_contact_reply: ::std::option::Option<bool>,
+    pub create_conversation_without_contact_reply: Option<bool>,
     /// The time the message was created. If not provided, the current time will be used.
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// The sender of the message. If not provided, the default sender will be used.
     pub from: super::CreateMessageRequestMessageTypeEmailFrom,
     /// The kind of message being created.
     pub message_type: super::constants::Email,
     /// The title of the email.
-    pub subject: ::std::string::String,
+    pub subject: String,
     /// The style of the outgoing message. Possible values `plain` or `personal`.
-    pub template: ::std::string::String,
+    pub template: String,
     /// The sender of the message. If not provided, the default sender will be used.
     pub to: super::CreateMessageRequestMessageTypeEmailTo,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
@@ -75,22 +75,22 @@ impl CreateMessageRequestMessageTypeEmail {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        body: ::std::string::String,
+        body: String,
         from: super::CreateMessageRequestMessageTypeEmailFrom,
-        subject: ::std::string::String,
-        template: ::std::string::String,
+        subject: String,
+        template: String,
         to: super::CreateMessageRequestMessageTypeEmailTo,
     ) -> Self {
         Self {
             body,
-            create_conversation_without_contact_reply: ::std::default::Default::default(),
-            created_at: ::std::default::Default::default(),
+            create_conversation_without_contact_reply: Default::default(),
+            created_at: Default::default(),
             from,
-            message_type: ::std::default::Default::default(),
+            message_type: Default::default(),
             subject,
             template,
             to,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -99,7 +99,7 @@ impl ::serde::Serialize for CreateMessageRequestMessageTypeEmail {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("body", &self.body);
         object
@@ -146,16 +146,16 @@ for CreateMessageRequestMessageTypeEmail {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut body = ::std::option::Option::None;
-        let mut create_conversation_without_contact_reply = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut from = ::std::option::Option::None;
-        let mut message_type = ::std::default::Default::default();
-        let mut subject = ::std::option::Option::None;
-        let mut template = ::std::option::Option::None;
-        let mut to = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut body = None;
+        let mut create_conversation_without_contact_reply = None;
+        let mut created_at = None;
+        let mut from = None;
+        let mut message_type = Default::default();
+        let mut subject = None;
+        let mut template = None;
+        let mut to = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut body),
                 1 => __object.set_lenient(&mut create_conversation_without_contact_reply),
@@ -168,7 +168,7 @@ for CreateMessageRequestMessageTypeEmail {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             body: __object.required(body, 0)?,
             create_conversation_without_contact_reply,
             created_at,
@@ -186,7 +186,7 @@ for CreateMessageRequestMessageTypeEmail {
 impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestMessageTypeEmail {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -196,7 +196,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestMessageTypeEmail {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateMessageRequestMessageTypeEmailFrom {
     /// The identifier for the admin which is given by Intercom.
-    pub id: ::std::string::String,
+    pub id: String,
     /// Always `admin`.
     pub r#type: super::constants::Admin,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
@@ -206,11 +206,11 @@ pub struct CreateMessageRequestMessageTypeEmailFrom {
 impl CreateMessageRequestMessageTypeEmailFrom {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(id: ::std::string::String) -> Self {
+    pub fn new(id: String) -> Self {
         Self {
             id,
-            r#type: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            r#type: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -219,7 +219,7 @@ impl ::serde::Serialize for CreateMessageRequestMessageTypeEmailFrom {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id);
         object.field("type", &self.r#type);
@@ -234,17 +234,17 @@ for CreateMessageRequestMessageTypeEmailFrom {
     const FIELDS: &'static [&'static str] = &["id", "type"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut id = ::std::option::Option::None;
-        let mut r#type = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut id = None;
+        let mut r#type = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut id),
                 1 => __object.set(&mut r#type),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: __object.required(id, 0)?,
             r#type,
             extra: __object.into_extra(),
@@ -256,7 +256,7 @@ for CreateMessageRequestMessageTypeEmailFrom {
 impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestMessageTypeEmailFrom {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -266,7 +266,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestMessageTypeEmailFrom
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateMessageRequestMessageTypeEmailTo {
     /// The identifier for the contact which is given by Intercom.
-    pub id: ::std::string::String,
+    pub id: String,
     /// The role associated to the contact - `user` or `lead`.
     pub r#type: super::CreateMessageRequestMessageTypeEmailToType,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
@@ -277,13 +277,13 @@ impl CreateMessageRequestMessageTypeEmailTo {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        id: ::std::string::String,
+        id: String,
         r#type: super::CreateMessageRequestMessageTypeEmailToType,
     ) -> Self {
         Self {
             id,
             r#type,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -292,7 +292,7 @@ impl ::serde::Serialize for CreateMessageRequestMessageTypeEmailTo {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id);
         object.field("type", &self.r#type);
@@ -307,17 +307,17 @@ for CreateMessageRequestMessageTypeEmailTo {
     const FIELDS: &'static [&'static str] = &["id", "type"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut id = ::std::option::Option::None;
-        let mut r#type = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut id = None;
+        let mut r#type = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut id),
                 1 => __object.set_required(&mut r#type),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: __object.required(id, 0)?,
             r#type: __object.required(r#type, 1)?,
             extra: __object.into_extra(),
@@ -329,7 +329,7 @@ for CreateMessageRequestMessageTypeEmailTo {
 impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestMessageTypeEmailTo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -344,7 +344,7 @@ pub enum CreateMessageRequestMessageTypeEmailToType {
     /// `lead`
     Lead,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl CreateMessageRequestMessageTypeEmailToType {
@@ -380,7 +380,7 @@ impl ::serde::Serialize for CreateMessageRequestMessageTypeEmailToType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -388,7 +388,7 @@ impl ::serde::Serialize for CreateMessageRequestMessageTypeEmailToType {
 impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestMessageTypeEmailToType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -403,19 +403,19 @@ impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestMessageTypeEmailToTy
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateMessageRequestMessageTypeInapp {
     /// The content of the message. HTML and plaintext are supported.
-    pub body: ::std::string::String,
+    pub body: String,
     /// Whether a conversation should be opened in the inbox for the message without the contact replying. Defaults to false if not provided.
-    pub create_conversation_without_contact_reply: ::std::option::Option<bool>,
+    pub create_conversation_without_contact_reply: Option<bool>,
     /// The time the message was created. If not provided, the current time will be used.
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// The sender of the message. If not provided, the default sender will be used.
     pub from: super::CreateMessageRequestMessageTypeInappFrom,
     /// The kind of message being created.
     pub message_type: super::constants::Inapp,
     /// The title of the email.
-    pub subject: ::std::option::Option<::std::string::String>,
+    pub subject: Option<String>,
     /// The style of the outgoing message. Possible values `plain` or `personal`.
-    pub template: ::std::option::Option<::std::string::String>,
+    pub template: Option<String>,
     /// The sender of the message. If not provided, the default sender will be used.
     pub to: super::CreateMessageRequestMessageTypeInappTo,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
@@ -426,20 +426,20 @@ impl CreateMessageRequestMessageTypeInapp {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        body: ::std::string::String,
+        body: String,
         from: super::CreateMessageRequestMessageTypeInappFrom,
         to: super::CreateMessageRequestMessageTypeInappTo,
     ) -> Self {
         Self {
             body,
-            create_conversation_without_contact_reply: ::std::default::Default::default(),
-            created_at: ::std::default::Default::default(),
+            create_conversation_without_contact_reply: Default::default(),
+            created_at: Default::default(),
             from,
-            message_type: ::std::default::Default::default(),
-            subject: ::std::default::Default::default(),
-            template: ::std::default::Default::default(),
+            message_type: Default::default(),
+            subject: Default::default(),
+            template: Default::default(),
             to,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -448,7 +448,7 @@ impl ::serde::Serialize for CreateMessageRequestMessageTypeInapp {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("body", &self.body);
         object
@@ -495,16 +495,16 @@ for CreateMessageRequestMessageTypeInapp {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut body = ::std::option::Option::None;
-        let mut create_conversation_without_contact_reply = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut from = ::std::option::Option::None;
-        let mut message_type = ::std::default::Default::default();
-        let mut subject = ::std::option::Option::None;
-        let mut template = ::std::option::Option::None;
-        let mut to = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut body = None;
+        let mut create_conversation_without_contact_reply = None;
+        let mut created_at = None;
+        let mut from = None;
+        let mut message_type = Default::default();
+        let mut subject = None;
+        let mut template = None;
+        let mut to = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut body),
                 1 => __object.set_lenient(&mut create_conversation_without_contact_reply),
@@ -517,7 +517,7 @@ for CreateMessageRequestMessageTypeInapp {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             body: __object.required(body, 0)?,
             create_conversation_without_contact_reply,
             created_at,
@@ -535,7 +535,7 @@ for CreateMessageRequestMessageTypeInapp {
 impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestMessageTypeInapp {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -545,7 +545,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestMessageTypeInapp {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateMessageRequestMessageTypeInappFrom {
     /// The identifier for the admin which is given by Intercom.
-    pub id: ::std::string::String,
+    pub id: String,
     /// Always `admin`.
     pub r#type: super::constants::Admin,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
@@ -555,11 +555,11 @@ pub struct CreateMessageRequestMessageTypeInappFrom {
 impl CreateMessageRequestMessageTypeInappFrom {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(id: ::std::string::String) -> Self {
+    pub fn new(id: String) -> Self {
         Self {
             id,
-            r#type: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            r#type: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -568,7 +568,7 @@ impl ::serde::Serialize for CreateMessageRequestMessageTypeInappFrom {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id);
         object.field("type", &self.r#type);
@@ -583,17 +583,17 @@ for CreateMessageRequestMessageTypeInappFrom {
     const FIELDS: &'static [&'static str] = &["id", "type"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut id = ::std::option::Option::None;
-        let mut r#type = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut id = None;
+        let mut r#type = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut id),
                 1 => __object.set(&mut r#type),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: __object.required(id, 0)?,
             r#type,
             extra: __object.into_extra(),
@@ -605,7 +605,7 @@ for CreateMessageRequestMessageTypeInappFrom {
 impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestMessageTypeInappFrom {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -615,7 +615,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestMessageTypeInappFrom
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateMessageRequestMessageTypeInappTo {
     /// The identifier for the contact which is given by Intercom.
-    pub id: ::std::string::String,
+    pub id: String,
     /// The role associated to the contact - `user` or `lead`.
     pub r#type: super::CreateMessageRequestMessageTypeInappToType,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
@@ -626,13 +626,13 @@ impl CreateMessageRequestMessageTypeInappTo {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        id: ::std::string::String,
+        id: String,
         r#type: super::CreateMessageRequestMessageTypeInappToType,
     ) -> Self {
         Self {
             id,
             r#type,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -641,7 +641,7 @@ impl ::serde::Serialize for CreateMessageRequestMessageTypeInappTo {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id);
         object.field("type", &self.r#type);
@@ -656,17 +656,17 @@ for CreateMessageRequestMessageTypeInappTo {
     const FIELDS: &'static [&'static str] = &["id", "type"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut id = ::std::option::Option::None;
-        let mut r#type = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut id = None;
+        let mut r#type = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut id),
                 1 => __object.set_required(&mut r#type),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: __object.required(id, 0)?,
             r#type: __object.required(r#type, 1)?,
             extra: __object.into_extra(),
@@ -678,7 +678,7 @@ for CreateMessageRequestMessageTypeInappTo {
 impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestMessageTypeInappTo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -693,7 +693,7 @@ pub enum CreateMessageRequestMessageTypeInappToType {
     /// `lead`
     Lead,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl CreateMessageRequestMessageTypeInappToType {
@@ -729,7 +729,7 @@ impl ::serde::Serialize for CreateMessageRequestMessageTypeInappToType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -737,7 +737,7 @@ impl ::serde::Serialize for CreateMessageRequestMessageTypeInappToType {
 impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestMessageTypeInappToType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

@@ -22,7 +22,7 @@ pub enum CreateTicketReplyWithCommentRequest {
 impl<'de> ::serde::Deserialize<'de> for CreateTicketReplyWithCommentRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::decode_by_tag(
             deserializer,
             "type",

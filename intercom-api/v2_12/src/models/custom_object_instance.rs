@@ -6,23 +6,21 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomObjectInstance {
     /// The Intercom defined id representing the custom object instance.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The id you have defined for the custom object instance.
-    pub external_id: ::std::option::Option<::std::string::String>,
+    pub external_id: Option<String>,
     /// The time when the Custom Object instance was created in the external system it originated from.
     pub external_created_at: ::intercom_api_runtime::Patch<i64>,
     /// The time when the Custom Object instance was last updated in the external system it originated from.
     pub external_updated_at: ::intercom_api_runtime::Patch<i64>,
     /// The time the attribute was created as a UTC Unix timestamp
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// The time the attribute was last updated as a UTC Unix timestamp
-    pub updated_at: ::std::option::Option<i64>,
+    pub updated_at: Option<i64>,
     /// The identifier of the custom object type that defines the structure of the custom object instance.
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// The custom attributes you have set on the custom object instance.
-    pub custom_attributes: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    pub custom_attributes: Option<::std::collections::BTreeMap<String, String>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -31,7 +29,7 @@ impl ::serde::Serialize for CustomObjectInstance {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("id", &self.id);
         object.optional("external_id", &self.external_id);
@@ -73,9 +71,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomObjectInstance
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.id),
                 1 => __object.set_lenient(&mut __out.external_id),
@@ -89,7 +87,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomObjectInstance
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -97,7 +95,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomObjectInstance
 impl<'de> ::serde::Deserialize<'de> for CustomObjectInstance {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,11 +6,9 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomObjectInstanceList {
     /// The `type` property.
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// The list of associated custom object instances for a given reference attribute on the parent object.
-    pub instances: ::std::option::Option<
-        ::std::vec::Vec<::std::option::Option<super::CustomObjectInstance>>,
-    >,
+    pub instances: Option<Vec<Option<super::CustomObjectInstance>>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -19,7 +17,7 @@ impl ::serde::Serialize for CustomObjectInstanceList {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type);
         object.optional("instances", &self.instances);
@@ -33,9 +31,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomObjectInstance
     const FIELDS: &'static [&'static str] = &["type", "instances"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.r#type),
                 1 => __object.set(&mut __out.instances),
@@ -43,7 +41,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomObjectInstance
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -51,7 +49,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomObjectInstance
 impl<'de> ::serde::Deserialize<'de> for CustomObjectInstanceList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

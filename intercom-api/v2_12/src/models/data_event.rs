@@ -8,21 +8,19 @@ pub struct DataEvent {
     /// The type of the object
     pub r#type: super::constants::Event,
     /// The name of the event that occurred. This is presented to your App's admins when filtering and creating segments - a good event name is typically a past tense 'verb-noun' combination, to improve readability, for example `updated-plan`.
-    pub event_name: ::std::string::String,
+    pub event_name: String,
     /// The time the event occurred as a UTC Unix timestamp
     pub created_at: i64,
     /// Your identifier for the user.
-    pub user_id: ::std::option::Option<::std::string::String>,
+    pub user_id: Option<String>,
     /// Your identifier for a lead or a user.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The Intercom identifier for the user.
-    pub intercom_user_id: ::std::option::Option<::std::string::String>,
+    pub intercom_user_id: Option<String>,
     /// An email address for your user. An email should only be used where your application uses email to uniquely identify users.
-    pub email: ::std::option::Option<::std::string::String>,
+    pub email: Option<String>,
     /// Optional metadata about the event.
-    pub metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
-    >,
+    pub metadata: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -30,17 +28,17 @@ pub struct DataEvent {
 impl DataEvent {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(event_name: ::std::string::String, created_at: i64) -> Self {
+    pub fn new(event_name: String, created_at: i64) -> Self {
         Self {
-            r#type: ::std::default::Default::default(),
+            r#type: Default::default(),
             event_name,
             created_at,
-            user_id: ::std::default::Default::default(),
-            id: ::std::default::Default::default(),
-            intercom_user_id: ::std::default::Default::default(),
-            email: ::std::default::Default::default(),
-            metadata: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            user_id: Default::default(),
+            id: Default::default(),
+            intercom_user_id: Default::default(),
+            email: Default::default(),
+            metadata: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -50,7 +48,7 @@ impl ::serde::Serialize for DataEvent {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.field("event_name", &self.event_name);
@@ -91,16 +89,16 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataEvent {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::default::Default::default();
-        let mut event_name = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut user_id = ::std::option::Option::None;
-        let mut id = ::std::option::Option::None;
-        let mut intercom_user_id = ::std::option::Option::None;
-        let mut email = ::std::option::Option::None;
-        let mut metadata = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut r#type = Default::default();
+        let mut event_name = None;
+        let mut created_at = None;
+        let mut user_id = None;
+        let mut id = None;
+        let mut intercom_user_id = None;
+        let mut email = None;
+        let mut metadata = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut r#type),
                 1 => __object.set_required_lenient(&mut event_name),
@@ -113,7 +111,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataEvent {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             r#type,
             event_name: __object.required(event_name, 1)?,
             created_at: __object.required(created_at, 2)?,
@@ -130,7 +128,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataEvent {
 impl<'de> ::serde::Deserialize<'de> for DataEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,13 +6,13 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataExport {
     /// The identifier for your job.
-    pub job_identfier: ::std::option::Option<::std::string::String>,
+    pub job_identfier: Option<String>,
     /// The current state of your job.
-    pub status: ::std::option::Option<super::DataExportStatus>,
+    pub status: Option<super::DataExportStatus>,
     /// The time after which you will not be able to access the data.
-    pub download_expires_at: ::std::option::Option<::std::string::String>,
+    pub download_expires_at: Option<String>,
     /// The location where you can download your data.
-    pub download_url: ::std::option::Option<::std::string::String>,
+    pub download_url: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -22,7 +22,7 @@ impl ::serde::Serialize for DataExport {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("job_identfier", &self.job_identfier);
         object.optional("status", &self.status);
@@ -46,9 +46,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataExport {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.job_identfier),
                 1 => __object.set(&mut __out.status),
@@ -58,14 +58,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataExport {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for DataExport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -88,7 +88,7 @@ pub enum DataExportStatus {
     /// `canceled`
     Canceled,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl DataExportStatus {
@@ -139,7 +139,7 @@ impl ::serde::Serialize for DataExportStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -147,7 +147,7 @@ impl ::serde::Serialize for DataExportStatus {
 impl<'de> ::serde::Deserialize<'de> for DataExportStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

@@ -8,37 +8,31 @@ pub struct NewsItem {
     /// The type of object.
     pub r#type: super::constants::NewsItem,
     /// The unique identifier for the news item which is given by Intercom.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The id of the workspace which the news item belongs to.
-    pub workspace_id: ::std::option::Option<::std::string::String>,
+    pub workspace_id: Option<String>,
     /// The title of the news item.
-    pub title: ::std::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// The news item body, which may contain HTML.
-    pub body: ::std::option::Option<::std::string::String>,
+    pub body: Option<String>,
     /// The id of the sender of the news item. Must be a teammate on the workspace.
-    pub sender_id: ::std::option::Option<::std::string::String>,
+    pub sender_id: Option<String>,
     /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
-    pub state: ::std::option::Option<super::NewsItemState>,
+    pub state: Option<super::NewsItemState>,
     /// A list of newsfeed_assignments to assign to the specified newsfeed.
-    pub newsfeed_assignments: ::std::option::Option<
-        ::std::vec::Vec<super::NewsfeedAssignment>,
-    >,
+    pub newsfeed_assignments: Option<Vec<super::NewsfeedAssignment>>,
     /// Label names displayed to users to categorize the news item.
-    pub labels: ::std::option::Option<
-        ::std::vec::Vec<::std::option::Option<::std::string::String>>,
-    >,
+    pub labels: Option<Vec<Option<String>>>,
     /// URL of the image used as cover. Must have .jpg or .png extension.
-    pub cover_image_url: ::std::option::Option<::std::string::String>,
+    pub cover_image_url: Option<String>,
     /// Ordered list of emoji reactions to the news item. When empty, reactions are disabled.
-    pub reactions: ::std::option::Option<
-        ::std::vec::Vec<::std::option::Option<::std::string::String>>,
-    >,
+    pub reactions: Option<Vec<Option<String>>>,
     /// When set to true, the news item will appear in the messenger newsfeed without showing a notification badge.
-    pub deliver_silently: ::std::option::Option<bool>,
+    pub deliver_silently: Option<bool>,
     /// Timestamp for when the news item was created.
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// Timestamp for when the news item was last updated.
-    pub updated_at: ::std::option::Option<i64>,
+    pub updated_at: Option<i64>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -48,7 +42,7 @@ impl ::serde::Serialize for NewsItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("id", &self.id);
@@ -107,9 +101,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for NewsItem {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -129,14 +123,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for NewsItem {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for NewsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -151,7 +145,7 @@ pub enum NewsItemState {
     /// `live`
     Live,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl NewsItemState {
@@ -187,7 +181,7 @@ impl ::serde::Serialize for NewsItemState {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -195,7 +189,7 @@ impl ::serde::Serialize for NewsItemState {
 impl<'de> ::serde::Deserialize<'de> for NewsItemState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

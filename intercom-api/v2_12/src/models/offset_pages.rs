@@ -6,13 +6,13 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OffsetPages {
     /// The next page: its URL (as Intercom answers, and fern says), or an object where an answer sends one; absent or null on the last page.
-    pub next: ::std::option::Option<super::OffsetPagesNext>,
+    pub next: Option<super::OffsetPagesNext>,
     /// The current offset
-    pub page: ::std::option::Option<i64>,
+    pub page: Option<i64>,
     /// Number of results per page
-    pub per_page: ::std::option::Option<i64>,
+    pub per_page: Option<i64>,
     /// Total number of pages
-    pub total_pages: ::std::option::Option<i64>,
+    pub total_pages: Option<i64>,
     /// The type of object: `pages`.
     pub r#type: super::constants::Pages,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
@@ -24,7 +24,7 @@ impl ::serde::Serialize for OffsetPages {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("next", &self.next);
         object.optional("page", &self.page);
@@ -46,9 +46,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for OffsetPages {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.next),
                 1 => __object.set_lenient(&mut __out.page),
@@ -59,14 +59,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for OffsetPages {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for OffsetPages {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -82,9 +82,9 @@ impl<'de> ::serde::Deserialize<'de> for OffsetPages {
 #[cfg_attr(feature = "serialize", serde(untagged))]
 pub enum OffsetPagesNext {
     /// url
-    Url(::std::string::String),
+    Url(String),
     /// object
-    Object(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+    Object(::serde_json::Map<String, ::serde_json::Value>),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }
@@ -92,17 +92,14 @@ pub enum OffsetPagesNext {
 impl<'de> ::serde::Deserialize<'de> for OffsetPagesNext {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::decode_untagged(
             deserializer,
             &[
-                |v| {
-                    ::intercom_api_runtime::de::lenient::<::std::string::String, _>(v)
-                        .map(Self::Url)
-                },
+                |v| ::intercom_api_runtime::de::lenient::<String, _>(v).map(Self::Url),
                 |v| {
                     <::serde_json::Map<
-                        ::std::string::String,
+                        String,
                         ::serde_json::Value,
                     > as ::serde::Deserialize>::deserialize(v)
                         .map(Self::Object)

@@ -10,13 +10,13 @@ pub struct PagesLink {
     /// The `type` property.
     pub r#type: super::constants::Pages,
     /// The `page` property.
-    pub page: ::std::option::Option<i64>,
+    pub page: Option<i64>,
     /// A link to the next page of results. A response that does not contain a next link does not have further data to fetch.
-    pub next: ::std::option::Option<::std::string::String>,
+    pub next: Option<String>,
     /// The `per_page` property.
-    pub per_page: ::std::option::Option<i64>,
+    pub per_page: Option<i64>,
     /// The `total_pages` property.
-    pub total_pages: ::std::option::Option<i64>,
+    pub total_pages: Option<i64>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -26,7 +26,7 @@ impl ::serde::Serialize for PagesLink {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("page", &self.page);
@@ -48,9 +48,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for PagesLink {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.page),
@@ -61,14 +61,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for PagesLink {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for PagesLink {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

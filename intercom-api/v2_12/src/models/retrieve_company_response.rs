@@ -21,7 +21,7 @@ pub enum RetrieveCompanyResponse {
 impl<'de> ::serde::Deserialize<'de> for RetrieveCompanyResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::decode_by_tag(
             deserializer,
             "type",

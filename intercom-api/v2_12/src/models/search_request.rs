@@ -19,8 +19,8 @@ impl SearchRequest {
     pub fn new(query: super::SearchRequestQuery) -> Self {
         Self {
             query,
-            pagination: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            pagination: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -29,7 +29,7 @@ impl ::serde::Serialize for SearchRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("query", &self.query);
         object.patch("pagination", &self.pagination);
@@ -43,17 +43,17 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SearchRequest {
     const FIELDS: &'static [&'static str] = &["query", "pagination"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut query = ::std::option::Option::None;
+    ) -> Result<Self, M::Error> {
+        let mut query = None;
         let mut pagination = ::intercom_api_runtime::Patch::Absent;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required(&mut query),
                 1 => __object.set(&mut pagination),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             query: __object.required(query, 0)?,
             pagination,
             extra: __object.into_extra(),
@@ -65,7 +65,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SearchRequest {
 impl<'de> ::serde::Deserialize<'de> for SearchRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -90,7 +90,7 @@ pub enum SearchRequestQuery {
 impl<'de> ::serde::Deserialize<'de> for SearchRequestQuery {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::decode_untagged(
             deserializer,
             &[

@@ -8,19 +8,17 @@ pub struct SubscriptionType {
     /// The type of the object - subscription
     pub r#type: super::constants::Subscription,
     /// The unique identifier representing the subscription type.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The state of the subscription type.
-    pub state: ::std::option::Option<super::SubscriptionTypeState>,
+    pub state: Option<super::SubscriptionTypeState>,
     /// The `default_translation` property.
-    pub default_translation: ::std::option::Option<super::Translation>,
+    pub default_translation: Option<super::Translation>,
     /// An array of translations objects with the localised version of the subscription type in each available locale within your translation settings.
-    pub translations: ::std::option::Option<::std::vec::Vec<super::Translation>>,
+    pub translations: Option<Vec<super::Translation>>,
     /// Describes the type of consent.
-    pub consent_type: ::std::option::Option<super::SubscriptionTypeConsentType>,
+    pub consent_type: Option<super::SubscriptionTypeConsentType>,
     /// The message types that this subscription supports - can contain `email` or `sms_message`.
-    pub content_types: ::std::option::Option<
-        ::std::vec::Vec<super::SubscriptionTypeContentTypesItem>,
-    >,
+    pub content_types: Option<Vec<super::SubscriptionTypeContentTypesItem>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -30,7 +28,7 @@ impl ::serde::Serialize for SubscriptionType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("id", &self.id);
@@ -68,9 +66,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SubscriptionType {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -83,14 +81,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SubscriptionType {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for SubscriptionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -107,7 +105,7 @@ pub enum SubscriptionTypeState {
     /// `archived`
     Archived,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl SubscriptionTypeState {
@@ -145,7 +143,7 @@ impl ::serde::Serialize for SubscriptionTypeState {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -153,7 +151,7 @@ impl ::serde::Serialize for SubscriptionTypeState {
 impl<'de> ::serde::Deserialize<'de> for SubscriptionTypeState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -173,7 +171,7 @@ pub enum SubscriptionTypeConsentType {
     /// `opt_in`
     OptIn,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl SubscriptionTypeConsentType {
@@ -209,7 +207,7 @@ impl ::serde::Serialize for SubscriptionTypeConsentType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -217,7 +215,7 @@ impl ::serde::Serialize for SubscriptionTypeConsentType {
 impl<'de> ::serde::Deserialize<'de> for SubscriptionTypeConsentType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -237,7 +235,7 @@ pub enum SubscriptionTypeContentTypesItem {
     /// `sms_message`
     SmsMessage,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl SubscriptionTypeContentTypesItem {
@@ -273,7 +271,7 @@ impl ::serde::Serialize for SubscriptionTypeContentTypesItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -281,7 +279,7 @@ impl ::serde::Serialize for SubscriptionTypeContentTypesItem {
 impl<'de> ::serde::Deserialize<'de> for SubscriptionTypeContentTypesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

@@ -6,9 +6,9 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct TagMultipleUsersRequest {
     /// The name of the tag, which will be created if not found.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The `users` property.
-    pub users: ::std::vec::Vec<super::TagMultipleUsersRequestUsersItem>,
+    pub users: Vec<super::TagMultipleUsersRequestUsersItem>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -17,13 +17,13 @@ impl TagMultipleUsersRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        name: ::std::string::String,
-        users: ::std::vec::Vec<super::TagMultipleUsersRequestUsersItem>,
+        name: String,
+        users: Vec<super::TagMultipleUsersRequestUsersItem>,
     ) -> Self {
         Self {
             name,
             users,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -32,7 +32,7 @@ impl ::serde::Serialize for TagMultipleUsersRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("name", &self.name);
         object.field("users", &self.users);
@@ -46,17 +46,17 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TagMultipleUsersRequ
     const FIELDS: &'static [&'static str] = &["name", "users"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut name = ::std::option::Option::None;
-        let mut users = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut name = None;
+        let mut users = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut name),
                 1 => __object.set_required(&mut users),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: __object.required(name, 0)?,
             users: __object.required(users, 1)?,
             extra: __object.into_extra(),
@@ -68,7 +68,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TagMultipleUsersRequ
 impl<'de> ::serde::Deserialize<'de> for TagMultipleUsersRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -78,7 +78,7 @@ impl<'de> ::serde::Deserialize<'de> for TagMultipleUsersRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TagMultipleUsersRequestUsersItem {
     /// The Intercom defined id representing the user.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -87,7 +87,7 @@ impl ::serde::Serialize for TagMultipleUsersRequestUsersItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("id", &self.id);
         object.end(&self.extra, &["id"])
@@ -101,16 +101,16 @@ for TagMultipleUsersRequestUsersItem {
     const FIELDS: &'static [&'static str] = &["id"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.id),
                 _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -118,7 +118,7 @@ for TagMultipleUsersRequestUsersItem {
 impl<'de> ::serde::Deserialize<'de> for TagMultipleUsersRequestUsersItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -8,37 +8,37 @@ pub struct Ticket {
     /// Always ticket
     pub r#type: super::constants::Ticket,
     /// The unique identifier for the ticket which is given by Intercom.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The ID of the Ticket used in the Intercom Inbox and Messenger. Do not use ticket_id for API queries.
-    pub ticket_id: ::std::option::Option<::std::string::String>,
+    pub ticket_id: Option<String>,
     /// Category of the Ticket.
-    pub category: ::std::option::Option<super::TicketCategory>,
+    pub category: Option<super::TicketCategory>,
     /// The `ticket_attributes` property.
-    pub ticket_attributes: ::std::option::Option<super::TicketCustomAttributes>,
+    pub ticket_attributes: Option<super::TicketCustomAttributes>,
     /// The `ticket_state` property.
-    pub ticket_state: ::std::option::Option<super::TicketState>,
+    pub ticket_state: Option<super::TicketState>,
     /// The `ticket_type` property.
-    pub ticket_type: ::std::option::Option<super::TicketType>,
+    pub ticket_type: Option<super::TicketType>,
     /// The `contacts` property.
-    pub contacts: ::std::option::Option<super::TicketContacts>,
+    pub contacts: Option<super::TicketContacts>,
     /// The id representing the admin assigned to the ticket.
-    pub admin_assignee_id: ::std::option::Option<::std::string::String>,
+    pub admin_assignee_id: Option<String>,
     /// The id representing the team assigned to the ticket.
-    pub team_assignee_id: ::std::option::Option<::std::string::String>,
+    pub team_assignee_id: Option<String>,
     /// The time the ticket was created as a UTC Unix timestamp.
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// The last time the ticket was updated as a UTC Unix timestamp.
-    pub updated_at: ::std::option::Option<i64>,
+    pub updated_at: Option<i64>,
     /// Whether or not the ticket is open. If false, the ticket is closed.
-    pub open: ::std::option::Option<bool>,
+    pub open: Option<bool>,
     /// The time the ticket will be snoozed until as a UTC Unix timestamp. If null, the ticket is not currently snoozed.
-    pub snoozed_until: ::std::option::Option<i64>,
+    pub snoozed_until: Option<i64>,
     /// The `linked_objects` property.
-    pub linked_objects: ::std::option::Option<super::LinkedObjectList>,
+    pub linked_objects: Option<super::LinkedObjectList>,
     /// The `ticket_parts` property.
-    pub ticket_parts: ::std::option::Option<super::TicketParts>,
+    pub ticket_parts: Option<super::TicketParts>,
     /// Whether or not the ticket is shared with the customer.
-    pub is_shared: ::std::option::Option<bool>,
+    pub is_shared: Option<bool>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -48,7 +48,7 @@ impl ::serde::Serialize for Ticket {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("id", &self.id);
@@ -116,9 +116,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Ticket {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -141,14 +141,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Ticket {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for Ticket {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -165,7 +165,7 @@ pub enum TicketCategory {
     /// `Tracker`
     Tracker,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl TicketCategory {
@@ -203,7 +203,7 @@ impl ::serde::Serialize for TicketCategory {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -211,7 +211,7 @@ impl ::serde::Serialize for TicketCategory {
 impl<'de> ::serde::Deserialize<'de> for TicketCategory {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

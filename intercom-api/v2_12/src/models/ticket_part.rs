@@ -6,33 +6,31 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketPart {
     /// Always ticket_part
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// The id representing the ticket part.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The type of ticket part.
-    pub part_type: ::std::option::Option<::std::string::String>,
+    pub part_type: Option<String>,
     /// The message body, which may contain HTML.
-    pub body: ::std::option::Option<::std::string::String>,
+    pub body: Option<String>,
     /// The previous state of the ticket.
-    pub previous_ticket_state: ::std::option::Option<
-        super::TicketPartPreviousTicketState,
-    >,
+    pub previous_ticket_state: Option<super::TicketPartPreviousTicketState>,
     /// The state of the ticket.
-    pub ticket_state: ::std::option::Option<super::TicketPartTicketState>,
+    pub ticket_state: Option<super::TicketPartTicketState>,
     /// The time the ticket part was created.
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// The last time the ticket part was updated.
-    pub updated_at: ::std::option::Option<i64>,
+    pub updated_at: Option<i64>,
     /// The id of the admin that was assigned the ticket by this ticket_part (null if there has been no change in assignment.)
-    pub assigned_to: ::std::option::Option<super::Reference>,
+    pub assigned_to: Option<super::Reference>,
     /// The `author` property.
-    pub author: ::std::option::Option<super::TicketPartAuthor>,
+    pub author: Option<super::TicketPartAuthor>,
     /// A list of attachments for the part.
-    pub attachments: ::std::option::Option<::std::vec::Vec<super::PartAttachment>>,
+    pub attachments: Option<Vec<super::PartAttachment>>,
     /// The external id of the ticket part
-    pub external_id: ::std::option::Option<::std::string::String>,
+    pub external_id: Option<String>,
     /// Whether or not the ticket part has been redacted.
-    pub redacted: ::std::option::Option<bool>,
+    pub redacted: Option<bool>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -42,7 +40,7 @@ impl ::serde::Serialize for TicketPart {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type);
         object.optional("id", &self.id);
@@ -98,9 +96,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketPart {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -119,14 +117,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketPart {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for TicketPart {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -145,7 +143,7 @@ pub enum TicketPartPreviousTicketState {
     /// `resolved`
     Resolved,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl TicketPartPreviousTicketState {
@@ -190,7 +188,7 @@ impl ::serde::Serialize for TicketPartPreviousTicketState {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -198,7 +196,7 @@ impl ::serde::Serialize for TicketPartPreviousTicketState {
 impl<'de> ::serde::Deserialize<'de> for TicketPartPreviousTicketState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -222,7 +220,7 @@ pub enum TicketPartTicketState {
     /// `resolved`
     Resolved,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl TicketPartTicketState {
@@ -267,7 +265,7 @@ impl ::serde::Serialize for TicketPartTicketState {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -275,7 +273,7 @@ impl ::serde::Serialize for TicketPartTicketState {
 impl<'de> ::serde::Deserialize<'de> for TicketPartTicketState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

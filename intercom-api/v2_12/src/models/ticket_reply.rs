@@ -8,21 +8,21 @@ pub struct TicketReply {
     /// Always ticket_part
     pub r#type: super::constants::TicketPart,
     /// The id representing the part.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Type of the part
-    pub part_type: ::std::option::Option<super::TicketReplyPartType>,
+    pub part_type: Option<super::TicketReplyPartType>,
     /// The message body, which may contain HTML.
-    pub body: ::std::option::Option<::std::string::String>,
+    pub body: Option<String>,
     /// The time the note was created.
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// The last time the note was updated.
-    pub updated_at: ::std::option::Option<i64>,
+    pub updated_at: Option<i64>,
     /// The `author` property.
-    pub author: ::std::option::Option<super::TicketPartAuthor>,
+    pub author: Option<super::TicketPartAuthor>,
     /// A list of attachments for the part.
-    pub attachments: ::std::option::Option<::std::vec::Vec<super::PartAttachment>>,
+    pub attachments: Option<Vec<super::PartAttachment>>,
     /// Whether or not the ticket part has been redacted.
-    pub redacted: ::std::option::Option<bool>,
+    pub redacted: Option<bool>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -32,7 +32,7 @@ impl ::serde::Serialize for TicketReply {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("id", &self.id);
@@ -76,9 +76,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketReply {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -93,14 +93,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketReply {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for TicketReply {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -117,7 +117,7 @@ pub enum TicketReplyPartType {
     /// `quick_reply`
     QuickReply,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl TicketReplyPartType {
@@ -155,7 +155,7 @@ impl ::serde::Serialize for TicketReplyPartType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -163,7 +163,7 @@ impl ::serde::Serialize for TicketReplyPartType {
 impl<'de> ::serde::Deserialize<'de> for TicketReplyPartType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

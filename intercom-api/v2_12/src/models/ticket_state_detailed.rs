@@ -6,19 +6,19 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketStateDetailed {
     /// String representing the object's type. Always has the value `ticket_state`.
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// The id of the ticket state
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The category of the ticket state
-    pub category: ::std::option::Option<super::TicketStateDetailedCategory>,
+    pub category: Option<super::TicketStateDetailedCategory>,
     /// The state the ticket is currently in, in a human readable form - visible in Intercom
-    pub internal_label: ::std::option::Option<::std::string::String>,
+    pub internal_label: Option<String>,
     /// The state the ticket is currently in, in a human readable form - visible to customers, in the messenger, email and tickets portal.
-    pub external_label: ::std::option::Option<::std::string::String>,
+    pub external_label: Option<String>,
     /// Whether the ticket state is archived
-    pub archived: ::std::option::Option<bool>,
+    pub archived: Option<bool>,
     /// A list of ticket types associated with a given ticket state.
-    pub ticket_types: ::std::option::Option<super::TicketStateDetailedTicketTypes>,
+    pub ticket_types: Option<super::TicketStateDetailedTicketTypes>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -28,7 +28,7 @@ impl ::serde::Serialize for TicketStateDetailed {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type);
         object.optional("id", &self.id);
@@ -66,9 +66,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketStateDetailed 
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -81,14 +81,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketStateDetailed 
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for TicketStateDetailed {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -107,7 +107,7 @@ pub enum TicketStateDetailedCategory {
     /// `resolved`
     Resolved,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl TicketStateDetailedCategory {
@@ -152,7 +152,7 @@ impl ::serde::Serialize for TicketStateDetailedCategory {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -160,7 +160,7 @@ impl ::serde::Serialize for TicketStateDetailedCategory {
 impl<'de> ::serde::Deserialize<'de> for TicketStateDetailedCategory {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -175,11 +175,9 @@ impl<'de> ::serde::Deserialize<'de> for TicketStateDetailedCategory {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketStateDetailedTicketTypes {
     /// String representing the object's type. Always has the value `list`.
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// A list of ticket type attributes associated with a given ticket type.
-    pub data: ::std::option::Option<
-        ::std::vec::Vec<::std::option::Option<super::TicketType>>,
-    >,
+    pub data: Option<Vec<Option<super::TicketType>>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -189,7 +187,7 @@ impl ::serde::Serialize for TicketStateDetailedTicketTypes {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type);
         object.optional("data", &self.data);
@@ -203,9 +201,9 @@ for TicketStateDetailedTicketTypes {
     const FIELDS: &'static [&'static str] = &["type", "data"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.r#type),
                 1 => __object.set(&mut __out.data),
@@ -213,14 +211,14 @@ for TicketStateDetailedTicketTypes {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for TicketStateDetailedTicketTypes {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,9 +6,9 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct UntagCompanyRequest {
     /// The name of the tag which will be untagged from the company
-    pub name: ::std::string::String,
+    pub name: String,
     /// The id or company_id of the company can be passed as input parameters.
-    pub companies: ::std::vec::Vec<super::UntagCompanyRequestCompaniesItem>,
+    pub companies: Vec<super::UntagCompanyRequestCompaniesItem>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -17,13 +17,13 @@ impl UntagCompanyRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        name: ::std::string::String,
-        companies: ::std::vec::Vec<super::UntagCompanyRequestCompaniesItem>,
+        name: String,
+        companies: Vec<super::UntagCompanyRequestCompaniesItem>,
     ) -> Self {
         Self {
             name,
             companies,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -32,7 +32,7 @@ impl ::serde::Serialize for UntagCompanyRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("name", &self.name);
         object.field("companies", &self.companies);
@@ -46,17 +46,17 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UntagCompanyRequest 
     const FIELDS: &'static [&'static str] = &["name", "companies"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut name = ::std::option::Option::None;
-        let mut companies = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut name = None;
+        let mut companies = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut name),
                 1 => __object.set_required(&mut companies),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: __object.required(name, 0)?,
             companies: __object.required(companies, 1)?,
             extra: __object.into_extra(),
@@ -68,7 +68,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UntagCompanyRequest 
 impl<'de> ::serde::Deserialize<'de> for UntagCompanyRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -78,11 +78,11 @@ impl<'de> ::serde::Deserialize<'de> for UntagCompanyRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UntagCompanyRequestCompaniesItem {
     /// The Intercom defined id representing the company.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The company id you have defined for the company.
-    pub company_id: ::std::option::Option<::std::string::String>,
+    pub company_id: Option<String>,
     /// Always set to true
-    pub untag: ::std::option::Option<bool>,
+    pub untag: Option<bool>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -91,7 +91,7 @@ impl ::serde::Serialize for UntagCompanyRequestCompaniesItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("id", &self.id);
         object.optional("company_id", &self.company_id);
@@ -107,9 +107,9 @@ for UntagCompanyRequestCompaniesItem {
     const FIELDS: &'static [&'static str] = &["id", "company_id", "untag"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.id),
                 1 => __object.set_lenient(&mut __out.company_id),
@@ -118,7 +118,7 @@ for UntagCompanyRequestCompaniesItem {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -126,7 +126,7 @@ for UntagCompanyRequestCompaniesItem {
 impl<'de> ::serde::Deserialize<'de> for UntagCompanyRequestCompaniesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

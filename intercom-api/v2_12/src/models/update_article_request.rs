@@ -6,19 +6,19 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateArticleRequest {
     /// The title of the article.For multilingual articles, this will be the title of the default language's content.
-    pub title: ::std::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// The description of the article. For multilingual articles, this will be the description of the default language's content.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The content of the article. For multilingual articles, this will be the body of the default language's content.
-    pub body: ::std::option::Option<::std::string::String>,
+    pub body: Option<String>,
     /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
-    pub author_id: ::std::option::Option<::std::string::String>,
+    pub author_id: Option<String>,
     /// Whether the article will be `published` or will be a `draft`. Omitting this field leaves the publish state unchanged, so a draft stays a draft and an edit to a published article goes live immediately unless that article already has a pending draft. For multilingual articles, this will be the state of the default language's content.
-    pub state: ::std::option::Option<super::UpdateArticleRequestState>,
+    pub state: Option<super::UpdateArticleRequestState>,
     /// The id of the article's parent collection or section. An article without this field stands alone.
-    pub parent_id: ::std::option::Option<::std::string::String>,
+    pub parent_id: Option<String>,
     /// The type of parent, which can either be a `collection` or `section`.
-    pub parent_type: ::std::option::Option<::std::string::String>,
+    pub parent_type: Option<String>,
     /// The `translated_content` property.
     pub translated_content: ::intercom_api_runtime::Patch<
         super::ArticleTranslatedContent,
@@ -31,7 +31,7 @@ impl ::serde::Serialize for UpdateArticleRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("title", &self.title);
         object.optional("description", &self.description);
@@ -73,9 +73,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateArticleRequest
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.title),
                 1 => __object.set_lenient(&mut __out.description),
@@ -89,7 +89,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateArticleRequest
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -97,7 +97,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateArticleRequest
 impl<'de> ::serde::Deserialize<'de> for UpdateArticleRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -112,7 +112,7 @@ pub enum UpdateArticleRequestState {
     /// `draft`
     Draft,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl UpdateArticleRequestState {
@@ -148,7 +148,7 @@ impl ::serde::Serialize for UpdateArticleRequestState {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -156,7 +156,7 @@ impl ::serde::Serialize for UpdateArticleRequestState {
 impl<'de> ::serde::Deserialize<'de> for UpdateArticleRequestState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

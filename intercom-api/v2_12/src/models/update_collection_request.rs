@@ -6,13 +6,13 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateCollectionRequest {
     /// The name of the collection. For multilingual collections, this will be the name of the default language's content.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The description of the collection. For multilingual collections, this will be the description of the default language's content.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The `translated_content` property.
     pub translated_content: ::intercom_api_runtime::Patch<super::GroupTranslatedContent>,
     /// The id of the parent collection. If `null` then it will be updated as the first level collection.
-    pub parent_id: ::intercom_api_runtime::Patch<::std::string::String>,
+    pub parent_id: ::intercom_api_runtime::Patch<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -21,7 +21,7 @@ impl ::serde::Serialize for UpdateCollectionRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("name", &self.name);
         object.optional("description", &self.description);
@@ -46,9 +46,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateCollectionRequ
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.name),
                 1 => __object.set_lenient(&mut __out.description),
@@ -58,7 +58,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateCollectionRequ
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -66,7 +66,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateCollectionRequ
 impl<'de> ::serde::Deserialize<'de> for UpdateCollectionRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

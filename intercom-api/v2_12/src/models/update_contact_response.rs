@@ -8,97 +8,95 @@ pub struct UpdateContactResponse {
     /// The type of object.
     pub r#type: super::constants::Contact,
     /// The unique identifier for the contact which is given by Intercom.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The unique identifier for the contact which is provided by the Client.
-    pub external_id: ::std::option::Option<::std::string::String>,
+    pub external_id: Option<String>,
     /// The id of the workspace which the contact belongs to.
-    pub workspace_id: ::std::option::Option<::std::string::String>,
+    pub workspace_id: Option<String>,
     /// The role of the contact.
-    pub role: ::std::option::Option<::std::string::String>,
+    pub role: Option<String>,
     /// The contact's email.
-    pub email: ::std::option::Option<::std::string::String>,
+    pub email: Option<String>,
     /// The contact's email domain.
-    pub email_domain: ::std::option::Option<::std::string::String>,
+    pub email_domain: Option<String>,
     /// The contacts phone.
-    pub phone: ::std::option::Option<::std::string::String>,
+    pub phone: Option<String>,
     /// The contacts name.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact.
-    pub owner_id: ::std::option::Option<::std::string::String>,
+    pub owner_id: Option<String>,
     /// Whether the contact has had an email sent to them hard bounce.
-    pub has_hard_bounced: ::std::option::Option<bool>,
+    pub has_hard_bounced: Option<bool>,
     /// Whether the contact has marked an email sent to them as spam.
-    pub marked_email_as_spam: ::std::option::Option<bool>,
+    pub marked_email_as_spam: Option<bool>,
     /// Whether the contact is unsubscribed from emails.
-    pub unsubscribed_from_emails: ::std::option::Option<bool>,
+    pub unsubscribed_from_emails: Option<bool>,
     /// (Unix timestamp in seconds) The time when the contact was created.
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact was last updated.
-    pub updated_at: ::std::option::Option<i64>,
+    pub updated_at: Option<i64>,
     /// (Unix timestamp in seconds) The time specified for when a contact signed up.
-    pub signed_up_at: ::std::option::Option<i64>,
+    pub signed_up_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    pub last_seen_at: ::std::option::Option<i64>,
+    pub last_seen_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact last messaged in.
-    pub last_replied_at: ::std::option::Option<i64>,
+    pub last_replied_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact was last messaged.
-    pub last_contacted_at: ::std::option::Option<i64>,
+    pub last_contacted_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact last opened an email.
-    pub last_email_opened_at: ::std::option::Option<i64>,
+    pub last_email_opened_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-    pub last_email_clicked_at: ::std::option::Option<i64>,
+    pub last_email_clicked_at: Option<i64>,
     /// A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-    pub language_override: ::std::option::Option<::std::string::String>,
+    pub language_override: Option<String>,
     /// The name of the browser which the contact is using.
-    pub browser: ::std::option::Option<::std::string::String>,
+    pub browser: Option<String>,
     /// The version of the browser which the contact is using.
-    pub browser_version: ::std::option::Option<::std::string::String>,
+    pub browser_version: Option<String>,
     /// The language set by the browser which the contact is using.
-    pub browser_language: ::std::option::Option<::std::string::String>,
+    pub browser_language: Option<String>,
     /// The operating system which the contact is using.
-    pub os: ::std::option::Option<::std::string::String>,
+    pub os: Option<String>,
     /// The name of the Android app which the contact is using.
-    pub android_app_name: ::std::option::Option<::std::string::String>,
+    pub android_app_name: Option<String>,
     /// The version of the Android app which the contact is using.
-    pub android_app_version: ::std::option::Option<::std::string::String>,
+    pub android_app_version: Option<String>,
     /// The Android device which the contact is using.
-    pub android_device: ::std::option::Option<::std::string::String>,
+    pub android_device: Option<String>,
     /// The version of the Android OS which the contact is using.
-    pub android_os_version: ::std::option::Option<::std::string::String>,
+    pub android_os_version: Option<String>,
     /// The version of the Android SDK which the contact is using.
-    pub android_sdk_version: ::std::option::Option<::std::string::String>,
+    pub android_sdk_version: Option<String>,
     /// (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-    pub android_last_seen_at: ::std::option::Option<i64>,
+    pub android_last_seen_at: Option<i64>,
     /// The name of the iOS app which the contact is using.
-    pub ios_app_name: ::std::option::Option<::std::string::String>,
+    pub ios_app_name: Option<String>,
     /// The version of the iOS app which the contact is using.
-    pub ios_app_version: ::std::option::Option<::std::string::String>,
+    pub ios_app_version: Option<String>,
     /// The iOS device which the contact is using.
-    pub ios_device: ::std::option::Option<::std::string::String>,
+    pub ios_device: Option<String>,
     /// The version of iOS which the contact is using.
-    pub ios_os_version: ::std::option::Option<::std::string::String>,
+    pub ios_os_version: Option<String>,
     /// The version of the iOS SDK which the contact is using.
-    pub ios_sdk_version: ::std::option::Option<::std::string::String>,
+    pub ios_sdk_version: Option<String>,
     /// (Unix timestamp in seconds) The last time the contact used the iOS app.
-    pub ios_last_seen_at: ::std::option::Option<i64>,
+    pub ios_last_seen_at: Option<i64>,
     /// The custom attributes which are set for the contact.
-    pub custom_attributes: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    pub custom_attributes: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// The contact's avatar: an image URL, or an object holding one.
-    pub avatar: ::std::option::Option<super::ContactAvatar>,
+    pub avatar: Option<super::ContactAvatar>,
     /// The `tags` property.
-    pub tags: ::std::option::Option<super::ContactTags>,
+    pub tags: Option<super::ContactTags>,
     /// The `notes` property.
-    pub notes: ::std::option::Option<super::ContactNotes>,
+    pub notes: Option<super::ContactNotes>,
     /// The `companies` property.
-    pub companies: ::std::option::Option<super::ContactCompanies>,
+    pub companies: Option<super::ContactCompanies>,
     /// The `location` property.
-    pub location: ::std::option::Option<super::ContactLocation>,
+    pub location: Option<super::ContactLocation>,
     /// The `social_profiles` property.
-    pub social_profiles: ::std::option::Option<super::ContactSocialProfiles>,
+    pub social_profiles: Option<super::ContactSocialProfiles>,
     /// If the user has enabled push messaging.
-    pub enabled_push_messaging: ::std::option::Option<bool>,
+    pub enabled_push_messaging: Option<bool>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -108,7 +106,7 @@ impl ::serde::Serialize for UpdateContactResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("id", &self.id);
@@ -263,9 +261,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateContactRespons
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -317,14 +315,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateContactRespons
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for UpdateContactResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -8,9 +8,9 @@ pub struct UpdateContentImportSourceRequest {
     /// If you intend to create or update External Pages via the API, this should be set to `api`. You can not change the value to or from api.
     pub sync_behavior: super::UpdateContentImportSourceRequestSyncBehavior,
     /// The status of the content import source.
-    pub status: ::std::option::Option<super::UpdateContentImportSourceRequestStatus>,
+    pub status: Option<super::UpdateContentImportSourceRequestStatus>,
     /// The URL of the content import source. This may only be different from the existing value if the sync behavior is API.
-    pub url: ::std::string::String,
+    pub url: String,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -20,13 +20,13 @@ impl UpdateContentImportSourceRequest {
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         sync_behavior: super::UpdateContentImportSourceRequestSyncBehavior,
-        url: ::std::string::String,
+        url: String,
     ) -> Self {
         Self {
             sync_behavior,
-            status: ::std::default::Default::default(),
+            status: Default::default(),
             url,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -35,7 +35,7 @@ impl ::serde::Serialize for UpdateContentImportSourceRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("sync_behavior", &self.sync_behavior);
         object.optional("status", &self.status);
@@ -51,11 +51,11 @@ for UpdateContentImportSourceRequest {
     const FIELDS: &'static [&'static str] = &["sync_behavior", "status", "url"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut sync_behavior = ::std::option::Option::None;
-        let mut status = ::std::option::Option::None;
-        let mut url = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut sync_behavior = None;
+        let mut status = None;
+        let mut url = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required(&mut sync_behavior),
                 1 => __object.set(&mut status),
@@ -63,7 +63,7 @@ for UpdateContentImportSourceRequest {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             sync_behavior: __object.required(sync_behavior, 0)?,
             status,
             url: __object.required(url, 2)?,
@@ -76,7 +76,7 @@ for UpdateContentImportSourceRequest {
 impl<'de> ::serde::Deserialize<'de> for UpdateContentImportSourceRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -93,7 +93,7 @@ pub enum UpdateContentImportSourceRequestSyncBehavior {
     /// `manual`
     Manual,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl UpdateContentImportSourceRequestSyncBehavior {
@@ -131,7 +131,7 @@ impl ::serde::Serialize for UpdateContentImportSourceRequestSyncBehavior {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -139,7 +139,7 @@ impl ::serde::Serialize for UpdateContentImportSourceRequestSyncBehavior {
 impl<'de> ::serde::Deserialize<'de> for UpdateContentImportSourceRequestSyncBehavior {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -159,7 +159,7 @@ pub enum UpdateContentImportSourceRequestStatus {
     /// `deactivated`
     Deactivated,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl UpdateContentImportSourceRequestStatus {
@@ -195,7 +195,7 @@ impl ::serde::Serialize for UpdateContentImportSourceRequestStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -203,7 +203,7 @@ impl ::serde::Serialize for UpdateContentImportSourceRequestStatus {
 impl<'de> ::serde::Deserialize<'de> for UpdateContentImportSourceRequestStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

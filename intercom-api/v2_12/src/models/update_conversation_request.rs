@@ -6,9 +6,9 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateConversationRequest {
     /// Mark a conversation as read within Intercom.
-    pub read: ::std::option::Option<bool>,
+    pub read: Option<bool>,
     /// The `custom_attributes` property.
-    pub custom_attributes: ::std::option::Option<super::CustomAttributes>,
+    pub custom_attributes: Option<super::CustomAttributes>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -17,7 +17,7 @@ impl ::serde::Serialize for UpdateConversationRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("read", &self.read);
         object.optional("custom_attributes", &self.custom_attributes);
@@ -31,9 +31,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateConversationRe
     const FIELDS: &'static [&'static str] = &["read", "custom_attributes"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.read),
                 1 => __object.set(&mut __out.custom_attributes),
@@ -41,7 +41,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateConversationRe
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -49,7 +49,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateConversationRe
 impl<'de> ::serde::Deserialize<'de> for UpdateConversationRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

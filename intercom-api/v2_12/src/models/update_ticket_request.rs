@@ -6,21 +6,19 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateTicketRequest {
     /// The attributes set on the ticket.
-    pub ticket_attributes: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    pub ticket_attributes: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// The ID of the ticket state associated with the ticket type.
-    pub ticket_state_id: ::std::option::Option<::std::string::String>,
+    pub ticket_state_id: Option<String>,
     /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom. Set to nil to remove company.
-    pub company_id: ::std::option::Option<::std::string::String>,
+    pub company_id: Option<String>,
     /// Specify if a ticket is open. Set to false to close a ticket. Closing a ticket will also unsnooze it.
-    pub open: ::std::option::Option<bool>,
+    pub open: Option<bool>,
     /// Specify whether the ticket is visible to users.
-    pub is_shared: ::std::option::Option<bool>,
+    pub is_shared: Option<bool>,
     /// The time you want the ticket to reopen.
-    pub snoozed_until: ::std::option::Option<i64>,
+    pub snoozed_until: Option<i64>,
     /// The `assignment` property.
-    pub assignment: ::std::option::Option<super::UpdateTicketRequestAssignment>,
+    pub assignment: Option<super::UpdateTicketRequestAssignment>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -29,7 +27,7 @@ impl ::serde::Serialize for UpdateTicketRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("ticket_attributes", &self.ticket_attributes);
         object.optional("ticket_state_id", &self.ticket_state_id);
@@ -68,9 +66,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateTicketRequest 
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.ticket_attributes),
                 1 => __object.set_lenient(&mut __out.ticket_state_id),
@@ -83,7 +81,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateTicketRequest 
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -91,7 +89,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateTicketRequest 
 impl<'de> ::serde::Deserialize<'de> for UpdateTicketRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -101,9 +99,9 @@ impl<'de> ::serde::Deserialize<'de> for UpdateTicketRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateTicketRequestAssignment {
     /// The ID of the admin performing the action.
-    pub admin_id: ::std::option::Option<::std::string::String>,
+    pub admin_id: Option<String>,
     /// The ID of the admin or team to which the ticket is assigned. Set this 0 to unassign it.
-    pub assignee_id: ::std::option::Option<::std::string::String>,
+    pub assignee_id: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -112,7 +110,7 @@ impl ::serde::Serialize for UpdateTicketRequestAssignment {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("admin_id", &self.admin_id);
         object.optional("assignee_id", &self.assignee_id);
@@ -127,9 +125,9 @@ for UpdateTicketRequestAssignment {
     const FIELDS: &'static [&'static str] = &["admin_id", "assignee_id"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.admin_id),
                 1 => __object.set_lenient(&mut __out.assignee_id),
@@ -137,7 +135,7 @@ for UpdateTicketRequestAssignment {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -145,7 +143,7 @@ for UpdateTicketRequestAssignment {
 impl<'de> ::serde::Deserialize<'de> for UpdateTicketRequestAssignment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

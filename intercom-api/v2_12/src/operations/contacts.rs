@@ -14,42 +14,42 @@
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListCompaniesForAContact {
     /// The unique identifier for the contact which is given by Intercom
-    pub id: ::std::string::String,
+    pub id: String,
     /// The page of results to fetch (the first is 1).
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub page: ::std::option::Option<i64>,
+    pub page: Option<i64>,
     /// How many results to return per page.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub per_page: ::std::option::Option<i64>,
+    pub per_page: Option<i64>,
 }
 
 #[cfg(any(feature = "companies", feature = "contacts"))]
 impl ListCompaniesForAContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
+            page: None,
+            per_page: None,
         }
     }
 
     /// The page of results to fetch (the first is 1).
-    pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(page.into());
+    pub fn page(mut self, page: impl Into<i64>) -> Self {
+        self.page = Some(page.into());
         self
     }
 
     /// How many results to return per page.
-    pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(per_page.into());
+    pub fn per_page(mut self, per_page: impl Into<i64>) -> Self {
+        self.per_page = Some(per_page.into());
         self
     }
 }
@@ -65,7 +65,7 @@ impl ::intercom_api_runtime::Operation for ListCompaniesForAContact {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
         request
             .query(
@@ -83,14 +83,14 @@ impl ::intercom_api_runtime::Operation for ListCompaniesForAContact {
                     explode: true,
                 },
             )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -99,22 +99,22 @@ impl ::intercom_api_runtime::Operation for ListCompaniesForAContact {
 impl ::intercom_api_runtime::Paginated for ListCompaniesForAContact {
     type Item = crate::models::Company;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::PageNumber;
-    fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
+    fn items(page: Self::Output) -> Vec<Self::Item> {
         page.companies.unwrap_or_default()
     }
 
     fn item_count(page: &Self::Output) -> usize {
-        page.companies.as_ref().map_or(0, ::std::vec::Vec::len)
+        page.companies.as_ref().map_or(0, Vec::len)
     }
 
-    fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
+    fn next_page(&self, page: &Self::Output) -> Option<Self> {
         let value = ::intercom_api_runtime::next_page_number(
             *page.pages.as_ref()?.page.as_ref()?,
             *page.pages.as_ref()?.total_pages.as_ref()?,
         )?;
         let mut next = self.clone();
-        next.page = ::std::option::Option::Some(value);
-        ::std::option::Option::Some(next)
+        next.page = Some(value);
+        Some(next)
     }
 }
 
@@ -129,14 +129,14 @@ impl ::intercom_api_runtime::Paginated for ListCompaniesForAContact {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListSegmentsForAContact {
     /// The unique identifier for the contact which is given by Intercom
-    pub contact_id: ::std::string::String,
+    pub contact_id: String,
 }
 
 #[cfg(any(feature = "contacts", feature = "segments"))]
 impl ListSegmentsForAContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(contact_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(contact_id: impl Into<String>) -> Self {
         Self {
             contact_id: contact_id.into(),
         }
@@ -154,16 +154,16 @@ impl ::intercom_api_runtime::Operation for ListSegmentsForAContact {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("contact_id", &self.contact_id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -187,14 +187,14 @@ impl ::intercom_api_runtime::Operation for ListSegmentsForAContact {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListSubscriptionsForAContact {
     /// The unique identifier for the contact which is given by Intercom
-    pub contact_id: ::std::string::String,
+    pub contact_id: String,
 }
 
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 impl ListSubscriptionsForAContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(contact_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(contact_id: impl Into<String>) -> Self {
         Self {
             contact_id: contact_id.into(),
         }
@@ -212,16 +212,16 @@ impl ::intercom_api_runtime::Operation for ListSubscriptionsForAContact {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("contact_id", &self.contact_id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -237,14 +237,14 @@ impl ::intercom_api_runtime::Operation for ListSubscriptionsForAContact {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListTagsForAContact {
     /// The unique identifier for the contact which is given by Intercom
-    pub contact_id: ::std::string::String,
+    pub contact_id: String,
 }
 
 #[cfg(any(feature = "contacts", feature = "tags"))]
 impl ListTagsForAContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(contact_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(contact_id: impl Into<String>) -> Self {
         Self {
             contact_id: contact_id.into(),
         }
@@ -262,16 +262,16 @@ impl ::intercom_api_runtime::Operation for ListTagsForAContact {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("contact_id", &self.contact_id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -291,14 +291,14 @@ impl ::intercom_api_runtime::Operation for ListTagsForAContact {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ShowContact {
     /// id
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 #[cfg(feature = "contacts")]
 impl ShowContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
@@ -314,16 +314,16 @@ impl ::intercom_api_runtime::Operation for ShowContact {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -339,32 +339,26 @@ impl ::intercom_api_runtime::Operation for ShowContact {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateContact {
     /// id
-    pub id: ::std::string::String,
+    pub id: String,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::UpdateContactRequest>,
+    pub body: Option<crate::models::UpdateContactRequest>,
 }
 
 #[cfg(feature = "contacts")]
 impl UpdateContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
-        Self {
-            id: id.into(),
-            body: ::std::option::Option::None,
-        }
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into(), body: None }
     }
 
     /// The request body.
-    pub fn body(
-        mut self,
-        body: impl ::std::convert::Into<crate::models::UpdateContactRequest>,
-    ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+    pub fn body(mut self, body: impl Into<crate::models::UpdateContactRequest>) -> Self {
+        self.body = Some(body.into());
         self
     }
 }
@@ -380,17 +374,17 @@ impl ::intercom_api_runtime::Operation for UpdateContact {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -406,14 +400,14 @@ impl ::intercom_api_runtime::Operation for UpdateContact {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DeleteContact {
     /// id
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 #[cfg(feature = "contacts")]
 impl DeleteContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
@@ -429,16 +423,16 @@ impl ::intercom_api_runtime::Operation for DeleteContact {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -465,9 +459,9 @@ pub struct MergeContact {
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::MergeContactsRequest>,
+    pub body: Option<crate::models::MergeContactsRequest>,
 }
 
 #[cfg(feature = "contacts")]
@@ -475,17 +469,12 @@ impl MergeContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Self {
-            body: ::std::option::Option::None,
-        }
+        Self { body: None }
     }
 
     /// The request body.
-    pub fn body(
-        mut self,
-        body: impl ::std::convert::Into<crate::models::MergeContactsRequest>,
-    ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+    pub fn body(mut self, body: impl Into<crate::models::MergeContactsRequest>) -> Self {
+        self.body = Some(body.into());
         self
     }
 }
@@ -501,16 +490,16 @@ impl ::intercom_api_runtime::Operation for MergeContact {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -648,9 +637,9 @@ pub struct SearchContacts {
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::SearchRequest>,
+    pub body: Option<crate::models::SearchRequest>,
 }
 
 #[cfg(feature = "contacts")]
@@ -658,17 +647,12 @@ impl SearchContacts {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Self {
-            body: ::std::option::Option::None,
-        }
+        Self { body: None }
     }
 
     /// The request body.
-    pub fn body(
-        mut self,
-        body: impl ::std::convert::Into<crate::models::SearchRequest>,
-    ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+    pub fn body(mut self, body: impl Into<crate::models::SearchRequest>) -> Self {
+        self.body = Some(body.into());
         self
     }
 }
@@ -684,16 +668,16 @@ impl ::intercom_api_runtime::Operation for SearchContacts {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -702,15 +686,15 @@ impl ::intercom_api_runtime::Operation for SearchContacts {
 impl ::intercom_api_runtime::Paginated for SearchContacts {
     type Item = crate::models::Contact;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::Search;
-    fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
+    fn items(page: Self::Output) -> Vec<Self::Item> {
         page.data.unwrap_or_default()
     }
 
     fn item_count(page: &Self::Output) -> usize {
-        page.data.as_ref().map_or(0, ::std::vec::Vec::len)
+        page.data.as_ref().map_or(0, Vec::len)
     }
 
-    fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
+    fn next_page(&self, page: &Self::Output) -> Option<Self> {
         let value = ::intercom_api_runtime::non_empty(
             page.pages.as_ref()?.next.as_ref()?.starting_after.as_option()?,
         )?;
@@ -718,7 +702,7 @@ impl ::intercom_api_runtime::Paginated for SearchContacts {
         next.body.as_mut()?.pagination.get_or_insert_default().starting_after = ::intercom_api_runtime::Patch::Value(
             value,
         );
-        ::std::option::Option::Some(next)
+        Some(next)
     }
 }
 
@@ -745,15 +729,15 @@ pub struct ListContacts {
     /// The cursor to continue from: `pages.next.starting_after` of the previous page.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub starting_after: ::std::option::Option<::std::string::String>,
+    pub starting_after: Option<String>,
     /// How many results to return per page.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub per_page: ::std::option::Option<i64>,
+    pub per_page: Option<i64>,
 }
 
 #[cfg(feature = "contacts")]
@@ -762,23 +746,20 @@ impl ListContacts {
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
         Self {
-            starting_after: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
+            starting_after: None,
+            per_page: None,
         }
     }
 
     /// The cursor to continue from: `pages.next.starting_after` of the previous page.
-    pub fn starting_after(
-        mut self,
-        starting_after: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.starting_after = ::std::option::Option::Some(starting_after.into());
+    pub fn starting_after(mut self, starting_after: impl Into<String>) -> Self {
+        self.starting_after = Some(starting_after.into());
         self
     }
 
     /// How many results to return per page.
-    pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(per_page.into());
+    pub fn per_page(mut self, per_page: impl Into<i64>) -> Self {
+        self.per_page = Some(per_page.into());
         self
     }
 }
@@ -794,7 +775,7 @@ impl ::intercom_api_runtime::Operation for ListContacts {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request
             .query(
                 "starting_after",
@@ -811,14 +792,14 @@ impl ::intercom_api_runtime::Operation for ListContacts {
                     explode: true,
                 },
             )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -827,21 +808,21 @@ impl ::intercom_api_runtime::Operation for ListContacts {
 impl ::intercom_api_runtime::Paginated for ListContacts {
     type Item = crate::models::Contact;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::Cursor;
-    fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
+    fn items(page: Self::Output) -> Vec<Self::Item> {
         page.data.unwrap_or_default()
     }
 
     fn item_count(page: &Self::Output) -> usize {
-        page.data.as_ref().map_or(0, ::std::vec::Vec::len)
+        page.data.as_ref().map_or(0, Vec::len)
     }
 
-    fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
+    fn next_page(&self, page: &Self::Output) -> Option<Self> {
         let value = ::intercom_api_runtime::non_empty(
             page.pages.as_ref()?.next.as_ref()?.starting_after.as_option()?,
         )?;
         let mut next = self.clone();
-        next.starting_after = ::std::option::Option::Some(value);
-        ::std::option::Option::Some(next)
+        next.starting_after = Some(value);
+        Some(next)
     }
 }
 
@@ -858,9 +839,9 @@ pub struct CreateContact {
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::CreateContactRequest>,
+    pub body: Option<crate::models::CreateContactRequest>,
 }
 
 #[cfg(feature = "contacts")]
@@ -868,17 +849,12 @@ impl CreateContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Self {
-            body: ::std::option::Option::None,
-        }
+        Self { body: None }
     }
 
     /// The request body.
-    pub fn body(
-        mut self,
-        body: impl ::std::convert::Into<crate::models::CreateContactRequest>,
-    ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+    pub fn body(mut self, body: impl Into<crate::models::CreateContactRequest>) -> Self {
+        self.body = Some(body.into());
         self
     }
 }
@@ -894,16 +870,16 @@ impl ::intercom_api_runtime::Operation for CreateContact {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -919,14 +895,14 @@ impl ::intercom_api_runtime::Operation for CreateContact {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ArchiveContact {
     /// id
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 #[cfg(feature = "contacts")]
 impl ArchiveContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
@@ -942,16 +918,16 @@ impl ::intercom_api_runtime::Operation for ArchiveContact {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -967,14 +943,14 @@ impl ::intercom_api_runtime::Operation for ArchiveContact {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UnarchiveContact {
     /// id
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 #[cfg(feature = "contacts")]
 impl UnarchiveContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
@@ -990,16 +966,16 @@ impl ::intercom_api_runtime::Operation for UnarchiveContact {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }

@@ -12,32 +12,32 @@
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct AttachTagToContact {
     /// The unique identifier for the contact which is given by Intercom
-    pub contact_id: ::std::string::String,
+    pub contact_id: String,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::AttachTagToContactRequest>,
+    pub body: Option<crate::models::AttachTagToContactRequest>,
 }
 
 #[cfg(any(feature = "contacts", feature = "tags"))]
 impl AttachTagToContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(contact_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(contact_id: impl Into<String>) -> Self {
         Self {
             contact_id: contact_id.into(),
-            body: ::std::option::Option::None,
+            body: None,
         }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<crate::models::AttachTagToContactRequest>,
+        body: impl Into<crate::models::AttachTagToContactRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
@@ -53,17 +53,17 @@ impl ::intercom_api_runtime::Operation for AttachTagToContact {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("contact_id", &self.contact_id)?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -79,19 +79,16 @@ impl ::intercom_api_runtime::Operation for AttachTagToContact {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DetachTagFromContact {
     /// The unique identifier for the contact which is given by Intercom
-    pub contact_id: ::std::string::String,
+    pub contact_id: String,
     /// The unique identifier for the tag which is given by Intercom
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 #[cfg(any(feature = "contacts", feature = "tags"))]
 impl DetachTagFromContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        contact_id: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(contact_id: impl Into<String>, id: impl Into<String>) -> Self {
         Self {
             contact_id: contact_id.into(),
             id: id.into(),
@@ -110,17 +107,17 @@ impl ::intercom_api_runtime::Operation for DetachTagFromContact {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("contact_id", &self.contact_id)?;
         request.path_param("id", &self.id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -136,34 +133,32 @@ impl ::intercom_api_runtime::Operation for DetachTagFromContact {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct AttachTagToConversation {
     /// conversation_id
-    pub conversation_id: ::std::string::String,
+    pub conversation_id: String,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::AttachTagToConversationRequest>,
+    pub body: Option<crate::models::AttachTagToConversationRequest>,
 }
 
 #[cfg(any(feature = "conversations", feature = "tags"))]
 impl AttachTagToConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        conversation_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(conversation_id: impl Into<String>) -> Self {
         Self {
             conversation_id: conversation_id.into(),
-            body: ::std::option::Option::None,
+            body: None,
         }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<crate::models::AttachTagToConversationRequest>,
+        body: impl Into<crate::models::AttachTagToConversationRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
@@ -179,17 +174,17 @@ impl ::intercom_api_runtime::Operation for AttachTagToConversation {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("conversation_id", &self.conversation_id)?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -205,38 +200,35 @@ impl ::intercom_api_runtime::Operation for AttachTagToConversation {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DetachTagFromConversation {
     /// conversation_id
-    pub conversation_id: ::std::string::String,
+    pub conversation_id: String,
     /// id
-    pub id: ::std::string::String,
+    pub id: String,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::DetachTagFromConversationRequest>,
+    pub body: Option<crate::models::DetachTagFromConversationRequest>,
 }
 
 #[cfg(any(feature = "conversations", feature = "tags"))]
 impl DetachTagFromConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        conversation_id: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(conversation_id: impl Into<String>, id: impl Into<String>) -> Self {
         Self {
             conversation_id: conversation_id.into(),
             id: id.into(),
-            body: ::std::option::Option::None,
+            body: None,
         }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<crate::models::DetachTagFromConversationRequest>,
+        body: impl Into<crate::models::DetachTagFromConversationRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
@@ -252,18 +244,18 @@ impl ::intercom_api_runtime::Operation for DetachTagFromConversation {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("conversation_id", &self.conversation_id)?;
         request.path_param("id", &self.id)?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -298,16 +290,16 @@ impl ::intercom_api_runtime::Operation for ListTags {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         let _ = request;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -337,9 +329,9 @@ pub struct CreateTag {
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::CreateTagRequest>,
+    pub body: Option<crate::models::CreateTagRequest>,
 }
 
 #[cfg(feature = "tags")]
@@ -347,17 +339,12 @@ impl CreateTag {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Self {
-            body: ::std::option::Option::None,
-        }
+        Self { body: None }
     }
 
     /// The request body.
-    pub fn body(
-        mut self,
-        body: impl ::std::convert::Into<crate::models::CreateTagRequest>,
-    ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+    pub fn body(mut self, body: impl Into<crate::models::CreateTagRequest>) -> Self {
+        self.body = Some(body.into());
         self
     }
 }
@@ -373,16 +360,16 @@ impl ::intercom_api_runtime::Operation for CreateTag {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -399,14 +386,14 @@ impl ::intercom_api_runtime::Operation for CreateTag {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct FindTag {
     /// The unique identifier of a given tag
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 #[cfg(feature = "tags")]
 impl FindTag {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
@@ -422,16 +409,16 @@ impl ::intercom_api_runtime::Operation for FindTag {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -447,14 +434,14 @@ impl ::intercom_api_runtime::Operation for FindTag {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DeleteTag {
     /// The unique identifier of a given tag
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 #[cfg(feature = "tags")]
 impl DeleteTag {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
@@ -466,21 +453,21 @@ impl ::intercom_api_runtime::Operation for DeleteTag {
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::DELETE;
     const PATH: &'static str = "/tags/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
-    const RESPONSE_MEDIA_TYPE: ::std::option::Option<&'static str> = ::std::option::Option::None;
+    const RESPONSE_MEDIA_TYPE: Option<&'static str> = None;
     #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::empty(status, body)
     }
 }
@@ -496,32 +483,32 @@ impl ::intercom_api_runtime::Operation for DeleteTag {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct AttachTagToTicket {
     /// ticket_id
-    pub ticket_id: ::std::string::String,
+    pub ticket_id: String,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::AttachTagToTicketRequest>,
+    pub body: Option<crate::models::AttachTagToTicketRequest>,
 }
 
 #[cfg(any(feature = "tags", feature = "tickets"))]
 impl AttachTagToTicket {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(ticket_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(ticket_id: impl Into<String>) -> Self {
         Self {
             ticket_id: ticket_id.into(),
-            body: ::std::option::Option::None,
+            body: None,
         }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<crate::models::AttachTagToTicketRequest>,
+        body: impl Into<crate::models::AttachTagToTicketRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
@@ -537,17 +524,17 @@ impl ::intercom_api_runtime::Operation for AttachTagToTicket {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("ticket_id", &self.ticket_id)?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -563,38 +550,35 @@ impl ::intercom_api_runtime::Operation for AttachTagToTicket {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DetachTagFromTicket {
     /// ticket_id
-    pub ticket_id: ::std::string::String,
+    pub ticket_id: String,
     /// The unique identifier for the tag which is given by Intercom
-    pub id: ::std::string::String,
+    pub id: String,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::DetachTagFromTicketRequest>,
+    pub body: Option<crate::models::DetachTagFromTicketRequest>,
 }
 
 #[cfg(any(feature = "tags", feature = "tickets"))]
 impl DetachTagFromTicket {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        ticket_id: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(ticket_id: impl Into<String>, id: impl Into<String>) -> Self {
         Self {
             ticket_id: ticket_id.into(),
             id: id.into(),
-            body: ::std::option::Option::None,
+            body: None,
         }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<crate::models::DetachTagFromTicketRequest>,
+        body: impl Into<crate::models::DetachTagFromTicketRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
@@ -610,18 +594,18 @@ impl ::intercom_api_runtime::Operation for DetachTagFromTicket {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("ticket_id", &self.ticket_id)?;
         request.path_param("id", &self.id)?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }

@@ -11,39 +11,37 @@
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateTicketTypeAttribute {
     /// The unique identifier for the ticket type which is given by Intercom.
-    pub ticket_type_id: ::std::string::String,
+    pub ticket_type_id: String,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::CreateTicketTypeAttributeRequest>,
+    pub body: Option<crate::models::CreateTicketTypeAttributeRequest>,
 }
 
 impl CreateTicketTypeAttribute {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        ticket_type_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(ticket_type_id: impl Into<String>) -> Self {
         Self {
             ticket_type_id: ticket_type_id.into(),
-            body: ::std::option::Option::None,
+            body: None,
         }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<crate::models::CreateTicketTypeAttributeRequest>,
+        body: impl Into<crate::models::CreateTicketTypeAttributeRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
 
 impl ::intercom_api_runtime::Operation for CreateTicketTypeAttribute {
-    type Output = ::std::option::Option<crate::models::TicketTypeAttribute>;
+    type Output = Option<crate::models::TicketTypeAttribute>;
     const OPERATION_ID: &'static str = "createTicketTypeAttribute";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/ticket_types/{ticket_type_id}/attributes";
@@ -52,17 +50,17 @@ impl ::intercom_api_runtime::Operation for CreateTicketTypeAttribute {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("ticket_type_id", &self.ticket_type_id)?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -77,43 +75,40 @@ impl ::intercom_api_runtime::Operation for CreateTicketTypeAttribute {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateTicketTypeAttribute {
     /// The unique identifier for the ticket type which is given by Intercom.
-    pub ticket_type_id: ::std::string::String,
+    pub ticket_type_id: String,
     /// The unique identifier for the ticket type attribute which is given by Intercom.
-    pub id: ::std::string::String,
+    pub id: String,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::UpdateTicketTypeAttributeRequest>,
+    pub body: Option<crate::models::UpdateTicketTypeAttributeRequest>,
 }
 
 impl UpdateTicketTypeAttribute {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        ticket_type_id: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(ticket_type_id: impl Into<String>, id: impl Into<String>) -> Self {
         Self {
             ticket_type_id: ticket_type_id.into(),
             id: id.into(),
-            body: ::std::option::Option::None,
+            body: None,
         }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<crate::models::UpdateTicketTypeAttributeRequest>,
+        body: impl Into<crate::models::UpdateTicketTypeAttributeRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
 
 impl ::intercom_api_runtime::Operation for UpdateTicketTypeAttribute {
-    type Output = ::std::option::Option<crate::models::TicketTypeAttribute>;
+    type Output = Option<crate::models::TicketTypeAttribute>;
     const OPERATION_ID: &'static str = "updateTicketTypeAttribute";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::PUT;
     const PATH: &'static str = "/ticket_types/{ticket_type_id}/attributes/{id}";
@@ -122,18 +117,18 @@ impl ::intercom_api_runtime::Operation for UpdateTicketTypeAttribute {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("ticket_type_id", &self.ticket_type_id)?;
         request.path_param("id", &self.id)?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }

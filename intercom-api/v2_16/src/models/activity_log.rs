@@ -6,17 +6,17 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActivityLog {
     /// The id representing the activity.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Details about the Admin involved in the activity.
-    pub performed_by: ::std::option::Option<super::ActivityLogPerformedBy>,
+    pub performed_by: Option<super::ActivityLogPerformedBy>,
     /// The `metadata` property.
-    pub metadata: ::std::option::Option<super::ActivityLogMetadata>,
+    pub metadata: Option<super::ActivityLogMetadata>,
     /// The time the activity was created.
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// The `activity_type` property.
-    pub activity_type: ::std::option::Option<super::ActivityLogActivityType>,
+    pub activity_type: Option<super::ActivityLogActivityType>,
     /// A sentence or two describing the activity.
-    pub activity_description: ::std::option::Option<::std::string::String>,
+    pub activity_description: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -26,7 +26,7 @@ impl ::serde::Serialize for ActivityLog {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("id", &self.id);
         object.optional("performed_by", &self.performed_by);
@@ -61,9 +61,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ActivityLog {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.id),
                 1 => __object.set(&mut __out.performed_by),
@@ -75,14 +75,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ActivityLog {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ActivityLog {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -92,13 +92,13 @@ impl<'de> ::serde::Deserialize<'de> for ActivityLog {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActivityLogPerformedBy {
     /// String representing the object's type. Always has the value `admin`.
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// The id representing the admin.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The email of the admin.
-    pub email: ::std::option::Option<::std::string::String>,
+    pub email: Option<String>,
     /// The IP address of the admin.
-    pub ip: ::std::option::Option<::std::string::String>,
+    pub ip: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -108,7 +108,7 @@ impl ::serde::Serialize for ActivityLogPerformedBy {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type);
         object.optional("id", &self.id);
@@ -123,9 +123,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ActivityLogPerformed
     const FIELDS: &'static [&'static str] = &["type", "id", "email", "ip"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -135,14 +135,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ActivityLogPerformed
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ActivityLogPerformedBy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -381,7 +381,7 @@ pub enum ActivityLogActivityType {
     /// `hide_csat_from_agents_setting_change`
     HideCsatFromAgentsSettingChange,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl ActivityLogActivityType {
@@ -832,7 +832,7 @@ impl ::serde::Serialize for ActivityLogActivityType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -840,7 +840,7 @@ impl ::serde::Serialize for ActivityLogActivityType {
 impl<'de> ::serde::Deserialize<'de> for ActivityLogActivityType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

@@ -6,11 +6,9 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AdminPriorityLevel {
     /// The primary admin ids for the team
-    pub primary_admin_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub primary_admin_ids: Option<Vec<String>>,
     /// The secondary admin ids for the team
-    pub secondary_admin_ids: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub secondary_admin_ids: Option<Vec<String>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -20,7 +18,7 @@ impl ::serde::Serialize for AdminPriorityLevel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("primary_admin_ids", &self.primary_admin_ids);
         object.optional("secondary_admin_ids", &self.secondary_admin_ids);
@@ -36,9 +34,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminPriorityLevel {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.primary_admin_ids),
                 1 => __object.set_lenient(&mut __out.secondary_admin_ids),
@@ -46,14 +44,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminPriorityLevel {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for AdminPriorityLevel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,16 +6,14 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArticleSearchHighlights {
     /// The ID of the corresponding article.
-    pub article_id: ::std::option::Option<::std::string::String>,
+    pub article_id: Option<String>,
     /// An Article title highlighted.
-    pub highlighted_title: ::std::option::Option<
-        ::std::vec::Vec<super::ArticleSearchHighlightsHighlightedTitleItem>,
+    pub highlighted_title: Option<
+        Vec<super::ArticleSearchHighlightsHighlightedTitleItem>,
     >,
     /// An Article description and body text highlighted.
-    pub highlighted_summary: ::std::option::Option<
-        ::std::vec::Vec<
-            ::std::vec::Vec<super::ArticleSearchHighlightsHighlightedSummaryItemItem>,
-        >,
+    pub highlighted_summary: Option<
+        Vec<Vec<super::ArticleSearchHighlightsHighlightedSummaryItemItem>>,
     >,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
@@ -26,7 +24,7 @@ impl ::serde::Serialize for ArticleSearchHighlights {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("article_id", &self.article_id);
         object.optional("highlighted_title", &self.highlighted_title);
@@ -48,9 +46,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleSearchHighlig
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.article_id),
                 1 => __object.set(&mut __out.highlighted_title),
@@ -59,14 +57,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleSearchHighlig
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ArticleSearchHighlights {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -76,11 +74,9 @@ impl<'de> ::serde::Deserialize<'de> for ArticleSearchHighlights {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArticleSearchHighlightsHighlightedTitleItem {
     /// The type of text - `highlight` or `plain`.
-    pub r#type: ::std::option::Option<
-        super::ArticleSearchHighlightsHighlightedTitleItemType,
-    >,
+    pub r#type: Option<super::ArticleSearchHighlightsHighlightedTitleItemType>,
     /// The text of the title.
-    pub text: ::std::option::Option<::std::string::String>,
+    pub text: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -90,7 +86,7 @@ impl ::serde::Serialize for ArticleSearchHighlightsHighlightedTitleItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type);
         object.optional("text", &self.text);
@@ -104,9 +100,9 @@ for ArticleSearchHighlightsHighlightedTitleItem {
     const FIELDS: &'static [&'static str] = &["type", "text"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.text),
@@ -114,14 +110,14 @@ for ArticleSearchHighlightsHighlightedTitleItem {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ArticleSearchHighlightsHighlightedTitleItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -136,7 +132,7 @@ pub enum ArticleSearchHighlightsHighlightedTitleItemType {
     /// `plain`
     Plain,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl ArticleSearchHighlightsHighlightedTitleItemType {
@@ -172,7 +168,7 @@ impl ::serde::Serialize for ArticleSearchHighlightsHighlightedTitleItemType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -180,7 +176,7 @@ impl ::serde::Serialize for ArticleSearchHighlightsHighlightedTitleItemType {
 impl<'de> ::serde::Deserialize<'de> for ArticleSearchHighlightsHighlightedTitleItemType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -195,11 +191,9 @@ impl<'de> ::serde::Deserialize<'de> for ArticleSearchHighlightsHighlightedTitleI
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArticleSearchHighlightsHighlightedSummaryItemItem {
     /// The type of text - `highlight` or `plain`.
-    pub r#type: ::std::option::Option<
-        super::ArticleSearchHighlightsHighlightedSummaryItemItemType,
-    >,
+    pub r#type: Option<super::ArticleSearchHighlightsHighlightedSummaryItemItemType>,
     /// The text of the title.
-    pub text: ::std::option::Option<::std::string::String>,
+    pub text: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -209,7 +203,7 @@ impl ::serde::Serialize for ArticleSearchHighlightsHighlightedSummaryItemItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type);
         object.optional("text", &self.text);
@@ -223,9 +217,9 @@ for ArticleSearchHighlightsHighlightedSummaryItemItem {
     const FIELDS: &'static [&'static str] = &["type", "text"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.text),
@@ -233,7 +227,7 @@ for ArticleSearchHighlightsHighlightedSummaryItemItem {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -241,7 +235,7 @@ impl<'de> ::serde::Deserialize<'de>
 for ArticleSearchHighlightsHighlightedSummaryItemItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -256,7 +250,7 @@ pub enum ArticleSearchHighlightsHighlightedSummaryItemItemType {
     /// `plain`
     Plain,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl ArticleSearchHighlightsHighlightedSummaryItemItemType {
@@ -292,7 +286,7 @@ impl ::serde::Serialize for ArticleSearchHighlightsHighlightedSummaryItemItemTyp
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -301,7 +295,7 @@ impl<'de> ::serde::Deserialize<'de>
 for ArticleSearchHighlightsHighlightedSummaryItemItemType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

@@ -8,11 +8,11 @@ pub struct ArticleSearchResponse {
     /// The type of the object - `list`.
     pub r#type: super::constants::List,
     /// The total number of Articles matching the search query
-    pub total_count: ::std::option::Option<i64>,
+    pub total_count: Option<i64>,
     /// An object containing the results of the search.
-    pub data: ::std::option::Option<super::ArticleSearchResponseData>,
+    pub data: Option<super::ArticleSearchResponseData>,
     /// The `pages` property.
-    pub pages: ::std::option::Option<super::CursorPages>,
+    pub pages: Option<super::CursorPages>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -22,7 +22,7 @@ impl ::serde::Serialize for ArticleSearchResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("total_count", &self.total_count);
@@ -37,9 +37,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleSearchRespons
     const FIELDS: &'static [&'static str] = &["type", "total_count", "data", "pages"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.total_count),
@@ -49,14 +49,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleSearchRespons
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ArticleSearchResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -66,11 +66,9 @@ impl<'de> ::serde::Deserialize<'de> for ArticleSearchResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArticleSearchResponseData {
     /// An array of Article objects
-    pub articles: ::std::option::Option<::std::vec::Vec<super::Article>>,
+    pub articles: Option<Vec<super::Article>>,
     /// A corresponding array of highlighted Article content
-    pub highlights: ::std::option::Option<
-        ::std::vec::Vec<super::ArticleSearchHighlights>,
-    >,
+    pub highlights: Option<Vec<super::ArticleSearchHighlights>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -80,7 +78,7 @@ impl ::serde::Serialize for ArticleSearchResponseData {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("articles", &self.articles);
         object.optional("highlights", &self.highlights);
@@ -93,9 +91,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleSearchRespons
     const FIELDS: &'static [&'static str] = &["articles", "highlights"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.articles),
                 1 => __object.set(&mut __out.highlights),
@@ -103,14 +101,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleSearchRespons
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ArticleSearchResponseData {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

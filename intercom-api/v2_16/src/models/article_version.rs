@@ -8,31 +8,31 @@ pub struct ArticleVersion {
     /// String representing the object's type. Always has the value `article_version`.
     pub r#type: super::constants::ArticleVersion,
     /// The unique identifier for the version.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The unique identifier of the article this version belongs to.
-    pub article_id: ::std::option::Option<::std::string::String>,
+    pub article_id: Option<String>,
     /// The title of the article at this version.
-    pub title: ::std::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// The description of the article at this version.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The HTML body of the article at this version.
-    pub body: ::std::option::Option<::std::string::String>,
+    pub body: Option<String>,
     /// The Markdown body of the article at this version.
-    pub body_markdown: ::std::option::Option<::std::string::String>,
+    pub body_markdown: Option<String>,
     /// The id of the teammate listed as the article's author at this version.
-    pub author_id: ::std::option::Option<::std::string::String>,
+    pub author_id: Option<String>,
     /// The id of the teammate who created this version.
-    pub created_by_id: ::std::option::Option<::std::string::String>,
+    pub created_by_id: Option<String>,
     /// How this version was created (for example `web`, `api`).
-    pub created_via: ::std::option::Option<::std::string::String>,
+    pub created_via: Option<String>,
     /// The id of the version this version was created from, or `null` if this is the first version.
-    pub from_version_id: ::std::option::Option<::std::string::String>,
+    pub from_version_id: Option<String>,
     /// Whether this version is the currently published version of the article (`published`) or an earlier non-live version (`draft`).
-    pub state: ::std::option::Option<super::ArticleVersionState>,
+    pub state: Option<super::ArticleVersionState>,
     /// The time the version was created, as a UTC Unix timestamp.
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// The time the version was last updated, as a UTC Unix timestamp.
-    pub updated_at: ::std::option::Option<i64>,
+    pub updated_at: Option<i64>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -42,7 +42,7 @@ impl ::serde::Serialize for ArticleVersion {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("id", &self.id);
@@ -101,9 +101,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleVersion {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -123,14 +123,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleVersion {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ArticleVersion {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -145,7 +145,7 @@ pub enum ArticleVersionState {
     /// `draft`
     Draft,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl ArticleVersionState {
@@ -181,7 +181,7 @@ impl ::serde::Serialize for ArticleVersionState {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -189,7 +189,7 @@ impl ::serde::Serialize for ArticleVersionState {
 impl<'de> ::serde::Deserialize<'de> for ArticleVersionState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

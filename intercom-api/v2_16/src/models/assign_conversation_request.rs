@@ -10,11 +10,11 @@ pub struct AssignConversationRequest {
     /// The `type` property.
     pub r#type: super::AssignConversationRequestType,
     /// The id of the admin who is performing the action.
-    pub admin_id: ::std::string::String,
+    pub admin_id: String,
     /// The `id` of the `admin` or `team` which will be assigned the conversation. A conversation can be assigned both an admin and a team.\nSet `0` if you want this assign to no admin or team (ie. Unassigned).
-    pub assignee_id: ::std::string::String,
+    pub assignee_id: String,
     /// Optionally you can send a response in the conversation when it is assigned.
-    pub body: ::std::option::Option<::std::string::String>,
+    pub body: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -24,16 +24,16 @@ impl AssignConversationRequest {
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         r#type: super::AssignConversationRequestType,
-        admin_id: ::std::string::String,
-        assignee_id: ::std::string::String,
+        admin_id: String,
+        assignee_id: String,
     ) -> Self {
         Self {
-            message_type: ::std::default::Default::default(),
+            message_type: Default::default(),
             r#type,
             admin_id,
             assignee_id,
-            body: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            body: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -42,7 +42,7 @@ impl ::serde::Serialize for AssignConversationRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("message_type", &self.message_type);
         object.field("type", &self.r#type);
@@ -69,13 +69,13 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AssignConversationRe
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut message_type = ::std::default::Default::default();
-        let mut r#type = ::std::option::Option::None;
-        let mut admin_id = ::std::option::Option::None;
-        let mut assignee_id = ::std::option::Option::None;
-        let mut body = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut message_type = Default::default();
+        let mut r#type = None;
+        let mut admin_id = None;
+        let mut assignee_id = None;
+        let mut body = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut message_type),
                 1 => __object.set_required(&mut r#type),
@@ -85,7 +85,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AssignConversationRe
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             message_type,
             r#type: __object.required(r#type, 1)?,
             admin_id: __object.required(admin_id, 2)?,
@@ -100,7 +100,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AssignConversationRe
 impl<'de> ::serde::Deserialize<'de> for AssignConversationRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -115,7 +115,7 @@ pub enum AssignConversationRequestType {
     /// `team`
     Team,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl AssignConversationRequestType {
@@ -151,7 +151,7 @@ impl ::serde::Serialize for AssignConversationRequestType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -159,7 +159,7 @@ impl ::serde::Serialize for AssignConversationRequestType {
 impl<'de> ::serde::Deserialize<'de> for AssignConversationRequestType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

@@ -6,9 +6,9 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttachTagToInternalArticleRequest {
     /// The unique identifier of the tag to apply, as given by Intercom.
-    pub id: ::std::string::String,
+    pub id: String,
     /// Optional id of the teammate to attribute the tagging to. Defaults to the authenticating teammate. Does not affect authorization.
-    pub admin_id: ::intercom_api_runtime::Patch<::std::string::String>,
+    pub admin_id: ::intercom_api_runtime::Patch<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -16,11 +16,11 @@ pub struct AttachTagToInternalArticleRequest {
 impl AttachTagToInternalArticleRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(id: ::std::string::String) -> Self {
+    pub fn new(id: String) -> Self {
         Self {
             id,
-            admin_id: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            admin_id: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -29,7 +29,7 @@ impl ::serde::Serialize for AttachTagToInternalArticleRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id);
         object.patch("admin_id", &self.admin_id);
@@ -44,17 +44,17 @@ for AttachTagToInternalArticleRequest {
     const FIELDS: &'static [&'static str] = &["id", "admin_id"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut id = ::std::option::Option::None;
+    ) -> Result<Self, M::Error> {
+        let mut id = None;
         let mut admin_id = ::intercom_api_runtime::Patch::Absent;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut id),
                 1 => __object.set_lenient(&mut admin_id),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: __object.required(id, 0)?,
             admin_id,
             extra: __object.into_extra(),
@@ -66,7 +66,7 @@ for AttachTagToInternalArticleRequest {
 impl<'de> ::serde::Deserialize<'de> for AttachTagToInternalArticleRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

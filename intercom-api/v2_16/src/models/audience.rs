@@ -8,17 +8,17 @@ pub struct Audience {
     /// The type of object.
     pub r#type: super::constants::Audience,
     /// The unique identifier representing the audience.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The name of the audience.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The predicates that define which contacts belong to the audience.
-    pub predicates: ::std::option::Option<::std::vec::Vec<super::Predicate>>,
+    pub predicates: Option<Vec<super::Predicate>>,
     /// Role-based predicates that further filter audience membership by contact role.
-    pub role_predicates: ::std::option::Option<::std::vec::Vec<super::Predicate>>,
+    pub role_predicates: Option<Vec<super::Predicate>>,
     /// The time the audience was created as a Unix timestamp.
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// The time the audience was last updated as a Unix timestamp.
-    pub updated_at: ::std::option::Option<i64>,
+    pub updated_at: Option<i64>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -28,7 +28,7 @@ impl ::serde::Serialize for Audience {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("id", &self.id);
@@ -66,9 +66,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Audience {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -81,14 +81,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Audience {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for Audience {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,43 +6,43 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Call {
     /// String representing the object's type. Always has the value `call`.
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// The id of the call.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The id of the conversation associated with the call, if any.
-    pub conversation_id: ::std::option::Option<::std::string::String>,
+    pub conversation_id: Option<String>,
     /// The id of the admin associated with the call, if any.
-    pub admin_id: ::std::option::Option<::std::string::String>,
+    pub admin_id: Option<String>,
     /// The id of the contact associated with the call, if any.
-    pub contact_id: ::std::option::Option<::std::string::String>,
+    pub contact_id: Option<String>,
     /// The current state of the call.
-    pub state: ::std::option::Option<::std::string::String>,
+    pub state: Option<String>,
     /// The `initiated_at` property.
-    pub initiated_at: ::std::option::Option<super::Datetime>,
+    pub initiated_at: Option<super::Datetime>,
     /// The `answered_at` property.
-    pub answered_at: ::std::option::Option<super::Datetime>,
+    pub answered_at: Option<super::Datetime>,
     /// The `ended_at` property.
-    pub ended_at: ::std::option::Option<super::Datetime>,
+    pub ended_at: Option<super::Datetime>,
     /// The `created_at` property.
-    pub created_at: ::std::option::Option<super::Datetime>,
+    pub created_at: Option<super::Datetime>,
     /// The `updated_at` property.
-    pub updated_at: ::std::option::Option<super::Datetime>,
+    pub updated_at: Option<super::Datetime>,
     /// API URL to download or redirect to the call recording if available.
-    pub recording_url: ::std::option::Option<::std::string::String>,
+    pub recording_url: Option<String>,
     /// API URL to download or redirect to the call transcript if available.
-    pub transcription_url: ::std::option::Option<::std::string::String>,
+    pub transcription_url: Option<String>,
     /// The type of call.
-    pub call_type: ::std::option::Option<::std::string::String>,
+    pub call_type: Option<String>,
     /// The direction of the call.
-    pub direction: ::std::option::Option<::std::string::String>,
+    pub direction: Option<String>,
     /// The reason for the call end, if applicable.
-    pub ended_reason: ::std::option::Option<::std::string::String>,
+    pub ended_reason: Option<String>,
     /// The phone number involved in the call, in E.164 format.
-    pub phone: ::std::option::Option<::std::string::String>,
+    pub phone: Option<String>,
     /// API URL to the AI Agent (Fin) call recording if available.
-    pub fin_recording_url: ::std::option::Option<::std::string::String>,
+    pub fin_recording_url: Option<String>,
     /// API URL to the AI Agent (Fin) call transcript if available.
-    pub fin_transcription_url: ::std::option::Option<::std::string::String>,
+    pub fin_transcription_url: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -52,7 +52,7 @@ impl ::serde::Serialize for Call {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type);
         object.optional("id", &self.id);
@@ -126,9 +126,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Call {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -153,14 +153,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Call {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for Call {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

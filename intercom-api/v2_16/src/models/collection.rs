@@ -6,31 +6,31 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Collection {
     /// The unique identifier for the collection which is given by Intercom.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The id of the workspace which the collection belongs to.
-    pub workspace_id: ::std::option::Option<::std::string::String>,
+    pub workspace_id: Option<String>,
     /// The name of the collection. For multilingual collections, this will be the name of the default language's content.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The description of the collection. For multilingual help centers, this will be the description of the collection for the default language.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The time when the article was created (seconds). For multilingual articles, this will be the timestamp of creation of the default language's content.
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// The time when the article was last updated (seconds). For multilingual articles, this will be the timestamp of last update of the default language's content.
-    pub updated_at: ::std::option::Option<i64>,
+    pub updated_at: Option<i64>,
     /// The URL of the collection. For multilingual help centers, this will be the URL of the collection for the default language.
-    pub url: ::std::option::Option<::std::string::String>,
+    pub url: Option<String>,
     /// The icon of the collection.
-    pub icon: ::std::option::Option<::std::string::String>,
+    pub icon: Option<String>,
     /// The order of the section in relation to others sections within a collection. Values go from `0` upwards. `0` is the default if there's no order.
-    pub order: ::std::option::Option<i64>,
+    pub order: Option<i64>,
     /// The default locale of the help center. This field is only returned for multilingual help centers.
-    pub default_locale: ::std::option::Option<::std::string::String>,
+    pub default_locale: Option<String>,
     /// The `translated_content` property.
-    pub translated_content: ::std::option::Option<super::GroupTranslatedContent>,
+    pub translated_content: Option<super::GroupTranslatedContent>,
     /// The id of the parent collection. If `null` then it is the first level collection.
-    pub parent_id: ::std::option::Option<::std::string::String>,
+    pub parent_id: Option<String>,
     /// The id of the help center the collection is in.
-    pub help_center_id: ::std::option::Option<::std::string::String>,
+    pub help_center_id: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -40,7 +40,7 @@ impl ::serde::Serialize for Collection {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("id", &self.id);
         object.optional("workspace_id", &self.workspace_id);
@@ -96,9 +96,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Collection {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.id),
                 1 => __object.set_lenient(&mut __out.workspace_id),
@@ -117,14 +117,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Collection {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for Collection {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

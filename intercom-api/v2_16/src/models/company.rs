@@ -8,45 +8,45 @@ pub struct Company {
     /// Value is `company`
     pub r#type: super::constants::Company,
     /// The Intercom defined id representing the company.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The name of the company.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The Intercom defined code of the workspace the company is associated to.
-    pub app_id: ::std::option::Option<::std::string::String>,
+    pub app_id: Option<String>,
     /// The `plan` property.
-    pub plan: ::std::option::Option<super::CompanyPlan>,
+    pub plan: Option<super::CompanyPlan>,
     /// The company id you have defined for the company.
-    pub company_id: ::std::option::Option<::std::string::String>,
+    pub company_id: Option<String>,
     /// The time the company was created by you.
-    pub remote_created_at: ::std::option::Option<i64>,
+    pub remote_created_at: Option<i64>,
     /// The time the company was added in Intercom.
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// The last time the company was updated.
-    pub updated_at: ::std::option::Option<i64>,
+    pub updated_at: Option<i64>,
     /// The time the company last recorded making a request.
-    pub last_request_at: ::std::option::Option<i64>,
+    pub last_request_at: Option<i64>,
     /// The number of employees in the company.
-    pub size: ::std::option::Option<i64>,
+    pub size: Option<i64>,
     /// The URL for the company website.
-    pub website: ::std::option::Option<::std::string::String>,
+    pub website: Option<String>,
     /// The industry that the company operates in.
-    pub industry: ::std::option::Option<::std::string::String>,
+    pub industry: Option<String>,
     /// How much revenue the company generates for your business.
-    pub monthly_spend: ::std::option::Option<i64>,
+    pub monthly_spend: Option<i64>,
     /// How many sessions the company has recorded.
-    pub session_count: ::std::option::Option<i64>,
+    pub session_count: Option<i64>,
     /// The number of users in the company.
-    pub user_count: ::std::option::Option<i64>,
+    pub user_count: Option<i64>,
     /// The custom attributes you have set on the company.
-    pub custom_attributes: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub custom_attributes: Option<
+        ::std::collections::BTreeMap<String, ::serde_json::Value>,
     >,
     /// The list of tags associated with the company
-    pub tags: ::std::option::Option<super::CompanyTags>,
+    pub tags: Option<super::CompanyTags>,
     /// The list of segments associated with the company
-    pub segments: ::std::option::Option<super::CompanySegments>,
+    pub segments: Option<super::CompanySegments>,
     /// The list of notes associated with the company
-    pub notes: ::std::option::Option<super::CompanyNotes>,
+    pub notes: Option<super::CompanyNotes>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -56,7 +56,7 @@ impl ::serde::Serialize for Company {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("id", &self.id);
@@ -133,9 +133,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Company {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -161,14 +161,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Company {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for Company {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -178,11 +178,11 @@ impl<'de> ::serde::Deserialize<'de> for Company {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompanyPlan {
     /// Value is always "plan"
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// The id of the plan
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The name of the plan
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -192,7 +192,7 @@ impl ::serde::Serialize for CompanyPlan {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type);
         object.optional("id", &self.id);
@@ -206,9 +206,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanyPlan {
     const FIELDS: &'static [&'static str] = &["type", "id", "name"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -217,14 +217,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanyPlan {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for CompanyPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -236,7 +236,7 @@ pub struct CompanyTags {
     /// The type of the object
     pub r#type: super::constants::TagList,
     /// The `tags` property.
-    pub tags: ::std::option::Option<::std::vec::Vec<super::TagBasic>>,
+    pub tags: Option<Vec<super::TagBasic>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -246,7 +246,7 @@ impl ::serde::Serialize for CompanyTags {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("tags", &self.tags);
@@ -259,9 +259,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanyTags {
     const FIELDS: &'static [&'static str] = &["type", "tags"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set(&mut __out.tags),
@@ -269,14 +269,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanyTags {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for CompanyTags {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -288,7 +288,7 @@ pub struct CompanySegments {
     /// The type of the object
     pub r#type: super::constants::SegmentList,
     /// The `segments` property.
-    pub segments: ::std::option::Option<::std::vec::Vec<super::Segment>>,
+    pub segments: Option<Vec<super::Segment>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -298,7 +298,7 @@ impl ::serde::Serialize for CompanySegments {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("segments", &self.segments);
@@ -311,9 +311,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanySegments {
     const FIELDS: &'static [&'static str] = &["type", "segments"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set(&mut __out.segments),
@@ -321,14 +321,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanySegments {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for CompanySegments {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -340,7 +340,7 @@ pub struct CompanyNotes {
     /// The type of the object
     pub r#type: super::constants::NoteList,
     /// The `notes` property.
-    pub notes: ::std::option::Option<::std::vec::Vec<super::CompanyNote>>,
+    pub notes: Option<Vec<super::CompanyNote>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -350,7 +350,7 @@ impl ::serde::Serialize for CompanyNotes {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("notes", &self.notes);
@@ -363,9 +363,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanyNotes {
     const FIELDS: &'static [&'static str] = &["type", "notes"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set(&mut __out.notes),
@@ -373,14 +373,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanyNotes {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for CompanyNotes {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

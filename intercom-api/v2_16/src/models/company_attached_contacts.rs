@@ -8,11 +8,11 @@ pub struct CompanyAttachedContacts {
     /// The type of object - `list`
     pub r#type: super::constants::List,
     /// An array containing Contact Objects
-    pub data: ::std::option::Option<::std::vec::Vec<super::Contact>>,
+    pub data: Option<Vec<super::Contact>>,
     /// The total number of contacts
-    pub total_count: ::std::option::Option<i64>,
+    pub total_count: Option<i64>,
     /// The `pages` property.
-    pub pages: ::std::option::Option<super::CursorPages>,
+    pub pages: Option<super::CursorPages>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -22,7 +22,7 @@ impl ::serde::Serialize for CompanyAttachedContacts {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("data", &self.data);
@@ -37,9 +37,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanyAttachedConta
     const FIELDS: &'static [&'static str] = &["type", "data", "total_count", "pages"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set(&mut __out.data),
@@ -49,14 +49,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanyAttachedConta
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for CompanyAttachedContacts {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

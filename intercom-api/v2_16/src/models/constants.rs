@@ -14,7 +14,7 @@ impl ::serde::Serialize for Admin {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -22,7 +22,7 @@ impl ::serde::Serialize for Admin {
 impl<'de> ::serde::Deserialize<'de> for Admin {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -40,7 +40,7 @@ impl ::serde::Serialize for Audience {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -48,7 +48,7 @@ impl ::serde::Serialize for Audience {
 impl<'de> ::serde::Deserialize<'de> for Audience {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -66,7 +66,7 @@ impl ::serde::Serialize for List {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -74,7 +74,7 @@ impl ::serde::Serialize for List {
 impl<'de> ::serde::Deserialize<'de> for List {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -92,7 +92,7 @@ impl ::serde::Serialize for Article {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -100,7 +100,7 @@ impl ::serde::Serialize for Article {
 impl<'de> ::serde::Deserialize<'de> for Article {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -118,7 +118,7 @@ impl ::serde::Serialize for ArticleContent {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -126,7 +126,7 @@ impl ::serde::Serialize for ArticleContent {
 impl<'de> ::serde::Deserialize<'de> for ArticleContent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -144,7 +144,7 @@ impl ::serde::Serialize for InternalArticle {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -152,7 +152,7 @@ impl ::serde::Serialize for InternalArticle {
 impl<'de> ::serde::Deserialize<'de> for InternalArticle {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -170,7 +170,7 @@ impl ::serde::Serialize for ArticleStatistics {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -178,7 +178,7 @@ impl ::serde::Serialize for ArticleStatistics {
 impl<'de> ::serde::Deserialize<'de> for ArticleStatistics {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -196,7 +196,7 @@ impl ::serde::Serialize for ArticleTranslatedContent {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -204,7 +204,7 @@ impl ::serde::Serialize for ArticleTranslatedContent {
 impl<'de> ::serde::Deserialize<'de> for ArticleTranslatedContent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -222,7 +222,7 @@ impl ::serde::Serialize for ArticleVersion {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -230,7 +230,7 @@ impl ::serde::Serialize for ArticleVersion {
 impl<'de> ::serde::Deserialize<'de> for ArticleVersion {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -248,7 +248,7 @@ impl ::serde::Serialize for Assignment {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -256,7 +256,7 @@ impl ::serde::Serialize for Assignment {
 impl<'de> ::serde::Deserialize<'de> for Assignment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -274,7 +274,7 @@ impl ::serde::Serialize for Close {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -282,7 +282,7 @@ impl ::serde::Serialize for Close {
 impl<'de> ::serde::Deserialize<'de> for Close {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -300,7 +300,7 @@ impl ::serde::Serialize for HelpCenterRedirect {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -308,7 +308,7 @@ impl ::serde::Serialize for HelpCenterRedirect {
 impl<'de> ::serde::Deserialize<'de> for HelpCenterRedirect {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -326,7 +326,7 @@ impl ::serde::Serialize for Company {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -334,7 +334,7 @@ impl ::serde::Serialize for Company {
 impl<'de> ::serde::Deserialize<'de> for Company {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -352,7 +352,7 @@ impl ::serde::Serialize for TagList {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -360,7 +360,7 @@ impl ::serde::Serialize for TagList {
 impl<'de> ::serde::Deserialize<'de> for TagList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -378,7 +378,7 @@ impl ::serde::Serialize for SegmentList {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -386,7 +386,7 @@ impl ::serde::Serialize for SegmentList {
 impl<'de> ::serde::Deserialize<'de> for SegmentList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -404,7 +404,7 @@ impl ::serde::Serialize for NoteList {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -412,7 +412,7 @@ impl ::serde::Serialize for NoteList {
 impl<'de> ::serde::Deserialize<'de> for NoteList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -430,7 +430,7 @@ impl ::serde::Serialize for Contact {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -438,7 +438,7 @@ impl ::serde::Serialize for Contact {
 impl<'de> ::serde::Deserialize<'de> for Contact {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -456,7 +456,7 @@ impl ::serde::Serialize for Comment {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -464,7 +464,7 @@ impl ::serde::Serialize for Comment {
 impl<'de> ::serde::Deserialize<'de> for Comment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -482,7 +482,7 @@ impl ::serde::Serialize for User {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -490,7 +490,7 @@ impl ::serde::Serialize for User {
 impl<'de> ::serde::Deserialize<'de> for User {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -508,7 +508,7 @@ impl ::serde::Serialize for ContentImportSource {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -516,7 +516,7 @@ impl ::serde::Serialize for ContentImportSource {
 impl<'de> ::serde::Deserialize<'de> for ContentImportSource {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -534,7 +534,7 @@ impl ::serde::Serialize for ContentSourceList {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -542,7 +542,7 @@ impl ::serde::Serialize for ContentSourceList {
 impl<'de> ::serde::Deserialize<'de> for ContentSourceList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -560,7 +560,7 @@ impl ::serde::Serialize for Pages {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -568,7 +568,7 @@ impl ::serde::Serialize for Pages {
 impl<'de> ::serde::Deserialize<'de> for Pages {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -586,7 +586,7 @@ impl ::serde::Serialize for ContactList {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -594,7 +594,7 @@ impl ::serde::Serialize for ContactList {
 impl<'de> ::serde::Deserialize<'de> for ContactList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -612,7 +612,7 @@ impl ::serde::Serialize for Conversation {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -620,7 +620,7 @@ impl ::serde::Serialize for Conversation {
 impl<'de> ::serde::Deserialize<'de> for Conversation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -638,7 +638,7 @@ impl ::serde::Serialize for ConversationList {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -646,7 +646,7 @@ impl ::serde::Serialize for ConversationList {
 impl<'de> ::serde::Deserialize<'de> for ConversationList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -664,7 +664,7 @@ impl ::serde::Serialize for ConversationPartList {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -672,7 +672,7 @@ impl ::serde::Serialize for ConversationPartList {
 impl<'de> ::serde::Deserialize<'de> for ConversationPartList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -690,7 +690,7 @@ impl ::serde::Serialize for AdminList {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -698,7 +698,7 @@ impl ::serde::Serialize for AdminList {
 impl<'de> ::serde::Deserialize<'de> for AdminList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -716,7 +716,7 @@ impl ::serde::Serialize for Api {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -724,7 +724,7 @@ impl ::serde::Serialize for Api {
 impl<'de> ::serde::Deserialize<'de> for Api {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -742,7 +742,7 @@ impl ::serde::Serialize for Options {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -750,7 +750,7 @@ impl ::serde::Serialize for Options {
 impl<'de> ::serde::Deserialize<'de> for Options {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -768,7 +768,7 @@ impl ::serde::Serialize for En {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -776,7 +776,7 @@ impl ::serde::Serialize for En {
 impl<'de> ::serde::Deserialize<'de> for En {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -794,7 +794,7 @@ impl ::serde::Serialize for DataAttribute {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -802,7 +802,7 @@ impl ::serde::Serialize for DataAttribute {
 impl<'de> ::serde::Deserialize<'de> for DataAttribute {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -820,7 +820,7 @@ impl ::serde::Serialize for ConversationAttribute {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -828,7 +828,7 @@ impl ::serde::Serialize for ConversationAttribute {
 impl<'de> ::serde::Deserialize<'de> for ConversationAttribute {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -836,25 +836,25 @@ impl<'de> ::serde::Deserialize<'de> for ConversationAttribute {
 /// Always `string`: filled in when you construct a value, and when a response leaves it out.
 #[doc(alias = "string")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct String;
-impl String {
+pub struct StringValue;
+impl StringValue {
     /// The one value.
     pub const VALUE: &'static str = "string";
 }
 
-impl ::serde::Serialize for String {
+impl ::serde::Serialize for StringValue {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for String {
+impl<'de> ::serde::Deserialize<'de> for StringValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -872,7 +872,7 @@ impl ::serde::Serialize for Integer {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -880,7 +880,7 @@ impl ::serde::Serialize for Integer {
 impl<'de> ::serde::Deserialize<'de> for Integer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -898,7 +898,7 @@ impl ::serde::Serialize for Decimal {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -906,7 +906,7 @@ impl ::serde::Serialize for Decimal {
 impl<'de> ::serde::Deserialize<'de> for Decimal {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -924,7 +924,7 @@ impl ::serde::Serialize for Boolean {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -932,7 +932,7 @@ impl ::serde::Serialize for Boolean {
 impl<'de> ::serde::Deserialize<'de> for Boolean {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -950,7 +950,7 @@ impl ::serde::Serialize for Datetime {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -958,7 +958,7 @@ impl ::serde::Serialize for Datetime {
 impl<'de> ::serde::Deserialize<'de> for Datetime {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -976,7 +976,7 @@ impl ::serde::Serialize for Relationship {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -984,7 +984,7 @@ impl ::serde::Serialize for Relationship {
 impl<'de> ::serde::Deserialize<'de> for Relationship {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -1002,7 +1002,7 @@ impl ::serde::Serialize for Files {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -1010,7 +1010,7 @@ impl ::serde::Serialize for Files {
 impl<'de> ::serde::Deserialize<'de> for Files {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -1028,7 +1028,7 @@ impl ::serde::Serialize for DataConnector {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -1036,7 +1036,7 @@ impl ::serde::Serialize for DataConnector {
 impl<'de> ::serde::Deserialize<'de> for DataConnector {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -1054,7 +1054,7 @@ impl ::serde::Serialize for DataConnectorExecution {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -1062,7 +1062,7 @@ impl ::serde::Serialize for DataConnectorExecution {
 impl<'de> ::serde::Deserialize<'de> for DataConnectorExecution {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -1080,7 +1080,7 @@ impl ::serde::Serialize for Event {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -1088,7 +1088,7 @@ impl ::serde::Serialize for Event {
 impl<'de> ::serde::Deserialize<'de> for Event {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -1106,7 +1106,7 @@ impl ::serde::Serialize for EventList {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -1114,7 +1114,7 @@ impl ::serde::Serialize for EventList {
 impl<'de> ::serde::Deserialize<'de> for EventList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -1132,7 +1132,7 @@ impl ::serde::Serialize for EventSummary {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -1140,7 +1140,7 @@ impl ::serde::Serialize for EventSummary {
 impl<'de> ::serde::Deserialize<'de> for EventSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -1158,7 +1158,7 @@ impl ::serde::Serialize for Collection {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -1166,7 +1166,7 @@ impl ::serde::Serialize for Collection {
 impl<'de> ::serde::Deserialize<'de> for Collection {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -1184,7 +1184,7 @@ impl ::serde::Serialize for NewsItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -1192,7 +1192,7 @@ impl ::serde::Serialize for NewsItem {
 impl<'de> ::serde::Deserialize<'de> for NewsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -1210,7 +1210,7 @@ impl ::serde::Serialize for ExternalPage {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -1218,7 +1218,7 @@ impl ::serde::Serialize for ExternalPage {
 impl<'de> ::serde::Deserialize<'de> for ExternalPage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -1236,7 +1236,7 @@ impl ::serde::Serialize for FinStatusUpdated {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -1244,7 +1244,7 @@ impl ::serde::Serialize for FinStatusUpdated {
 impl<'de> ::serde::Deserialize<'de> for FinStatusUpdated {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -1262,7 +1262,7 @@ impl ::serde::Serialize for FinReplied {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -1270,7 +1270,7 @@ impl ::serde::Serialize for FinReplied {
 impl<'de> ::serde::Deserialize<'de> for FinReplied {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -1288,7 +1288,7 @@ impl ::serde::Serialize for Fin {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -1296,7 +1296,7 @@ impl ::serde::Serialize for Fin {
 impl<'de> ::serde::Deserialize<'de> for Fin {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -1314,7 +1314,7 @@ impl ::serde::Serialize for FinReplyChunk {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -1322,7 +1322,7 @@ impl ::serde::Serialize for FinReplyChunk {
 impl<'de> ::serde::Deserialize<'de> for FinReplyChunk {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -1340,7 +1340,7 @@ impl ::serde::Serialize for Replying {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -1348,7 +1348,7 @@ impl ::serde::Serialize for Replying {
 impl<'de> ::serde::Deserialize<'de> for Replying {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -1366,7 +1366,7 @@ impl ::serde::Serialize for CsatRequested {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -1374,7 +1374,7 @@ impl ::serde::Serialize for CsatRequested {
 impl<'de> ::serde::Deserialize<'de> for CsatRequested {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -1392,7 +1392,7 @@ impl ::serde::Serialize for GroupContent {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -1400,7 +1400,7 @@ impl ::serde::Serialize for GroupContent {
 impl<'de> ::serde::Deserialize<'de> for GroupContent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -1418,7 +1418,7 @@ impl ::serde::Serialize for GroupTranslatedContent {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -1426,7 +1426,7 @@ impl ::serde::Serialize for GroupTranslatedContent {
 impl<'de> ::serde::Deserialize<'de> for GroupTranslatedContent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -1444,7 +1444,7 @@ impl ::serde::Serialize for SideConversationList {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -1452,7 +1452,7 @@ impl ::serde::Serialize for SideConversationList {
 impl<'de> ::serde::Deserialize<'de> for SideConversationList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -1470,7 +1470,7 @@ impl ::serde::Serialize for Job {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -1478,7 +1478,7 @@ impl ::serde::Serialize for Job {
 impl<'de> ::serde::Deserialize<'de> for Job {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -1496,7 +1496,7 @@ impl ::serde::Serialize for Macro {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -1504,7 +1504,7 @@ impl ::serde::Serialize for Macro {
 impl<'de> ::serde::Deserialize<'de> for Macro {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -1522,7 +1522,7 @@ impl ::serde::Serialize for BroadcastOutbound {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -1530,7 +1530,7 @@ impl ::serde::Serialize for BroadcastOutbound {
 impl<'de> ::serde::Deserialize<'de> for BroadcastOutbound {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -1548,7 +1548,7 @@ impl ::serde::Serialize for Newsfeed {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -1556,7 +1556,7 @@ impl ::serde::Serialize for Newsfeed {
 impl<'de> ::serde::Deserialize<'de> for Newsfeed {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -1574,7 +1574,7 @@ impl ::serde::Serialize for Open {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -1582,7 +1582,7 @@ impl ::serde::Serialize for Open {
 impl<'de> ::serde::Deserialize<'de> for Open {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -1600,7 +1600,7 @@ impl ::serde::Serialize for PhoneCallRedirect {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -1608,7 +1608,7 @@ impl ::serde::Serialize for PhoneCallRedirect {
 impl<'de> ::serde::Deserialize<'de> for PhoneCallRedirect {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -1626,7 +1626,7 @@ impl ::serde::Serialize for ConversationPart {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -1634,7 +1634,7 @@ impl ::serde::Serialize for ConversationPart {
 impl<'de> ::serde::Deserialize<'de> for ConversationPart {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -1652,7 +1652,7 @@ impl ::serde::Serialize for Source {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -1660,7 +1660,7 @@ impl ::serde::Serialize for Source {
 impl<'de> ::serde::Deserialize<'de> for Source {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -1678,7 +1678,7 @@ impl ::serde::Serialize for Segment {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -1686,7 +1686,7 @@ impl ::serde::Serialize for Segment {
 impl<'de> ::serde::Deserialize<'de> for Segment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -1704,7 +1704,7 @@ impl ::serde::Serialize for Snoozed {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -1712,7 +1712,7 @@ impl ::serde::Serialize for Snoozed {
 impl<'de> ::serde::Deserialize<'de> for Snoozed {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -1730,7 +1730,7 @@ impl ::serde::Serialize for SocialProfile {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -1738,7 +1738,7 @@ impl ::serde::Serialize for SocialProfile {
 impl<'de> ::serde::Deserialize<'de> for SocialProfile {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -1756,7 +1756,7 @@ impl ::serde::Serialize for Subscription {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -1764,7 +1764,7 @@ impl ::serde::Serialize for Subscription {
 impl<'de> ::serde::Deserialize<'de> for Subscription {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -1782,7 +1782,7 @@ impl ::serde::Serialize for Tag {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -1790,7 +1790,7 @@ impl ::serde::Serialize for Tag {
 impl<'de> ::serde::Deserialize<'de> for Tag {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -1808,7 +1808,7 @@ impl ::serde::Serialize for TeamList {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -1816,7 +1816,7 @@ impl ::serde::Serialize for TeamList {
 impl<'de> ::serde::Deserialize<'de> for TeamList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -1834,7 +1834,7 @@ impl ::serde::Serialize for Ticket {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -1842,7 +1842,7 @@ impl ::serde::Serialize for Ticket {
 impl<'de> ::serde::Deserialize<'de> for Ticket {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -1860,7 +1860,7 @@ impl ::serde::Serialize for TicketList {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -1868,7 +1868,7 @@ impl ::serde::Serialize for TicketList {
 impl<'de> ::serde::Deserialize<'de> for TicketList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -1886,7 +1886,7 @@ impl ::serde::Serialize for Attribute {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -1894,7 +1894,7 @@ impl ::serde::Serialize for Attribute {
 impl<'de> ::serde::Deserialize<'de> for Attribute {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -1912,7 +1912,7 @@ impl ::serde::Serialize for Value {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -1920,7 +1920,7 @@ impl ::serde::Serialize for Value {
 impl<'de> ::serde::Deserialize<'de> for Value {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -1938,7 +1938,7 @@ impl ::serde::Serialize for TicketPartList {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -1946,7 +1946,7 @@ impl ::serde::Serialize for TicketPartList {
 impl<'de> ::serde::Deserialize<'de> for TicketPartList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -1964,7 +1964,7 @@ impl ::serde::Serialize for TicketPart {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -1972,7 +1972,7 @@ impl ::serde::Serialize for TicketPart {
 impl<'de> ::serde::Deserialize<'de> for TicketPart {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -1990,7 +1990,7 @@ impl ::serde::Serialize for Visitor {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -1998,7 +1998,7 @@ impl ::serde::Serialize for Visitor {
 impl<'de> ::serde::Deserialize<'de> for Visitor {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -2016,7 +2016,7 @@ impl ::serde::Serialize for CompanyList {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -2024,7 +2024,7 @@ impl ::serde::Serialize for CompanyList {
 impl<'de> ::serde::Deserialize<'de> for CompanyList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -2042,7 +2042,7 @@ impl ::serde::Serialize for SocialProfileList {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -2050,7 +2050,7 @@ impl ::serde::Serialize for SocialProfileList {
 impl<'de> ::serde::Deserialize<'de> for SocialProfileList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -2068,7 +2068,7 @@ impl ::serde::Serialize for ApplicationOctetStream {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -2076,7 +2076,7 @@ impl ::serde::Serialize for ApplicationOctetStream {
 impl<'de> ::serde::Deserialize<'de> for ApplicationOctetStream {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -2094,7 +2094,7 @@ impl ::serde::Serialize for Rated {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -2102,7 +2102,7 @@ impl ::serde::Serialize for Rated {
 impl<'de> ::serde::Deserialize<'de> for Rated {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -2120,7 +2120,7 @@ impl ::serde::Serialize for Folder {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -2128,7 +2128,7 @@ impl ::serde::Serialize for Folder {
 impl<'de> ::serde::Deserialize<'de> for Folder {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }

@@ -10,21 +10,17 @@ pub struct ContactReplyIntercomUserIdRequest {
     /// The `type` property.
     pub r#type: super::constants::User,
     /// The text body of the comment.
-    pub body: ::std::string::String,
+    pub body: String,
     /// The time the reply was created. If not provided, the current time will be used.
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    pub attachment_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub attachment_urls: Option<Vec<String>>,
     /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
-    pub reply_options: ::std::option::Option<
-        ::std::vec::Vec<super::ContactReplyBaseRequestReplyOptionsItem>,
-    >,
+    pub reply_options: Option<Vec<super::ContactReplyBaseRequestReplyOptionsItem>>,
     /// The identifier for the contact as given by Intercom.
-    pub intercom_user_id: ::std::string::String,
+    pub intercom_user_id: String,
     /// A list of files that will be added as attachments.
-    pub attachment_files: ::std::option::Option<
-        ::std::vec::Vec<super::ConversationAttachmentFiles>,
-    >,
+    pub attachment_files: Option<Vec<super::ConversationAttachmentFiles>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -32,20 +28,17 @@ pub struct ContactReplyIntercomUserIdRequest {
 impl ContactReplyIntercomUserIdRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        body: ::std::string::String,
-        intercom_user_id: ::std::string::String,
-    ) -> Self {
+    pub fn new(body: String, intercom_user_id: String) -> Self {
         Self {
-            message_type: ::std::default::Default::default(),
-            r#type: ::std::default::Default::default(),
+            message_type: Default::default(),
+            r#type: Default::default(),
             body,
-            created_at: ::std::default::Default::default(),
-            attachment_urls: ::std::default::Default::default(),
-            reply_options: ::std::default::Default::default(),
+            created_at: Default::default(),
+            attachment_urls: Default::default(),
+            reply_options: Default::default(),
             intercom_user_id,
-            attachment_files: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            attachment_files: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -54,7 +47,7 @@ impl ::serde::Serialize for ContactReplyIntercomUserIdRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("message_type", &self.message_type);
         object.field("type", &self.r#type);
@@ -97,16 +90,16 @@ for ContactReplyIntercomUserIdRequest {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut message_type = ::std::default::Default::default();
-        let mut r#type = ::std::default::Default::default();
-        let mut body = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut attachment_urls = ::std::option::Option::None;
-        let mut reply_options = ::std::option::Option::None;
-        let mut intercom_user_id = ::std::option::Option::None;
-        let mut attachment_files = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut message_type = Default::default();
+        let mut r#type = Default::default();
+        let mut body = None;
+        let mut created_at = None;
+        let mut attachment_urls = None;
+        let mut reply_options = None;
+        let mut intercom_user_id = None;
+        let mut attachment_files = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut message_type),
                 1 => __object.set(&mut r#type),
@@ -119,7 +112,7 @@ for ContactReplyIntercomUserIdRequest {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             message_type,
             r#type,
             body: __object.required(body, 2)?,
@@ -137,7 +130,7 @@ for ContactReplyIntercomUserIdRequest {
 impl<'de> ::serde::Deserialize<'de> for ContactReplyIntercomUserIdRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,7 +6,7 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactSocialProfiles {
     /// A list of social profiles objects associated with the contact.
-    pub data: ::std::option::Option<::std::vec::Vec<super::SocialProfile>>,
+    pub data: Option<Vec<super::SocialProfile>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -16,7 +16,7 @@ impl ::serde::Serialize for ContactSocialProfiles {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("data", &self.data);
         object.end(&self.extra, &["data"])
@@ -28,23 +28,23 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactSocialProfile
     const FIELDS: &'static [&'static str] = &["data"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.data),
                 _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ContactSocialProfiles {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

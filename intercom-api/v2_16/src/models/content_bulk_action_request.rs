@@ -17,18 +17,18 @@ pub struct ContentBulkActionRequest {
     )]
     pub action: super::ContentBulkActionRequestAction,
     /// Up to 1,000 content items to apply the action to.
-    pub content_ids: ::std::vec::Vec<super::ContentBulkActionRequestContentIdsItem>,
+    pub content_ids: Vec<super::ContentBulkActionRequestContentIdsItem>,
     /// Required when `action` is `set_availability`. Each field is optional — only the
     /// properties present in the request are toggled.
-    pub availability: ::std::option::Option<super::ContentBulkActionRequestAvailability>,
+    pub availability: Option<super::ContentBulkActionRequestAvailability>,
     /// Required when `action` is `set_audience`. Manages segment membership.
-    pub audience: ::std::option::Option<super::ContentBulkActionRequestAudience>,
+    pub audience: Option<super::ContentBulkActionRequestAudience>,
     /// Required when `action` is `update_tags`. Applies and/or removes existing tags.
     /// Supply at least one of `add_tag_ids` / `remove_tag_ids`. At most 100 distinct tag IDs
     /// may be supplied across `add_tag_ids` and `remove_tag_ids` combined. Tag IDs must
     /// reference existing, non-archived tags; exceeding the limit or referencing unknown or
     /// archived IDs is rejected with `parameter_invalid` (HTTP 422).
-    pub tags: ::std::option::Option<super::ContentBulkActionRequestTags>,
+    pub tags: Option<super::ContentBulkActionRequestTags>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -38,15 +38,15 @@ impl ContentBulkActionRequest {
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         action: super::ContentBulkActionRequestAction,
-        content_ids: ::std::vec::Vec<super::ContentBulkActionRequestContentIdsItem>,
+        content_ids: Vec<super::ContentBulkActionRequestContentIdsItem>,
     ) -> Self {
         Self {
             action,
             content_ids,
-            availability: ::std::default::Default::default(),
-            audience: ::std::default::Default::default(),
-            tags: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            availability: Default::default(),
+            audience: Default::default(),
+            tags: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -55,7 +55,7 @@ impl ::serde::Serialize for ContentBulkActionRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("action", &self.action);
         object.field("content_ids", &self.content_ids);
@@ -82,13 +82,13 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentBulkActionReq
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut action = ::std::option::Option::None;
-        let mut content_ids = ::std::option::Option::None;
-        let mut availability = ::std::option::Option::None;
-        let mut audience = ::std::option::Option::None;
-        let mut tags = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut action = None;
+        let mut content_ids = None;
+        let mut availability = None;
+        let mut audience = None;
+        let mut tags = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required(&mut action),
                 1 => __object.set_required(&mut content_ids),
@@ -98,7 +98,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentBulkActionReq
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             action: __object.required(action, 0)?,
             content_ids: __object.required(content_ids, 1)?,
             availability,
@@ -113,7 +113,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentBulkActionReq
 impl<'de> ::serde::Deserialize<'de> for ContentBulkActionRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -141,7 +141,7 @@ pub enum ContentBulkActionRequestAction {
     /// `update_tags`
     UpdateTags,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl ContentBulkActionRequestAction {
@@ -192,7 +192,7 @@ impl ::serde::Serialize for ContentBulkActionRequestAction {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -200,7 +200,7 @@ impl ::serde::Serialize for ContentBulkActionRequestAction {
 impl<'de> ::serde::Deserialize<'de> for ContentBulkActionRequestAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -217,7 +217,7 @@ pub struct ContentBulkActionRequestContentIdsItem {
     /// The `type` property.
     pub r#type: super::ContentBulkActionRequestContentIdsItemType,
     /// The `id` property.
-    pub id: ::std::string::String,
+    pub id: String,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -227,12 +227,12 @@ impl ContentBulkActionRequestContentIdsItem {
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         r#type: super::ContentBulkActionRequestContentIdsItemType,
-        id: ::std::string::String,
+        id: String,
     ) -> Self {
         Self {
             r#type,
             id,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -241,7 +241,7 @@ impl ::serde::Serialize for ContentBulkActionRequestContentIdsItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.field("id", &self.id);
@@ -256,17 +256,17 @@ for ContentBulkActionRequestContentIdsItem {
     const FIELDS: &'static [&'static str] = &["type", "id"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::option::Option::None;
-        let mut id = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut r#type = None;
+        let mut id = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required(&mut r#type),
                 1 => __object.set_required_lenient(&mut id),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             r#type: __object.required(r#type, 0)?,
             id: __object.required(id, 1)?,
             extra: __object.into_extra(),
@@ -278,7 +278,7 @@ for ContentBulkActionRequestContentIdsItem {
 impl<'de> ::serde::Deserialize<'de> for ContentBulkActionRequestContentIdsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -301,7 +301,7 @@ pub enum ContentBulkActionRequestContentIdsItemType {
     /// `internal_article`
     InternalArticle,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl ContentBulkActionRequestContentIdsItemType {
@@ -352,7 +352,7 @@ impl ::serde::Serialize for ContentBulkActionRequestContentIdsItemType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -360,7 +360,7 @@ impl ::serde::Serialize for ContentBulkActionRequestContentIdsItemType {
 impl<'de> ::serde::Deserialize<'de> for ContentBulkActionRequestContentIdsItemType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -376,11 +376,11 @@ impl<'de> ::serde::Deserialize<'de> for ContentBulkActionRequestContentIdsItemTy
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentBulkActionRequestAvailability {
     /// Toggle Fin AI Agent availability.
-    pub ai_agent: ::std::option::Option<bool>,
+    pub ai_agent: Option<bool>,
     /// Toggle Copilot availability.
-    pub copilot: ::std::option::Option<bool>,
+    pub copilot: Option<bool>,
     /// Toggle Sales Agent availability.
-    pub sales_agent: ::std::option::Option<bool>,
+    pub sales_agent: Option<bool>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -389,7 +389,7 @@ impl ::serde::Serialize for ContentBulkActionRequestAvailability {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("ai_agent", &self.ai_agent);
         object.optional("copilot", &self.copilot);
@@ -405,9 +405,9 @@ for ContentBulkActionRequestAvailability {
     const FIELDS: &'static [&'static str] = &["ai_agent", "copilot", "sales_agent"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.ai_agent),
                 1 => __object.set_lenient(&mut __out.copilot),
@@ -416,7 +416,7 @@ for ContentBulkActionRequestAvailability {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -424,7 +424,7 @@ for ContentBulkActionRequestAvailability {
 impl<'de> ::serde::Deserialize<'de> for ContentBulkActionRequestAvailability {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -434,13 +434,11 @@ impl<'de> ::serde::Deserialize<'de> for ContentBulkActionRequestAvailability {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentBulkActionRequestAudience {
     /// Segment IDs to assign to the selected content.
-    pub add_segment_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub add_segment_ids: Option<Vec<String>>,
     /// Segment IDs to remove from the selected content.
-    pub remove_segment_ids: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub remove_segment_ids: Option<Vec<String>>,
     /// When `true`, removes all segments from the selected content.
-    pub remove_all: ::std::option::Option<bool>,
+    pub remove_all: Option<bool>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -449,7 +447,7 @@ impl ::serde::Serialize for ContentBulkActionRequestAudience {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("add_segment_ids", &self.add_segment_ids);
         object.optional("remove_segment_ids", &self.remove_segment_ids);
@@ -469,9 +467,9 @@ for ContentBulkActionRequestAudience {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.add_segment_ids),
                 1 => __object.set_lenient(&mut __out.remove_segment_ids),
@@ -480,7 +478,7 @@ for ContentBulkActionRequestAudience {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -488,7 +486,7 @@ for ContentBulkActionRequestAudience {
 impl<'de> ::serde::Deserialize<'de> for ContentBulkActionRequestAudience {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -502,9 +500,9 @@ impl<'de> ::serde::Deserialize<'de> for ContentBulkActionRequestAudience {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentBulkActionRequestTags {
     /// Tag IDs to apply to the selected content.
-    pub add_tag_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub add_tag_ids: Option<Vec<String>>,
     /// Tag IDs to remove from the selected content.
-    pub remove_tag_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub remove_tag_ids: Option<Vec<String>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -513,7 +511,7 @@ impl ::serde::Serialize for ContentBulkActionRequestTags {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("add_tag_ids", &self.add_tag_ids);
         object.optional("remove_tag_ids", &self.remove_tag_ids);
@@ -528,9 +526,9 @@ for ContentBulkActionRequestTags {
     const FIELDS: &'static [&'static str] = &["add_tag_ids", "remove_tag_ids"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.add_tag_ids),
                 1 => __object.set_lenient(&mut __out.remove_tag_ids),
@@ -538,7 +536,7 @@ for ContentBulkActionRequestTags {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -546,7 +544,7 @@ for ContentBulkActionRequestTags {
 impl<'de> ::serde::Deserialize<'de> for ContentBulkActionRequestTags {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -8,7 +8,7 @@ pub struct ContentImportSource {
     /// Always external_page
     pub r#type: super::constants::ContentImportSource,
     /// The unique identifier for the content import source which is given by Intercom.
-    pub id: ::std::string::String,
+    pub id: String,
     /// The time when the content import source was last synced.
     pub last_synced_at: i64,
     /// If you intend to create or update External Pages via the API, this should be set to `api`.
@@ -16,13 +16,13 @@ pub struct ContentImportSource {
     /// The status of the content import source.
     pub status: super::ContentImportSourceStatus,
     /// The URL of the root of the external source.
-    pub url: ::std::string::String,
+    pub url: String,
     /// The time when the content import source was created.
     pub created_at: i64,
     /// The time when the content import source was last updated.
     pub updated_at: i64,
     /// The unique identifiers for the audiences associated with this content import source.
-    pub audience_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub audience_ids: Option<Vec<String>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -31,16 +31,16 @@ impl ContentImportSource {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        id: ::std::string::String,
+        id: String,
         last_synced_at: i64,
         sync_behavior: super::ContentImportSourceSyncBehavior,
         status: super::ContentImportSourceStatus,
-        url: ::std::string::String,
+        url: String,
         created_at: i64,
         updated_at: i64,
     ) -> Self {
         Self {
-            r#type: ::std::default::Default::default(),
+            r#type: Default::default(),
             id,
             last_synced_at,
             sync_behavior,
@@ -48,8 +48,8 @@ impl ContentImportSource {
             url,
             created_at,
             updated_at,
-            audience_ids: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            audience_ids: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -59,7 +59,7 @@ impl ::serde::Serialize for ContentImportSource {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.field("id", &self.id);
@@ -103,17 +103,17 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentImportSource 
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::default::Default::default();
-        let mut id = ::std::option::Option::None;
-        let mut last_synced_at = ::std::option::Option::None;
-        let mut sync_behavior = ::std::option::Option::None;
-        let mut status = ::std::option::Option::None;
-        let mut url = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut updated_at = ::std::option::Option::None;
-        let mut audience_ids = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut r#type = Default::default();
+        let mut id = None;
+        let mut last_synced_at = None;
+        let mut sync_behavior = None;
+        let mut status = None;
+        let mut url = None;
+        let mut created_at = None;
+        let mut updated_at = None;
+        let mut audience_ids = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut r#type),
                 1 => __object.set_required_lenient(&mut id),
@@ -127,7 +127,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentImportSource 
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             r#type,
             id: __object.required(id, 1)?,
             last_synced_at: __object.required(last_synced_at, 2)?,
@@ -145,7 +145,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentImportSource 
 impl<'de> ::serde::Deserialize<'de> for ContentImportSource {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -162,7 +162,7 @@ pub enum ContentImportSourceSyncBehavior {
     /// `manual`
     Manual,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl ContentImportSourceSyncBehavior {
@@ -200,7 +200,7 @@ impl ::serde::Serialize for ContentImportSourceSyncBehavior {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -208,7 +208,7 @@ impl ::serde::Serialize for ContentImportSourceSyncBehavior {
 impl<'de> ::serde::Deserialize<'de> for ContentImportSourceSyncBehavior {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -228,7 +228,7 @@ pub enum ContentImportSourceStatus {
     /// `deactivated`
     Deactivated,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl ContentImportSourceStatus {
@@ -264,7 +264,7 @@ impl ::serde::Serialize for ContentImportSourceStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -272,7 +272,7 @@ impl ::serde::Serialize for ContentImportSourceStatus {
 impl<'de> ::serde::Deserialize<'de> for ContentImportSourceStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

@@ -8,11 +8,11 @@ pub struct ContentSearchArticleContentItem {
     /// Always `article_content`.
     pub r#type: super::constants::ArticleContent,
     /// The unique identifier of the article content.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The localized title of the article.
-    pub title: ::std::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// The locale of this article content.
-    pub locale: ::std::option::Option<::std::string::String>,
+    pub locale: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -22,7 +22,7 @@ impl ::serde::Serialize for ContentSearchArticleContentItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("id", &self.id);
@@ -38,9 +38,9 @@ for ContentSearchArticleContentItem {
     const FIELDS: &'static [&'static str] = &["type", "id", "title", "locale"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -50,14 +50,14 @@ for ContentSearchArticleContentItem {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ContentSearchArticleContentItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -8,9 +8,9 @@ pub struct ContentSearchDefaultItem {
     /// The kind of content item.
     pub r#type: super::ContentSearchDefaultItemType,
     /// The unique identifier of the content item.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The display title of the content item.
-    pub title: ::std::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -21,9 +21,9 @@ impl ContentSearchDefaultItem {
     pub fn new(r#type: super::ContentSearchDefaultItemType) -> Self {
         Self {
             r#type,
-            id: ::std::default::Default::default(),
-            title: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            id: Default::default(),
+            title: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -33,7 +33,7 @@ impl ::serde::Serialize for ContentSearchDefaultItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("id", &self.id);
@@ -47,11 +47,11 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSearchDefault
     const FIELDS: &'static [&'static str] = &["type", "id", "title"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::option::Option::None;
-        let mut id = ::std::option::Option::None;
-        let mut title = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut r#type = None;
+        let mut id = None;
+        let mut title = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required(&mut r#type),
                 1 => __object.set_lenient(&mut id),
@@ -59,7 +59,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSearchDefault
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             r#type: __object.required(r#type, 0)?,
             id,
             title,
@@ -71,7 +71,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSearchDefault
 impl<'de> ::serde::Deserialize<'de> for ContentSearchDefaultItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -90,7 +90,7 @@ pub enum ContentSearchDefaultItemType {
     /// `internal_article`
     InternalArticle,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl ContentSearchDefaultItemType {
@@ -135,7 +135,7 @@ impl ::serde::Serialize for ContentSearchDefaultItemType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -143,7 +143,7 @@ impl ::serde::Serialize for ContentSearchDefaultItemType {
 impl<'de> ::serde::Deserialize<'de> for ContentSearchDefaultItemType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

@@ -8,11 +8,11 @@ pub struct ContentSearchResponse {
     /// Always `list`.
     pub r#type: super::constants::List,
     /// Total number of results matching the query.
-    pub total_count: ::std::option::Option<i64>,
+    pub total_count: Option<i64>,
     /// Pagination metadata, including links to neighbouring pages.
-    pub pages: ::std::option::Option<super::ContentSearchResponsePages>,
+    pub pages: Option<super::ContentSearchResponsePages>,
     /// The list of matched content items. Each item's `type` field determines its shape.
-    pub data: ::std::option::Option<::std::vec::Vec<super::ContentSearchResult>>,
+    pub data: Option<Vec<super::ContentSearchResult>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -22,7 +22,7 @@ impl ::serde::Serialize for ContentSearchResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("total_count", &self.total_count);
@@ -37,9 +37,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSearchRespons
     const FIELDS: &'static [&'static str] = &["type", "total_count", "pages", "data"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.total_count),
@@ -49,14 +49,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSearchRespons
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ContentSearchResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -68,15 +68,15 @@ pub struct ContentSearchResponsePages {
     /// The `type` property.
     pub r#type: super::constants::Pages,
     /// The current page number.
-    pub page: ::std::option::Option<i64>,
+    pub page: Option<i64>,
     /// Number of results per page.
-    pub per_page: ::std::option::Option<i64>,
+    pub per_page: Option<i64>,
     /// Total number of pages of results.
-    pub total_pages: ::std::option::Option<i64>,
+    pub total_pages: Option<i64>,
     /// A link to the next page of results, or null when on the last page.
-    pub next: ::std::option::Option<::std::string::String>,
+    pub next: Option<String>,
     /// A link to the previous page of results, or null when on the first page.
-    pub prev: ::std::option::Option<::std::string::String>,
+    pub prev: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -86,7 +86,7 @@ impl ::serde::Serialize for ContentSearchResponsePages {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("page", &self.page);
@@ -114,9 +114,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSearchRespons
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.page),
@@ -128,14 +128,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSearchRespons
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ContentSearchResponsePages {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

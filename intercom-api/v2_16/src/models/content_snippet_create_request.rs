@@ -6,25 +6,21 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContentSnippetCreateRequest {
     /// The title of the content snippet.
-    pub title: ::std::string::String,
+    pub title: String,
     /// The content blocks that make up the body of the snippet. Mutually exclusive with `body_markdown`.
-    pub json_blocks: ::std::option::Option<
-        ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-    >,
+    pub json_blocks: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
     /// The content of the snippet in markdown. An alternative to `json_blocks` — you can provide content as markdown instead of structured blocks. Mutually exclusive with `json_blocks`.
-    pub body_markdown: ::std::option::Option<::std::string::String>,
+    pub body_markdown: Option<String>,
     /// The locale of the content snippet. Defaults to `en`.
-    pub locale: ::std::option::Option<::std::string::String>,
+    pub locale: Option<String>,
     /// The list of audience IDs to target this content snippet to for Fin AI Agent. Pass an empty array or omit the field for no audience targeting. Unknown audience IDs return a `404` error with no partial commit.
-    pub audience_ids: ::intercom_api_runtime::Patch<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub audience_ids: ::intercom_api_runtime::Patch<Vec<String>>,
     /// Whether the content snippet should be available for AI Chatbot (Fin). Defaults to false.
-    pub ai_chatbot_availability: ::std::option::Option<bool>,
+    pub ai_chatbot_availability: Option<bool>,
     /// Whether the content snippet should be available for AI Copilot. Defaults to false.
-    pub ai_copilot_availability: ::std::option::Option<bool>,
+    pub ai_copilot_availability: Option<bool>,
     /// Whether the content snippet should be available for AI Sales Agent. Defaults to false.
-    pub ai_sales_agent_availability: ::std::option::Option<bool>,
+    pub ai_sales_agent_availability: Option<bool>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -32,17 +28,17 @@ pub struct ContentSnippetCreateRequest {
 impl ContentSnippetCreateRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(title: ::std::string::String) -> Self {
+    pub fn new(title: String) -> Self {
         Self {
             title,
-            json_blocks: ::std::default::Default::default(),
-            body_markdown: ::std::default::Default::default(),
-            locale: ::std::default::Default::default(),
-            audience_ids: ::std::default::Default::default(),
-            ai_chatbot_availability: ::std::default::Default::default(),
-            ai_copilot_availability: ::std::default::Default::default(),
-            ai_sales_agent_availability: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            json_blocks: Default::default(),
+            body_markdown: Default::default(),
+            locale: Default::default(),
+            audience_ids: Default::default(),
+            ai_chatbot_availability: Default::default(),
+            ai_copilot_availability: Default::default(),
+            ai_sales_agent_availability: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -51,7 +47,7 @@ impl ::serde::Serialize for ContentSnippetCreateRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("title", &self.title);
         object.optional("json_blocks", &self.json_blocks);
@@ -94,16 +90,16 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSnippetCreate
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut title = ::std::option::Option::None;
-        let mut json_blocks = ::std::option::Option::None;
-        let mut body_markdown = ::std::option::Option::None;
-        let mut locale = ::std::option::Option::None;
+    ) -> Result<Self, M::Error> {
+        let mut title = None;
+        let mut json_blocks = None;
+        let mut body_markdown = None;
+        let mut locale = None;
         let mut audience_ids = ::intercom_api_runtime::Patch::Absent;
-        let mut ai_chatbot_availability = ::std::option::Option::None;
-        let mut ai_copilot_availability = ::std::option::Option::None;
-        let mut ai_sales_agent_availability = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+        let mut ai_chatbot_availability = None;
+        let mut ai_copilot_availability = None;
+        let mut ai_sales_agent_availability = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut title),
                 1 => __object.set(&mut json_blocks),
@@ -116,7 +112,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSnippetCreate
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             title: __object.required(title, 0)?,
             json_blocks,
             body_markdown,
@@ -134,7 +130,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSnippetCreate
 impl<'de> ::serde::Deserialize<'de> for ContentSnippetCreateRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

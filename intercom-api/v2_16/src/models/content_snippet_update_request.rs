@@ -6,30 +6,26 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentSnippetUpdateRequest {
     /// The title of the content snippet.
-    pub title: ::std::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// The content blocks that make up the body of the snippet. Mutually exclusive with `body_markdown`.
-    pub json_blocks: ::std::option::Option<
-        ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-    >,
+    pub json_blocks: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
     /// The content of the snippet in markdown. An alternative to `json_blocks` — you can provide content as markdown instead of structured blocks. Mutually exclusive with `json_blocks`.
-    pub body_markdown: ::std::option::Option<::std::string::String>,
+    pub body_markdown: Option<String>,
     /// The locale of the content snippet.
-    pub locale: ::std::option::Option<::std::string::String>,
+    pub locale: Option<String>,
     /// The list of audience IDs to target this content snippet to for Fin AI Agent. Omitting the field leaves existing audience memberships unchanged (PATCH semantics). Pass `[]` to clear all audience memberships. Unknown audience IDs return a `404` error with no partial commit.
     #[allow(
         rustdoc::bare_urls,
         rustdoc::broken_intra_doc_links,
         rustdoc::invalid_html_tags
     )]
-    pub audience_ids: ::intercom_api_runtime::Patch<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub audience_ids: ::intercom_api_runtime::Patch<Vec<String>>,
     /// Whether the content snippet should be available for AI Chatbot (Fin).
-    pub ai_chatbot_availability: ::std::option::Option<bool>,
+    pub ai_chatbot_availability: Option<bool>,
     /// Whether the content snippet should be available for AI Copilot.
-    pub ai_copilot_availability: ::std::option::Option<bool>,
+    pub ai_copilot_availability: Option<bool>,
     /// Whether the content snippet should be available for AI Sales Agent.
-    pub ai_sales_agent_availability: ::std::option::Option<bool>,
+    pub ai_sales_agent_availability: Option<bool>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -38,7 +34,7 @@ impl ::serde::Serialize for ContentSnippetUpdateRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("title", &self.title);
         object.optional("json_blocks", &self.json_blocks);
@@ -81,9 +77,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSnippetUpdate
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.title),
                 1 => __object.set(&mut __out.json_blocks),
@@ -97,7 +93,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSnippetUpdate
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -105,7 +101,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSnippetUpdate
 impl<'de> ::serde::Deserialize<'de> for ContentSnippetUpdateRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

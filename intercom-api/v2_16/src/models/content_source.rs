@@ -6,13 +6,13 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentSource {
     /// The type of the content source.
-    pub content_type: ::std::option::Option<super::ContentSourceContentType>,
+    pub content_type: Option<super::ContentSourceContentType>,
     /// The internal URL linking to the content source for teammates.
-    pub url: ::std::option::Option<::std::string::String>,
+    pub url: Option<String>,
     /// The title of the content source.
-    pub title: ::std::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// The ISO 639 language code of the content source.
-    pub locale: ::std::option::Option<::std::string::String>,
+    pub locale: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -22,7 +22,7 @@ impl ::serde::Serialize for ContentSource {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("content_type", &self.content_type);
         object.optional("url", &self.url);
@@ -37,9 +37,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSource {
     const FIELDS: &'static [&'static str] = &["content_type", "url", "title", "locale"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.content_type),
                 1 => __object.set_lenient(&mut __out.url),
@@ -49,14 +49,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSource {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ContentSource {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -77,7 +77,7 @@ pub enum ContentSourceContentType {
     /// `workflow_connector_action`
     WorkflowConnectorAction,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl ContentSourceContentType {
@@ -125,7 +125,7 @@ impl ::serde::Serialize for ContentSourceContentType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -133,7 +133,7 @@ impl ::serde::Serialize for ContentSourceContentType {
 impl<'de> ::serde::Deserialize<'de> for ContentSourceContentType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

@@ -7,15 +7,11 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeUpdatedByWorkflow {
     /// The `workflow` property.
-    pub workflow: ::std::option::Option<
-        super::ConversationAttributeUpdatedByWorkflowWorkflow,
-    >,
+    pub workflow: Option<super::ConversationAttributeUpdatedByWorkflowWorkflow>,
     /// The `attribute` property.
-    pub attribute: ::std::option::Option<
-        super::ConversationAttributeUpdatedByWorkflowAttribute,
-    >,
+    pub attribute: Option<super::ConversationAttributeUpdatedByWorkflowAttribute>,
     /// The `value` property.
-    pub value: ::std::option::Option<super::ConversationAttributeUpdatedByWorkflowValue>,
+    pub value: Option<super::ConversationAttributeUpdatedByWorkflowValue>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -25,7 +21,7 @@ impl ::serde::Serialize for ConversationAttributeUpdatedByWorkflow {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("workflow", &self.workflow);
         object.optional("attribute", &self.attribute);
@@ -40,9 +36,9 @@ for ConversationAttributeUpdatedByWorkflow {
     const FIELDS: &'static [&'static str] = &["workflow", "attribute", "value"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.workflow),
                 1 => __object.set(&mut __out.attribute),
@@ -51,14 +47,14 @@ for ConversationAttributeUpdatedByWorkflow {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ConversationAttributeUpdatedByWorkflow {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -68,7 +64,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationAttributeUpdatedByWorkflow {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeUpdatedByWorkflowWorkflow {
     /// Name of the workflow
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -78,7 +74,7 @@ impl ::serde::Serialize for ConversationAttributeUpdatedByWorkflowWorkflow {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("name", &self.name);
         object.end(&self.extra, &["name"])
@@ -91,23 +87,23 @@ for ConversationAttributeUpdatedByWorkflowWorkflow {
     const FIELDS: &'static [&'static str] = &["name"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.name),
                 _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ConversationAttributeUpdatedByWorkflowWorkflow {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -117,7 +113,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationAttributeUpdatedByWorkflowWo
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeUpdatedByWorkflowAttribute {
     /// Name of the CDA updated
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -127,7 +123,7 @@ impl ::serde::Serialize for ConversationAttributeUpdatedByWorkflowAttribute {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("name", &self.name);
         object.end(&self.extra, &["name"])
@@ -140,23 +136,23 @@ for ConversationAttributeUpdatedByWorkflowAttribute {
     const FIELDS: &'static [&'static str] = &["name"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.name),
                 _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ConversationAttributeUpdatedByWorkflowAttribute {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -166,7 +162,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationAttributeUpdatedByWorkflowAt
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeUpdatedByWorkflowValue {
     /// Value of the CDA updated
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -176,7 +172,7 @@ impl ::serde::Serialize for ConversationAttributeUpdatedByWorkflowValue {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("name", &self.name);
         object.end(&self.extra, &["name"])
@@ -189,23 +185,23 @@ for ConversationAttributeUpdatedByWorkflowValue {
     const FIELDS: &'static [&'static str] = &["name"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.name),
                 _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ConversationAttributeUpdatedByWorkflowValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

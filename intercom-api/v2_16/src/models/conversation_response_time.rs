@@ -6,11 +6,11 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationResponseTime {
     /// Id of the assigned team.
-    pub team_id: ::std::option::Option<::std::string::String>,
+    pub team_id: Option<String>,
     /// Name of the assigned Team, null if team does not exist, Unassigned if no team is assigned.
-    pub team_name: ::std::option::Option<::std::string::String>,
+    pub team_name: Option<String>,
     /// First response time of assigned team in seconds.
-    pub response_time: ::std::option::Option<i64>,
+    pub response_time: Option<i64>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -20,7 +20,7 @@ impl ::serde::Serialize for ConversationResponseTime {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("team_id", &self.team_id);
         object.optional("team_name", &self.team_name);
@@ -34,9 +34,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationResponse
     const FIELDS: &'static [&'static str] = &["team_id", "team_name", "response_time"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.team_id),
                 1 => __object.set_lenient(&mut __out.team_name),
@@ -45,14 +45,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationResponse
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ConversationResponseTime {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

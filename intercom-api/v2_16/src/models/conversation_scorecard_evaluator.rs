@@ -6,9 +6,9 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationScorecardEvaluator {
     /// The unique identifier of the evaluator (criterion) within the scorecard.
-    pub evaluator_id: ::std::option::Option<::std::string::String>,
+    pub evaluator_id: Option<String>,
     /// The evaluator's result for this conversation. Null if the evaluator was not scored.
-    pub result: ::std::option::Option<super::ConversationScorecardEvaluatorResult>,
+    pub result: Option<super::ConversationScorecardEvaluatorResult>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -18,7 +18,7 @@ impl ::serde::Serialize for ConversationScorecardEvaluator {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("evaluator_id", &self.evaluator_id);
         object.optional("result", &self.result);
@@ -32,9 +32,9 @@ for ConversationScorecardEvaluator {
     const FIELDS: &'static [&'static str] = &["evaluator_id", "result"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.evaluator_id),
                 1 => __object.set(&mut __out.result),
@@ -42,14 +42,14 @@ for ConversationScorecardEvaluator {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ConversationScorecardEvaluator {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,15 +6,15 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationScorecardEvaluatorResult {
     /// The evaluator's selected value (typically a label such as `pass`, `fail`, or a category identifier).
-    pub value: ::std::option::Option<::std::string::String>,
+    pub value: Option<String>,
     /// The origin of the result (for example, `ai` or `human`).
-    pub source: ::std::option::Option<::std::string::String>,
+    pub source: Option<String>,
     /// A free-text explanation of the result.
-    pub reasoning: ::std::option::Option<::std::string::String>,
+    pub reasoning: Option<String>,
     /// Identifiers for structured reasons assigned to the result, if any.
-    pub reason_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub reason_ids: Option<Vec<String>>,
     /// Free-text entered by the reviewer to supplement or stand in for the structured `reason_ids` — typically captured when the reviewer selects an "Other" option or adds a custom note. Null when not provided.
-    pub other_text: ::std::option::Option<::std::string::String>,
+    pub other_text: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -24,7 +24,7 @@ impl ::serde::Serialize for ConversationScorecardEvaluatorResult {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("value", &self.value);
         object.optional("source", &self.source);
@@ -51,9 +51,9 @@ for ConversationScorecardEvaluatorResult {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.value),
                 1 => __object.set_lenient(&mut __out.source),
@@ -64,14 +64,14 @@ for ConversationScorecardEvaluatorResult {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ConversationScorecardEvaluatorResult {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,9 +6,9 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationScorecardReviewedTeammate {
     /// The kind of reviewee. `ai` if the conversation was handled by Fin or scored without a specific teammate; `admin` if a specific teammate was reviewed.
-    pub r#type: ::std::option::Option<super::ConversationScorecardReviewedTeammateType>,
+    pub r#type: Option<super::ConversationScorecardReviewedTeammateType>,
     /// The id of the admin who was reviewed. Present only when `type` is `admin`.
-    pub admin_id: ::std::option::Option<::std::string::String>,
+    pub admin_id: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -18,7 +18,7 @@ impl ::serde::Serialize for ConversationScorecardReviewedTeammate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type);
         object.optional("admin_id", &self.admin_id);
@@ -32,9 +32,9 @@ for ConversationScorecardReviewedTeammate {
     const FIELDS: &'static [&'static str] = &["type", "admin_id"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.admin_id),
@@ -42,14 +42,14 @@ for ConversationScorecardReviewedTeammate {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ConversationScorecardReviewedTeammate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -64,7 +64,7 @@ pub enum ConversationScorecardReviewedTeammateType {
     /// `admin`
     Admin,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl ConversationScorecardReviewedTeammateType {
@@ -100,7 +100,7 @@ impl ::serde::Serialize for ConversationScorecardReviewedTeammateType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -108,7 +108,7 @@ impl ::serde::Serialize for ConversationScorecardReviewedTeammateType {
 impl<'de> ::serde::Deserialize<'de> for ConversationScorecardReviewedTeammateType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

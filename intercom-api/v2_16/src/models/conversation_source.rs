@@ -6,33 +6,29 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationSource {
     /// The origin of this conversation.
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// The id of the source message.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// How the conversation was initiated.
-    pub delivered_as: ::std::option::Option<::std::string::String>,
+    pub delivered_as: Option<String>,
     /// The recipients of the source message. Only present for email conversations.
-    pub recipients: ::std::option::Option<
-        ::std::vec::Vec<super::ConversationSourceRecipientsItem>,
-    >,
+    pub recipients: Option<Vec<super::ConversationSourceRecipientsItem>>,
     /// The Reply-To header addresses of the source message, where a reply will be routed. Can differ from the sender's From address. Only present for email conversations.
-    pub reply_to: ::std::option::Option<
-        ::std::vec::Vec<super::ConversationSourceReplyToItem>,
-    >,
+    pub reply_to: Option<Vec<super::ConversationSourceReplyToItem>>,
     /// Optional. The message subject. For Twitter, this will show a generic message regarding why the subject is obscured. In webhook payloads for API version 2.15+, this field returns plain text.
-    pub subject: ::std::option::Option<::std::string::String>,
+    pub subject: Option<String>,
     /// The message body, which may contain HTML. For Twitter, this will show a generic message regarding why the body is obscured. In webhook payloads for API version 2.15+, this field returns plain text.
-    pub body: ::std::option::Option<::std::string::String>,
+    pub body: Option<String>,
     /// The `author` property.
-    pub author: ::std::option::Option<super::ConversationSourceAuthor>,
+    pub author: Option<super::ConversationSourceAuthor>,
     /// A list of attachments for the part.
-    pub attachments: ::std::option::Option<::std::vec::Vec<super::PartAttachment>>,
+    pub attachments: Option<Vec<super::PartAttachment>>,
     /// The URL where the conversation was started. For Twitter, Email, and Bots, this will be blank.
-    pub url: ::std::option::Option<::std::string::String>,
+    pub url: Option<String>,
     /// Whether or not the source message has been redacted. Only applicable for contact initiated messages.
-    pub redacted: ::std::option::Option<bool>,
+    pub redacted: Option<bool>,
     /// The `email_message_metadata` property.
-    pub email_message_metadata: ::std::option::Option<super::SourceEmailMessageMetadata>,
+    pub email_message_metadata: Option<super::SourceEmailMessageMetadata>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -42,7 +38,7 @@ impl ::serde::Serialize for ConversationSource {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type);
         object.optional("id", &self.id);
@@ -95,9 +91,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationSource {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -115,14 +111,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationSource {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ConversationSource {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -132,11 +128,11 @@ impl<'de> ::serde::Deserialize<'de> for ConversationSource {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationSourceRecipientsItem {
     /// The recipient type. One of `to`, `cc`, or `bcc`.
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// The recipient email address.
-    pub email: ::std::option::Option<::std::string::String>,
+    pub email: Option<String>,
     /// The reason this recipient was dropped, if applicable.
-    pub drop_reason: ::std::option::Option<::std::string::String>,
+    pub drop_reason: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -146,7 +142,7 @@ impl ::serde::Serialize for ConversationSourceRecipientsItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type);
         object.optional("email", &self.email);
@@ -161,9 +157,9 @@ for ConversationSourceRecipientsItem {
     const FIELDS: &'static [&'static str] = &["type", "email", "drop_reason"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.email),
@@ -172,14 +168,14 @@ for ConversationSourceRecipientsItem {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ConversationSourceRecipientsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -189,9 +185,9 @@ impl<'de> ::serde::Deserialize<'de> for ConversationSourceRecipientsItem {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationSourceReplyToItem {
     /// The Reply-To email address.
-    pub email: ::std::option::Option<::std::string::String>,
+    pub email: Option<String>,
     /// The display name associated with the Reply-To address.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -201,7 +197,7 @@ impl ::serde::Serialize for ConversationSourceReplyToItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("email", &self.email);
         object.optional("name", &self.name);
@@ -215,9 +211,9 @@ for ConversationSourceReplyToItem {
     const FIELDS: &'static [&'static str] = &["email", "name"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.email),
                 1 => __object.set_lenient(&mut __out.name),
@@ -225,14 +221,14 @@ for ConversationSourceReplyToItem {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ConversationSourceReplyToItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

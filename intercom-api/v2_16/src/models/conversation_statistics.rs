@@ -6,55 +6,53 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationStatistics {
     /// The `type` property.
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// Duration until last assignment before first admin reply. In seconds.
-    pub time_to_assignment: ::std::option::Option<i64>,
+    pub time_to_assignment: Option<i64>,
     /// Duration until first admin reply. Subtracts out of business hours. In seconds.
-    pub time_to_admin_reply: ::std::option::Option<i64>,
+    pub time_to_admin_reply: Option<i64>,
     /// Duration until conversation was closed first time. Subtracts out of business hours. In seconds.
-    pub time_to_first_close: ::std::option::Option<i64>,
+    pub time_to_first_close: Option<i64>,
     /// Duration until conversation was closed last time. Subtracts out of business hours. In seconds.
-    pub time_to_last_close: ::std::option::Option<i64>,
+    pub time_to_last_close: Option<i64>,
     /// Median based on all admin replies after a contact reply. Subtracts out of business hours. In seconds.
-    pub median_time_to_reply: ::std::option::Option<i64>,
+    pub median_time_to_reply: Option<i64>,
     /// Time of first text conversation part from a contact.
-    pub first_contact_reply_at: ::std::option::Option<i64>,
+    pub first_contact_reply_at: Option<i64>,
     /// Time of first assignment after first_contact_reply_at.
-    pub first_assignment_at: ::std::option::Option<i64>,
+    pub first_assignment_at: Option<i64>,
     /// Time of first admin reply after first_contact_reply_at.
-    pub first_admin_reply_at: ::std::option::Option<i64>,
+    pub first_admin_reply_at: Option<i64>,
     /// Time of first close after first_contact_reply_at.
-    pub first_close_at: ::std::option::Option<i64>,
+    pub first_close_at: Option<i64>,
     /// Time of last assignment after first_contact_reply_at.
-    pub last_assignment_at: ::std::option::Option<i64>,
+    pub last_assignment_at: Option<i64>,
     /// Time of first admin reply since most recent assignment.
-    pub last_assignment_admin_reply_at: ::std::option::Option<i64>,
+    pub last_assignment_admin_reply_at: Option<i64>,
     /// Time of the last conversation part from a contact.
-    pub last_contact_reply_at: ::std::option::Option<i64>,
+    pub last_contact_reply_at: Option<i64>,
     /// Time of the last conversation part from an admin.
-    pub last_admin_reply_at: ::std::option::Option<i64>,
+    pub last_admin_reply_at: Option<i64>,
     /// Time of the last conversation close.
-    pub last_close_at: ::std::option::Option<i64>,
+    pub last_close_at: Option<i64>,
     /// The last admin who closed the conversation. Returns a reference to an Admin object.
-    pub last_closed_by_id: ::std::option::Option<::std::string::String>,
+    pub last_closed_by_id: Option<String>,
     /// Number of reopens after first_contact_reply_at.
-    pub count_reopens: ::std::option::Option<i64>,
+    pub count_reopens: Option<i64>,
     /// Number of assignments after first_contact_reply_at.
-    pub count_assignments: ::std::option::Option<i64>,
+    pub count_assignments: Option<i64>,
     /// Total number of conversation parts.
-    pub count_conversation_parts: ::std::option::Option<i64>,
+    pub count_conversation_parts: Option<i64>,
     /// An array of conversation response time objects
-    pub assigned_team_first_response_time: ::std::option::Option<
-        ::std::vec::Vec<super::ConversationResponseTime>,
-    >,
+    pub assigned_team_first_response_time: Option<Vec<super::ConversationResponseTime>>,
     /// An array of conversation response time objects within office hours
-    pub assigned_team_first_response_time_in_office_hours: ::std::option::Option<
-        ::std::vec::Vec<super::ConversationResponseTime>,
+    pub assigned_team_first_response_time_in_office_hours: Option<
+        Vec<super::ConversationResponseTime>,
     >,
     /// Time from conversation assignment to conversation close in seconds.
-    pub handling_time: ::std::option::Option<i64>,
+    pub handling_time: Option<i64>,
     /// Adjusted handling time for conversation in seconds. This is the active handling time excluding idle periods when teammates are not actively working on the conversation.
-    pub adjusted_handling_time: ::std::option::Option<i64>,
+    pub adjusted_handling_time: Option<i64>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -64,7 +62,7 @@ impl ::serde::Serialize for ConversationStatistics {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type);
         object.optional("time_to_assignment", &self.time_to_assignment);
@@ -162,9 +160,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationStatisti
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.time_to_assignment),
@@ -198,14 +196,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationStatisti
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ConversationStatistics {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

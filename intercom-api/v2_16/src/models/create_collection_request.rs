@@ -6,15 +6,15 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateCollectionRequest {
     /// The name of the collection. For multilingual collections, this will be the name of the default language's content.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The description of the collection. For multilingual collections, this will be the description of the default language's content.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The `translated_content` property.
     pub translated_content: ::intercom_api_runtime::Patch<super::GroupTranslatedContent>,
     /// The id of the parent collection. If `null` then it will be created as the first level collection.
-    pub parent_id: ::intercom_api_runtime::Patch<::std::string::String>,
+    pub parent_id: ::intercom_api_runtime::Patch<String>,
     /// The id of the help center where the collection will be created. If `null` then it will be created in the default help center.
-    pub help_center_id: ::intercom_api_runtime::Patch<::std::string::String>,
+    pub help_center_id: ::intercom_api_runtime::Patch<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -22,14 +22,14 @@ pub struct CreateCollectionRequest {
 impl CreateCollectionRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(name: ::std::string::String) -> Self {
+    pub fn new(name: String) -> Self {
         Self {
             name,
-            description: ::std::default::Default::default(),
-            translated_content: ::std::default::Default::default(),
-            parent_id: ::std::default::Default::default(),
-            help_center_id: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            description: Default::default(),
+            translated_content: Default::default(),
+            parent_id: Default::default(),
+            help_center_id: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -38,7 +38,7 @@ impl ::serde::Serialize for CreateCollectionRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("name", &self.name);
         object.optional("description", &self.description);
@@ -71,13 +71,13 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateCollectionRequ
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut name = ::std::option::Option::None;
-        let mut description = ::std::option::Option::None;
+    ) -> Result<Self, M::Error> {
+        let mut name = None;
+        let mut description = None;
         let mut translated_content = ::intercom_api_runtime::Patch::Absent;
         let mut parent_id = ::intercom_api_runtime::Patch::Absent;
         let mut help_center_id = ::intercom_api_runtime::Patch::Absent;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut name),
                 1 => __object.set_lenient(&mut description),
@@ -87,7 +87,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateCollectionRequ
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: __object.required(name, 0)?,
             description,
             translated_content,
@@ -102,7 +102,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateCollectionRequ
 impl<'de> ::serde::Deserialize<'de> for CreateCollectionRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

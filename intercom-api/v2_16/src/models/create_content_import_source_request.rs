@@ -8,9 +8,9 @@ pub struct CreateContentImportSourceRequest {
     /// If you intend to create or update External Pages via the API, this should be set to `api`.
     pub sync_behavior: super::constants::Api,
     /// The status of the content import source.
-    pub status: ::std::option::Option<super::CreateContentImportSourceRequestStatus>,
+    pub status: Option<super::CreateContentImportSourceRequestStatus>,
     /// The URL of the content import source.
-    pub url: ::std::string::String,
+    pub url: String,
     /// The unique identifiers for the audiences to associate with this content import source. Can be a single integer or an array of integers.
     pub audience_ids: ::intercom_api_runtime::Patch<
         super::CreateContentImportSourceRequestAudienceIds,
@@ -22,13 +22,13 @@ pub struct CreateContentImportSourceRequest {
 impl CreateContentImportSourceRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(url: ::std::string::String) -> Self {
+    pub fn new(url: String) -> Self {
         Self {
-            sync_behavior: ::std::default::Default::default(),
-            status: ::std::default::Default::default(),
+            sync_behavior: Default::default(),
+            status: Default::default(),
             url,
-            audience_ids: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            audience_ids: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -37,7 +37,7 @@ impl ::serde::Serialize for CreateContentImportSourceRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("sync_behavior", &self.sync_behavior);
         object.optional("status", &self.status);
@@ -59,12 +59,12 @@ for CreateContentImportSourceRequest {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut sync_behavior = ::std::default::Default::default();
-        let mut status = ::std::option::Option::None;
-        let mut url = ::std::option::Option::None;
+    ) -> Result<Self, M::Error> {
+        let mut sync_behavior = Default::default();
+        let mut status = None;
+        let mut url = None;
         let mut audience_ids = ::intercom_api_runtime::Patch::Absent;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut sync_behavior),
                 1 => __object.set(&mut status),
@@ -73,7 +73,7 @@ for CreateContentImportSourceRequest {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             sync_behavior,
             status,
             url: __object.required(url, 2)?,
@@ -87,7 +87,7 @@ for CreateContentImportSourceRequest {
 impl<'de> ::serde::Deserialize<'de> for CreateContentImportSourceRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -102,7 +102,7 @@ pub enum CreateContentImportSourceRequestStatus {
     /// `deactivated`
     Deactivated,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl CreateContentImportSourceRequestStatus {
@@ -138,7 +138,7 @@ impl ::serde::Serialize for CreateContentImportSourceRequestStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -146,7 +146,7 @@ impl ::serde::Serialize for CreateContentImportSourceRequestStatus {
 impl<'de> ::serde::Deserialize<'de> for CreateContentImportSourceRequestStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -166,9 +166,9 @@ impl<'de> ::serde::Deserialize<'de> for CreateContentImportSourceRequestStatus {
 #[serde(untagged)]
 pub enum CreateContentImportSourceRequestAudienceIds {
     /// The `String` form.
-    String(::std::string::String),
+    String(String),
     /// The `StringList` form.
-    StringList(::std::vec::Vec<::std::string::String>),
+    StringList(Vec<String>),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }
@@ -177,19 +177,15 @@ pub enum CreateContentImportSourceRequestAudienceIds {
 impl<'de> ::serde::Deserialize<'de> for CreateContentImportSourceRequestAudienceIds {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::decode_untagged(
             deserializer,
             &[
                 |v| {
-                    ::intercom_api_runtime::de::lenient::<::std::string::String, _>(v)
-                        .map(Self::String)
+                    ::intercom_api_runtime::de::lenient::<String, _>(v).map(Self::String)
                 },
                 |v| {
-                    ::intercom_api_runtime::de::lenient::<
-                        ::std::vec::Vec<::std::string::String>,
-                        _,
-                    >(v)
+                    ::intercom_api_runtime::de::lenient::<Vec<String>, _>(v)
                         .map(Self::StringList)
                 },
             ],

@@ -6,7 +6,7 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateConversationAttributeOptionRequest {
     /// The label for the new option.
-    pub label: ::std::string::String,
+    pub label: String,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -14,10 +14,10 @@ pub struct CreateConversationAttributeOptionRequest {
 impl CreateConversationAttributeOptionRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(label: ::std::string::String) -> Self {
+    pub fn new(label: String) -> Self {
         Self {
             label,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -26,7 +26,7 @@ impl ::serde::Serialize for CreateConversationAttributeOptionRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("label", &self.label);
         object.end(&self.extra, &["label"])
@@ -40,15 +40,15 @@ for CreateConversationAttributeOptionRequest {
     const FIELDS: &'static [&'static str] = &["label"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut label = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut label = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut label),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             label: __object.required(label, 0)?,
             extra: __object.into_extra(),
         })
@@ -59,7 +59,7 @@ for CreateConversationAttributeOptionRequest {
 impl<'de> ::serde::Deserialize<'de> for CreateConversationAttributeOptionRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

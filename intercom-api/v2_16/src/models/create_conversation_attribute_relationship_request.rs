@@ -6,19 +6,17 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateConversationAttributeRelationshipRequest {
     /// Name of the attribute.
-    pub name: ::std::string::String,
+    pub name: String,
     /// Readable description of the attribute.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The `data_type` property.
     pub data_type: super::constants::Relationship,
     /// Whether this attribute is required.
-    pub required: ::std::option::Option<bool>,
+    pub required: Option<bool>,
     /// Team IDs that can see this attribute. Empty array means all teams.
-    pub visible_to_team_ids: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub visible_to_team_ids: Option<Vec<String>>,
     /// Reference configuration for related objects.
-    pub reference: ::std::option::Option<
+    pub reference: Option<
         super::CreateConversationAttributeRelationshipRequestReference,
     >,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
@@ -28,15 +26,15 @@ pub struct CreateConversationAttributeRelationshipRequest {
 impl CreateConversationAttributeRelationshipRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(name: ::std::string::String) -> Self {
+    pub fn new(name: String) -> Self {
         Self {
             name,
-            description: ::std::default::Default::default(),
-            data_type: ::std::default::Default::default(),
-            required: ::std::default::Default::default(),
-            visible_to_team_ids: ::std::default::Default::default(),
-            reference: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            description: Default::default(),
+            data_type: Default::default(),
+            required: Default::default(),
+            visible_to_team_ids: Default::default(),
+            reference: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -45,7 +43,7 @@ impl ::serde::Serialize for CreateConversationAttributeRelationshipRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("name", &self.name);
         object.optional("description", &self.description);
@@ -82,14 +80,14 @@ for CreateConversationAttributeRelationshipRequest {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut name = ::std::option::Option::None;
-        let mut description = ::std::option::Option::None;
-        let mut data_type = ::std::default::Default::default();
-        let mut required = ::std::option::Option::None;
-        let mut visible_to_team_ids = ::std::option::Option::None;
-        let mut reference = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut name = None;
+        let mut description = None;
+        let mut data_type = Default::default();
+        let mut required = None;
+        let mut visible_to_team_ids = None;
+        let mut reference = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut name),
                 1 => __object.set_lenient(&mut description),
@@ -100,7 +98,7 @@ for CreateConversationAttributeRelationshipRequest {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: __object.required(name, 0)?,
             description,
             data_type,
@@ -116,7 +114,7 @@ for CreateConversationAttributeRelationshipRequest {
 impl<'de> ::serde::Deserialize<'de> for CreateConversationAttributeRelationshipRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -128,7 +126,7 @@ pub struct CreateConversationAttributeRelationshipRequestReference {
     /// The cardinality of the relationship: `one` or `many`.
     pub r#type: super::CreateConversationAttributeRelationshipRequestReferenceType,
     /// The ID of the related custom object type.
-    pub object_type_id: ::std::option::Option<::std::string::String>,
+    pub object_type_id: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -141,8 +139,8 @@ impl CreateConversationAttributeRelationshipRequestReference {
     ) -> Self {
         Self {
             r#type,
-            object_type_id: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            object_type_id: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -151,7 +149,7 @@ impl ::serde::Serialize for CreateConversationAttributeRelationshipRequestRefere
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("object_type_id", &self.object_type_id);
@@ -166,17 +164,17 @@ for CreateConversationAttributeRelationshipRequestReference {
     const FIELDS: &'static [&'static str] = &["type", "object_type_id"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::option::Option::None;
-        let mut object_type_id = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut r#type = None;
+        let mut object_type_id = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required(&mut r#type),
                 1 => __object.set_lenient(&mut object_type_id),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             r#type: __object.required(r#type, 0)?,
             object_type_id,
             extra: __object.into_extra(),
@@ -189,7 +187,7 @@ impl<'de> ::serde::Deserialize<'de>
 for CreateConversationAttributeRelationshipRequestReference {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -204,7 +202,7 @@ pub enum CreateConversationAttributeRelationshipRequestReferenceType {
     /// `many`
     Many,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl CreateConversationAttributeRelationshipRequestReferenceType {
@@ -241,7 +239,7 @@ impl ::serde::Serialize for CreateConversationAttributeRelationshipRequestRefere
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -250,7 +248,7 @@ impl<'de> ::serde::Deserialize<'de>
 for CreateConversationAttributeRelationshipRequestReferenceType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

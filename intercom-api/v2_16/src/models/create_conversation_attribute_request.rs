@@ -50,7 +50,7 @@ pub enum CreateConversationAttributeRequest {
 impl<'de> ::serde::Deserialize<'de> for CreateConversationAttributeRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::decode_by_tag(
             deserializer,
             "data_type",

@@ -6,19 +6,17 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDataEventRequest {
     /// The name of the event that occurred. This is presented to your App's admins when filtering and creating segments - a good event name is typically a past tense 'verb-noun' combination, to improve readability, for example `updated-plan`.
-    pub event_name: ::std::option::Option<::std::string::String>,
+    pub event_name: Option<String>,
     /// The time the event occurred as a UTC Unix timestamp
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// Your identifier for the user.
-    pub user_id: ::std::option::Option<::std::string::String>,
+    pub user_id: Option<String>,
     /// The unique identifier for the contact (lead or user) which is given by Intercom.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// An email address for your user. An email should only be used where your application uses email to uniquely identify users.
-    pub email: ::std::option::Option<::std::string::String>,
+    pub email: Option<String>,
     /// Optional metadata about the event.
-    pub metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    pub metadata: Option<::std::collections::BTreeMap<String, String>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -27,7 +25,7 @@ impl ::serde::Serialize for CreateDataEventRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("event_name", &self.event_name);
         object.optional("created_at", &self.created_at);
@@ -56,9 +54,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateDataEventReque
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.event_name),
                 1 => __object.set_lenient(&mut __out.created_at),
@@ -70,7 +68,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateDataEventReque
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -78,7 +76,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateDataEventReque
 impl<'de> ::serde::Deserialize<'de> for CreateDataEventRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,25 +6,25 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateMessageRequest {
     /// The kind of message being created. Values: `in_app`, `email` or `whatsapp`.
-    pub message_type: ::std::option::Option<super::CreateMessageRequestMessageType>,
+    pub message_type: Option<super::CreateMessageRequestMessageType>,
     /// The title of the email.
-    pub subject: ::std::option::Option<::std::string::String>,
+    pub subject: Option<String>,
     /// The content of the message. HTML and plaintext are supported.
-    pub body: ::std::option::Option<::std::string::String>,
+    pub body: Option<String>,
     /// The style of the outgoing message. Possible values `plain` or `personal`.
-    pub template: ::std::option::Option<::std::string::String>,
+    pub template: Option<String>,
     /// The sender of the message. If not provided, the default sender will be used.
-    pub from: ::std::option::Option<super::CreateMessageRequestFrom>,
+    pub from: Option<super::CreateMessageRequestFrom>,
     /// The `to` property.
-    pub to: ::std::option::Option<super::CreateMessageRequestTo>,
+    pub to: Option<super::CreateMessageRequestTo>,
     /// The `cc` property.
-    pub cc: ::std::option::Option<super::CreateMessageRequestCc>,
+    pub cc: Option<super::CreateMessageRequestCc>,
     /// The `bcc` property.
-    pub bcc: ::std::option::Option<super::CreateMessageRequestBcc>,
+    pub bcc: Option<super::CreateMessageRequestBcc>,
     /// The time the message was created. If not provided, the current time will be used.
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// Whether a conversation should be opened in the inbox for the message without the contact replying. Defaults to false if not provided.
-    pub create_conversation_without_contact_reply: ::std::option::Option<bool>,
+    pub create_conversation_without_contact_reply: Option<bool>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -33,7 +33,7 @@ impl ::serde::Serialize for CreateMessageRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("message_type", &self.message_type);
         object.optional("subject", &self.subject);
@@ -85,9 +85,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateMessageRequest
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.message_type),
                 1 => __object.set_lenient(&mut __out.subject),
@@ -108,7 +108,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateMessageRequest
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -116,7 +116,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateMessageRequest
 impl<'de> ::serde::Deserialize<'de> for CreateMessageRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -133,7 +133,7 @@ pub enum CreateMessageRequestMessageType {
     /// `whatsapp`
     Whatsapp,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl CreateMessageRequestMessageType {
@@ -171,7 +171,7 @@ impl ::serde::Serialize for CreateMessageRequestMessageType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -179,7 +179,7 @@ impl ::serde::Serialize for CreateMessageRequestMessageType {
 impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestMessageType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -196,7 +196,7 @@ pub struct CreateMessageRequestFrom {
     /// Always `admin`.
     pub r#type: super::CreateMessageRequestFromType,
     /// The identifier for the admin which is given by Intercom.
-    pub id: ::std::string::String,
+    pub id: String,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -204,14 +204,11 @@ pub struct CreateMessageRequestFrom {
 impl CreateMessageRequestFrom {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        r#type: super::CreateMessageRequestFromType,
-        id: ::std::string::String,
-    ) -> Self {
+    pub fn new(r#type: super::CreateMessageRequestFromType, id: String) -> Self {
         Self {
             r#type,
             id,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -220,7 +217,7 @@ impl ::serde::Serialize for CreateMessageRequestFrom {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.field("id", &self.id);
@@ -234,17 +231,17 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateMessageRequest
     const FIELDS: &'static [&'static str] = &["type", "id"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::option::Option::None;
-        let mut id = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut r#type = None;
+        let mut id = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required(&mut r#type),
                 1 => __object.set_required_lenient(&mut id),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             r#type: __object.required(r#type, 0)?,
             id: __object.required(id, 1)?,
             extra: __object.into_extra(),
@@ -256,7 +253,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateMessageRequest
 impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestFrom {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -273,7 +270,7 @@ pub enum CreateMessageRequestFromType {
     /// `lead`
     Lead,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl CreateMessageRequestFromType {
@@ -311,7 +308,7 @@ impl ::serde::Serialize for CreateMessageRequestFromType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -319,7 +316,7 @@ impl ::serde::Serialize for CreateMessageRequestFromType {
 impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestFromType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -340,7 +337,7 @@ pub enum CreateMessageRequestTo {
     /// The `Recipient` form.
     Recipient(super::Recipient),
     /// The recipients of the message.
-    RecipientList(::std::vec::Vec<super::Recipient>),
+    RecipientList(Vec<super::Recipient>),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }
@@ -349,7 +346,7 @@ pub enum CreateMessageRequestTo {
 impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestTo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::decode_untagged(
             deserializer,
             &[
@@ -358,9 +355,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestTo {
                         .map(Self::Recipient)
                 },
                 |v| {
-                    <::std::vec::Vec<
-                        super::Recipient,
-                    > as ::serde::Deserialize>::deserialize(v)
+                    <Vec<super::Recipient> as ::serde::Deserialize>::deserialize(v)
                         .map(Self::RecipientList)
                 },
             ],
@@ -380,7 +375,7 @@ pub enum CreateMessageRequestCc {
     /// The `Recipient` form.
     Recipient(super::Recipient),
     /// The CC recipients of the message.
-    RecipientList(::std::vec::Vec<super::Recipient>),
+    RecipientList(Vec<super::Recipient>),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }
@@ -389,7 +384,7 @@ pub enum CreateMessageRequestCc {
 impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestCc {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::decode_untagged(
             deserializer,
             &[
@@ -398,9 +393,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestCc {
                         .map(Self::Recipient)
                 },
                 |v| {
-                    <::std::vec::Vec<
-                        super::Recipient,
-                    > as ::serde::Deserialize>::deserialize(v)
+                    <Vec<super::Recipient> as ::serde::Deserialize>::deserialize(v)
                         .map(Self::RecipientList)
                 },
             ],
@@ -420,7 +413,7 @@ pub enum CreateMessageRequestBcc {
     /// The `Recipient` form.
     Recipient(super::Recipient),
     /// The BCC recipients of the message.
-    RecipientList(::std::vec::Vec<super::Recipient>),
+    RecipientList(Vec<super::Recipient>),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }
@@ -429,7 +422,7 @@ pub enum CreateMessageRequestBcc {
 impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestBcc {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::decode_untagged(
             deserializer,
             &[
@@ -438,9 +431,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestBcc {
                         .map(Self::Recipient)
                 },
                 |v| {
-                    <::std::vec::Vec<
-                        super::Recipient,
-                    > as ::serde::Deserialize>::deserialize(v)
+                    <Vec<super::Recipient> as ::serde::Deserialize>::deserialize(v)
                         .map(Self::RecipientList)
                 },
             ],

@@ -6,9 +6,9 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateNoteRequest {
     /// The text of the note.
-    pub body: ::std::string::String,
+    pub body: String,
     /// The unique identifier of a given admin.
-    pub admin_id: ::std::option::Option<::std::string::String>,
+    pub admin_id: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -16,11 +16,11 @@ pub struct CreateNoteRequest {
 impl CreateNoteRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(body: ::std::string::String) -> Self {
+    pub fn new(body: String) -> Self {
         Self {
             body,
-            admin_id: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            admin_id: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -29,7 +29,7 @@ impl ::serde::Serialize for CreateNoteRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("body", &self.body);
         object.optional("admin_id", &self.admin_id);
@@ -43,17 +43,17 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateNoteRequest {
     const FIELDS: &'static [&'static str] = &["body", "admin_id"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut body = ::std::option::Option::None;
-        let mut admin_id = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut body = None;
+        let mut admin_id = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut body),
                 1 => __object.set_lenient(&mut admin_id),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             body: __object.required(body, 0)?,
             admin_id,
             extra: __object.into_extra(),
@@ -65,7 +65,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateNoteRequest {
 impl<'de> ::serde::Deserialize<'de> for CreateNoteRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

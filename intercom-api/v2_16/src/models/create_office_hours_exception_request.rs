@@ -6,17 +6,17 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateOfficeHoursExceptionRequest {
     /// The date the exception applies to, in `YYYY-MM-DD` format.
-    pub exception_date: ::std::string::String,
+    pub exception_date: String,
     /// The type of exception.
     pub exception_type: super::CreateOfficeHoursExceptionRequestExceptionType,
     /// An optional name for the exception.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The open intervals for the exception date. Required for `custom_hours`; omit for `closed`.
     pub time_intervals: ::intercom_api_runtime::Patch<
-        ::std::vec::Vec<super::OfficeHoursTimeInterval>,
+        Vec<super::OfficeHoursTimeInterval>,
     >,
     /// Whether the exception repeats every year on the same date.
-    pub recurring_annually: ::std::option::Option<bool>,
+    pub recurring_annually: Option<bool>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -25,16 +25,16 @@ impl CreateOfficeHoursExceptionRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        exception_date: ::std::string::String,
+        exception_date: String,
         exception_type: super::CreateOfficeHoursExceptionRequestExceptionType,
     ) -> Self {
         Self {
             exception_date,
             exception_type,
-            name: ::std::default::Default::default(),
-            time_intervals: ::std::default::Default::default(),
-            recurring_annually: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            name: Default::default(),
+            time_intervals: Default::default(),
+            recurring_annually: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -43,7 +43,7 @@ impl ::serde::Serialize for CreateOfficeHoursExceptionRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("exception_date", &self.exception_date);
         object.field("exception_type", &self.exception_type);
@@ -77,13 +77,13 @@ for CreateOfficeHoursExceptionRequest {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut exception_date = ::std::option::Option::None;
-        let mut exception_type = ::std::option::Option::None;
-        let mut name = ::std::option::Option::None;
+    ) -> Result<Self, M::Error> {
+        let mut exception_date = None;
+        let mut exception_type = None;
+        let mut name = None;
         let mut time_intervals = ::intercom_api_runtime::Patch::Absent;
-        let mut recurring_annually = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+        let mut recurring_annually = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut exception_date),
                 1 => __object.set_required(&mut exception_type),
@@ -93,7 +93,7 @@ for CreateOfficeHoursExceptionRequest {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             exception_date: __object.required(exception_date, 0)?,
             exception_type: __object.required(exception_type, 1)?,
             name,
@@ -108,7 +108,7 @@ for CreateOfficeHoursExceptionRequest {
 impl<'de> ::serde::Deserialize<'de> for CreateOfficeHoursExceptionRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -123,7 +123,7 @@ pub enum CreateOfficeHoursExceptionRequestExceptionType {
     /// `custom_hours`
     CustomHours,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl CreateOfficeHoursExceptionRequestExceptionType {
@@ -159,7 +159,7 @@ impl ::serde::Serialize for CreateOfficeHoursExceptionRequestExceptionType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -167,7 +167,7 @@ impl ::serde::Serialize for CreateOfficeHoursExceptionRequestExceptionType {
 impl<'de> ::serde::Deserialize<'de> for CreateOfficeHoursExceptionRequestExceptionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

@@ -6,11 +6,11 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateOfficeHoursScheduleRequest {
     /// The name of the office hours schedule.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The IANA time zone the schedule's hours are evaluated in.
-    pub time_zone_name: ::std::string::String,
+    pub time_zone_name: String,
     /// The open intervals for the schedule. `start_minute` and `end_minute` must be on a 15-minute boundary.
-    pub time_intervals: ::std::vec::Vec<super::OfficeHoursTimeInterval>,
+    pub time_intervals: Vec<super::OfficeHoursTimeInterval>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -19,15 +19,15 @@ impl CreateOfficeHoursScheduleRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        name: ::std::string::String,
-        time_zone_name: ::std::string::String,
-        time_intervals: ::std::vec::Vec<super::OfficeHoursTimeInterval>,
+        name: String,
+        time_zone_name: String,
+        time_intervals: Vec<super::OfficeHoursTimeInterval>,
     ) -> Self {
         Self {
             name,
             time_zone_name,
             time_intervals,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -36,7 +36,7 @@ impl ::serde::Serialize for CreateOfficeHoursScheduleRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("name", &self.name);
         object.field("time_zone_name", &self.time_zone_name);
@@ -56,11 +56,11 @@ for CreateOfficeHoursScheduleRequest {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut name = ::std::option::Option::None;
-        let mut time_zone_name = ::std::option::Option::None;
-        let mut time_intervals = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut name = None;
+        let mut time_zone_name = None;
+        let mut time_intervals = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut name),
                 1 => __object.set_required_lenient(&mut time_zone_name),
@@ -68,7 +68,7 @@ for CreateOfficeHoursScheduleRequest {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: __object.required(name, 0)?,
             time_zone_name: __object.required(time_zone_name, 1)?,
             time_intervals: __object.required(time_intervals, 2)?,
@@ -81,7 +81,7 @@ for CreateOfficeHoursScheduleRequest {
 impl<'de> ::serde::Deserialize<'de> for CreateOfficeHoursScheduleRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,7 +6,7 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateOrUpdateCustomObjectInstanceRequest {
     /// A unique identifier for the Custom Object instance in the external system it originated from.
-    pub external_id: ::std::option::Option<::std::string::String>,
+    pub external_id: Option<String>,
     /// The time when the Custom Object instance was created in the external system it originated from.
     pub external_created_at: ::intercom_api_runtime::Patch<i64>,
     /// The time when the Custom Object instance was last updated in the external system it originated from.
@@ -14,7 +14,7 @@ pub struct CreateOrUpdateCustomObjectInstanceRequest {
     /// The custom attributes which are set for the Custom Object instance.
     pub custom_attributes: ::intercom_api_runtime::Patch<
         ::std::collections::BTreeMap<
-            ::std::string::String,
+            String,
             super::CreateOrUpdateCustomObjectInstanceRequestCustomAttributesValue,
         >,
     >,
@@ -26,7 +26,7 @@ impl ::serde::Serialize for CreateOrUpdateCustomObjectInstanceRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("external_id", &self.external_id);
         object.patch("external_created_at", &self.external_created_at);
@@ -57,9 +57,9 @@ for CreateOrUpdateCustomObjectInstanceRequest {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.external_id),
                 1 => __object.set_lenient(&mut __out.external_created_at),
@@ -69,7 +69,7 @@ for CreateOrUpdateCustomObjectInstanceRequest {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -77,7 +77,7 @@ for CreateOrUpdateCustomObjectInstanceRequest {
 impl<'de> ::serde::Deserialize<'de> for CreateOrUpdateCustomObjectInstanceRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -91,7 +91,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateOrUpdateCustomObjectInstanceReques
 #[serde(untagged)]
 pub enum CreateOrUpdateCustomObjectInstanceRequestCustomAttributesValue {
     /// The `String` form.
-    String(::std::string::String),
+    String(String),
     /// The `Number` form.
     Number(f64),
     /// The `Boolean` form.
@@ -105,13 +105,12 @@ impl<'de> ::serde::Deserialize<'de>
 for CreateOrUpdateCustomObjectInstanceRequestCustomAttributesValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::decode_untagged(
             deserializer,
             &[
                 |v| {
-                    ::intercom_api_runtime::de::lenient::<::std::string::String, _>(v)
-                        .map(Self::String)
+                    ::intercom_api_runtime::de::lenient::<String, _>(v).map(Self::String)
                 },
                 |v| ::intercom_api_runtime::de::lenient::<f64, _>(v).map(Self::Number),
                 |v| ::intercom_api_runtime::de::lenient::<bool, _>(v).map(Self::Boolean),

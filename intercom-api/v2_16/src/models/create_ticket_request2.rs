@@ -6,25 +6,25 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateTicketRequestObject {
     /// The ID of the type of ticket you want to create
-    pub ticket_type_id: ::std::string::String,
+    pub ticket_type_id: String,
     /// The list of contacts (users or leads) affected by this ticket. Currently only one is allowed
-    pub contacts: ::std::vec::Vec<super::CreateTicketRequestContactsItem>,
+    pub contacts: Vec<super::CreateTicketRequestContactsItem>,
     /// The ID of the conversation you want to link to the ticket. Here are the valid ways of linking two tickets:
     /// - conversation | back-office ticket
     /// - customer tickets | non-shared back-office ticket
     /// - conversation | tracker ticket
     /// - customer ticket | tracker ticket
-    pub conversation_to_link_id: ::std::option::Option<::std::string::String>,
+    pub conversation_to_link_id: Option<String>,
     /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom
-    pub company_id: ::std::option::Option<::std::string::String>,
+    pub company_id: Option<String>,
     /// The time the ticket was created. If not provided, the current time will be used.
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// The `ticket_attributes` property.
-    pub ticket_attributes: ::std::option::Option<super::TicketRequestCustomAttributes>,
+    pub ticket_attributes: Option<super::TicketRequestCustomAttributes>,
     /// The `assignment` property.
-    pub assignment: ::std::option::Option<super::CreateTicketRequestAssignment>,
+    pub assignment: Option<super::CreateTicketRequestAssignment>,
     /// Option to disable notifications when a Ticket is created.
-    pub skip_notifications: ::std::option::Option<bool>,
+    pub skip_notifications: Option<bool>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -33,19 +33,19 @@ impl CreateTicketRequestObject {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        ticket_type_id: ::std::string::String,
-        contacts: ::std::vec::Vec<super::CreateTicketRequestContactsItem>,
+        ticket_type_id: String,
+        contacts: Vec<super::CreateTicketRequestContactsItem>,
     ) -> Self {
         Self {
             ticket_type_id,
             contacts,
-            conversation_to_link_id: ::std::default::Default::default(),
-            company_id: ::std::default::Default::default(),
-            created_at: ::std::default::Default::default(),
-            ticket_attributes: ::std::default::Default::default(),
-            assignment: ::std::default::Default::default(),
-            skip_notifications: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            conversation_to_link_id: Default::default(),
+            company_id: Default::default(),
+            created_at: Default::default(),
+            ticket_attributes: Default::default(),
+            assignment: Default::default(),
+            skip_notifications: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -54,7 +54,7 @@ impl ::serde::Serialize for CreateTicketRequestObject {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("ticket_type_id", &self.ticket_type_id);
         object.field("contacts", &self.contacts);
@@ -96,16 +96,16 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateTicketRequestO
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut ticket_type_id = ::std::option::Option::None;
-        let mut contacts = ::std::option::Option::None;
-        let mut conversation_to_link_id = ::std::option::Option::None;
-        let mut company_id = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut ticket_attributes = ::std::option::Option::None;
-        let mut assignment = ::std::option::Option::None;
-        let mut skip_notifications = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut ticket_type_id = None;
+        let mut contacts = None;
+        let mut conversation_to_link_id = None;
+        let mut company_id = None;
+        let mut created_at = None;
+        let mut ticket_attributes = None;
+        let mut assignment = None;
+        let mut skip_notifications = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut ticket_type_id),
                 1 => __object.set_required(&mut contacts),
@@ -118,7 +118,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateTicketRequestO
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             ticket_type_id: __object.required(ticket_type_id, 0)?,
             contacts: __object.required(contacts, 1)?,
             conversation_to_link_id,
@@ -136,7 +136,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateTicketRequestO
 impl<'de> ::serde::Deserialize<'de> for CreateTicketRequestObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -8,15 +8,15 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateTicketTypeRequest {
     /// The name of the ticket type.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The description of the ticket type.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// Category of the Ticket Type.
-    pub category: ::std::option::Option<super::CreateTicketTypeRequestCategory>,
+    pub category: Option<super::CreateTicketTypeRequestCategory>,
     /// The icon of the ticket type.
-    pub icon: ::std::option::Option<::std::string::String>,
+    pub icon: Option<String>,
     /// Whether the tickets associated with this ticket type are intended for internal use only or will be shared with customers. This is currently a limited attribute.
-    pub is_internal: ::std::option::Option<bool>,
+    pub is_internal: Option<bool>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -24,14 +24,14 @@ pub struct CreateTicketTypeRequest {
 impl CreateTicketTypeRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(name: ::std::string::String) -> Self {
+    pub fn new(name: String) -> Self {
         Self {
             name,
-            description: ::std::default::Default::default(),
-            category: ::std::default::Default::default(),
-            icon: ::std::default::Default::default(),
-            is_internal: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            description: Default::default(),
+            category: Default::default(),
+            icon: Default::default(),
+            is_internal: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -40,7 +40,7 @@ impl ::serde::Serialize for CreateTicketTypeRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("name", &self.name);
         object.optional("description", &self.description);
@@ -67,13 +67,13 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateTicketTypeRequ
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut name = ::std::option::Option::None;
-        let mut description = ::std::option::Option::None;
-        let mut category = ::std::option::Option::None;
-        let mut icon = ::std::option::Option::None;
-        let mut is_internal = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut name = None;
+        let mut description = None;
+        let mut category = None;
+        let mut icon = None;
+        let mut is_internal = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut name),
                 1 => __object.set_lenient(&mut description),
@@ -83,7 +83,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateTicketTypeRequ
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: __object.required(name, 0)?,
             description,
             category,
@@ -98,7 +98,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateTicketTypeRequ
 impl<'de> ::serde::Deserialize<'de> for CreateTicketTypeRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -115,7 +115,7 @@ pub enum CreateTicketTypeRequestCategory {
     /// `Tracker`
     Tracker,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl CreateTicketTypeRequestCategory {
@@ -153,7 +153,7 @@ impl ::serde::Serialize for CreateTicketTypeRequestCategory {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -161,7 +161,7 @@ impl ::serde::Serialize for CreateTicketTypeRequestCategory {
 impl<'de> ::serde::Deserialize<'de> for CreateTicketTypeRequestCategory {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

@@ -9,13 +9,13 @@ pub struct CursorPages {
     /// the type of object `pages`.
     pub r#type: super::constants::Pages,
     /// The current page
-    pub page: ::std::option::Option<i64>,
+    pub page: Option<i64>,
     /// The `next` property.
-    pub next: ::std::option::Option<super::StartingAfterPaging>,
+    pub next: Option<super::StartingAfterPaging>,
     /// Number of results per page
-    pub per_page: ::std::option::Option<i64>,
+    pub per_page: Option<i64>,
     /// Total number of pages
-    pub total_pages: ::std::option::Option<i64>,
+    pub total_pages: Option<i64>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -25,7 +25,7 @@ impl ::serde::Serialize for CursorPages {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("page", &self.page);
@@ -47,9 +47,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CursorPages {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.page),
@@ -60,14 +60,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CursorPages {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for CursorPages {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

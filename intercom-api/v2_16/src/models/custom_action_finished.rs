@@ -7,7 +7,7 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomActionFinished {
     /// The `action` property.
-    pub action: ::std::option::Option<super::CustomActionFinishedAction>,
+    pub action: Option<super::CustomActionFinishedAction>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -17,7 +17,7 @@ impl ::serde::Serialize for CustomActionFinished {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("action", &self.action);
         object.end(&self.extra, &["action"])
@@ -29,23 +29,23 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomActionFinished
     const FIELDS: &'static [&'static str] = &["action"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.action),
                 _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for CustomActionFinished {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -55,9 +55,9 @@ impl<'de> ::serde::Deserialize<'de> for CustomActionFinished {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomActionFinishedAction {
     /// Name of the action
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// Status of the action
-    pub result: ::std::option::Option<super::CustomActionFinishedActionResult>,
+    pub result: Option<super::CustomActionFinishedActionResult>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -67,7 +67,7 @@ impl ::serde::Serialize for CustomActionFinishedAction {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("name", &self.name);
         object.optional("result", &self.result);
@@ -80,9 +80,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomActionFinished
     const FIELDS: &'static [&'static str] = &["name", "result"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.name),
                 1 => __object.set(&mut __out.result),
@@ -90,14 +90,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomActionFinished
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for CustomActionFinishedAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -112,7 +112,7 @@ pub enum CustomActionFinishedActionResult {
     /// `failed`
     Failed,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl CustomActionFinishedActionResult {
@@ -148,7 +148,7 @@ impl ::serde::Serialize for CustomActionFinishedActionResult {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -156,7 +156,7 @@ impl ::serde::Serialize for CustomActionFinishedActionResult {
 impl<'de> ::serde::Deserialize<'de> for CustomActionFinishedActionResult {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

@@ -23,7 +23,7 @@ pub enum CustomerRequest {
 impl<'de> ::serde::Deserialize<'de> for CustomerRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::decode_untagged(
             deserializer,
             &[
@@ -54,7 +54,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomerRequest {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CustomerRequestIntercomUserId {
     /// The identifier for the contact as given by Intercom.
-    pub intercom_user_id: ::std::string::String,
+    pub intercom_user_id: String,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -62,10 +62,10 @@ pub struct CustomerRequestIntercomUserId {
 impl CustomerRequestIntercomUserId {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(intercom_user_id: ::std::string::String) -> Self {
+    pub fn new(intercom_user_id: String) -> Self {
         Self {
             intercom_user_id,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -74,7 +74,7 @@ impl ::serde::Serialize for CustomerRequestIntercomUserId {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("intercom_user_id", &self.intercom_user_id);
         object.end(&self.extra, &["intercom_user_id"])
@@ -88,15 +88,15 @@ for CustomerRequestIntercomUserId {
     const FIELDS: &'static [&'static str] = &["intercom_user_id"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut intercom_user_id = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut intercom_user_id = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut intercom_user_id),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             intercom_user_id: __object.required(intercom_user_id, 0)?,
             extra: __object.into_extra(),
         })
@@ -107,7 +107,7 @@ for CustomerRequestIntercomUserId {
 impl<'de> ::serde::Deserialize<'de> for CustomerRequestIntercomUserId {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -117,7 +117,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomerRequestIntercomUserId {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CustomerRequestUserId {
     /// The external_id you have defined for the contact who is being added as a participant.
-    pub user_id: ::std::string::String,
+    pub user_id: String,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -125,10 +125,10 @@ pub struct CustomerRequestUserId {
 impl CustomerRequestUserId {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(user_id: ::std::string::String) -> Self {
+    pub fn new(user_id: String) -> Self {
         Self {
             user_id,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -137,7 +137,7 @@ impl ::serde::Serialize for CustomerRequestUserId {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("user_id", &self.user_id);
         object.end(&self.extra, &["user_id"])
@@ -150,15 +150,15 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomerRequestUserI
     const FIELDS: &'static [&'static str] = &["user_id"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut user_id = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut user_id = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut user_id),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             user_id: __object.required(user_id, 0)?,
             extra: __object.into_extra(),
         })
@@ -169,7 +169,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomerRequestUserI
 impl<'de> ::serde::Deserialize<'de> for CustomerRequestUserId {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -179,7 +179,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomerRequestUserId {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CustomerRequestEmail {
     /// The email you have defined for the contact who is being added as a participant.
-    pub email: ::std::string::String,
+    pub email: String,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -187,10 +187,10 @@ pub struct CustomerRequestEmail {
 impl CustomerRequestEmail {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(email: ::std::string::String) -> Self {
+    pub fn new(email: String) -> Self {
         Self {
             email,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -199,7 +199,7 @@ impl ::serde::Serialize for CustomerRequestEmail {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("email", &self.email);
         object.end(&self.extra, &["email"])
@@ -212,15 +212,15 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomerRequestEmail
     const FIELDS: &'static [&'static str] = &["email"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut email = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut email = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut email),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             email: __object.required(email, 0)?,
             extra: __object.into_extra(),
         })
@@ -231,7 +231,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomerRequestEmail
 impl<'de> ::serde::Deserialize<'de> for CustomerRequestEmail {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -8,27 +8,27 @@ pub struct DataConnector {
     /// The type of object - `data_connector`.
     pub r#type: super::constants::DataConnector,
     /// The unique identifier for the data connector.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The name of the data connector.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// A description of what this data connector does.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The current state of the data connector.
-    pub state: ::std::option::Option<super::DataConnectorState>,
+    pub state: Option<super::DataConnectorState>,
     /// The HTTP method used by the data connector.
-    pub http_method: ::std::option::Option<super::DataConnectorHttpMethod>,
+    pub http_method: Option<super::DataConnectorHttpMethod>,
     /// Whether this data connector is assigned to Fin for direct usage.
-    pub direct_fin_usage: ::std::option::Option<bool>,
+    pub direct_fin_usage: Option<bool>,
     /// The ID of the admin who created this data connector.
-    pub created_by_admin_id: ::std::option::Option<::std::string::String>,
+    pub created_by_admin_id: Option<String>,
     /// The ID of the admin who last updated this data connector.
-    pub updated_by_admin_id: ::std::option::Option<::std::string::String>,
+    pub updated_by_admin_id: Option<String>,
     /// The time the data connector was created.
-    pub created_at: ::std::option::Option<::std::string::String>,
+    pub created_at: Option<String>,
     /// The time the data connector was last updated.
-    pub updated_at: ::std::option::Option<::std::string::String>,
+    pub updated_at: Option<String>,
     /// The URL path to fetch execution results for this connector.
-    pub execution_results_url: ::std::option::Option<::std::string::String>,
+    pub execution_results_url: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -38,7 +38,7 @@ impl ::serde::Serialize for DataConnector {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("id", &self.id);
@@ -91,9 +91,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataConnector {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -111,14 +111,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataConnector {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for DataConnector {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -133,7 +133,7 @@ pub enum DataConnectorState {
     /// `live`
     Live,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl DataConnectorState {
@@ -169,7 +169,7 @@ impl ::serde::Serialize for DataConnectorState {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -177,7 +177,7 @@ impl ::serde::Serialize for DataConnectorState {
 impl<'de> ::serde::Deserialize<'de> for DataConnectorState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -203,7 +203,7 @@ pub enum DataConnectorHttpMethod {
     /// `patch`
     Patch,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl DataConnectorHttpMethod {
@@ -251,7 +251,7 @@ impl ::serde::Serialize for DataConnectorHttpMethod {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -259,7 +259,7 @@ impl ::serde::Serialize for DataConnectorHttpMethod {
 impl<'de> ::serde::Deserialize<'de> for DataConnectorHttpMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

@@ -9,73 +9,63 @@ pub struct DataConnectorDetail {
     /// The type of object - `data_connector`.
     pub r#type: super::constants::DataConnector,
     /// The unique identifier for the data connector.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The name of the data connector.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// A description of what this data connector does.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The current state of the data connector.
-    pub state: ::std::option::Option<super::DataConnectorDetailState>,
+    pub state: Option<super::DataConnectorDetailState>,
     /// The URL of the external API endpoint. Supports template variables like `{{order_id}}`.
-    pub url: ::std::option::Option<::std::string::String>,
+    pub url: Option<String>,
     /// The request body template. Supports template variables.
-    pub body: ::std::option::Option<::std::string::String>,
+    pub body: Option<String>,
     /// HTTP headers for the request. Header values are always redacted as `"****"` in responses.
-    pub headers: ::std::option::Option<
-        ::std::vec::Vec<super::DataConnectorDetailHeadersItem>,
-    >,
+    pub headers: Option<Vec<super::DataConnectorDetailHeadersItem>>,
     /// The HTTP method used by the data connector.
-    pub http_method: ::std::option::Option<super::DataConnectorDetailHttpMethod>,
+    pub http_method: Option<super::DataConnectorDetailHttpMethod>,
     /// Whether this connector is used directly by Fin.
-    pub direct_fin_usage: ::std::option::Option<bool>,
+    pub direct_fin_usage: Option<bool>,
     /// The audience types this connector targets.
-    pub audiences: ::std::option::Option<
-        ::std::vec::Vec<super::DataConnectorDetailAudiencesItem>,
-    >,
+    pub audiences: Option<Vec<super::DataConnectorDetailAudiencesItem>>,
     /// How the connector executes.
-    pub execution_type: ::std::option::Option<super::DataConnectorDetailExecutionType>,
+    pub execution_type: Option<super::DataConnectorDetailExecutionType>,
     /// The expected response format from the connector.
-    pub configuration_response_type: ::std::option::Option<
+    pub configuration_response_type: Option<
         super::DataConnectorDetailConfigurationResponseType,
     >,
     /// The type of data transformation applied to the response.
-    pub data_transformation_type: ::std::option::Option<
+    pub data_transformation_type: Option<
         super::DataConnectorDetailDataTransformationType,
     >,
     /// The name of the client-side function, if applicable.
-    pub client_function_name: ::std::option::Option<::std::string::String>,
+    pub client_function_name: Option<String>,
     /// Timeout in milliseconds for the client function, if applicable.
-    pub client_function_timeout_ms: ::std::option::Option<i64>,
+    pub client_function_timeout_ms: Option<i64>,
     /// The input parameters accepted by this data connector.
-    pub data_inputs: ::std::option::Option<
-        ::std::vec::Vec<super::DataConnectorDetailDataInputsItem>,
-    >,
+    pub data_inputs: Option<Vec<super::DataConnectorDetailDataInputsItem>>,
     /// The fields returned in the connector response.
-    pub response_fields: ::std::option::Option<
-        ::std::vec::Vec<super::DataConnectorDetailResponseFieldsItem>,
-    >,
+    pub response_fields: Option<Vec<super::DataConnectorDetailResponseFieldsItem>>,
     /// Mappings from connector response objects to Intercom objects.
-    pub object_mappings: ::std::option::Option<
-        ::std::vec::Vec<super::DataConnectorDetailObjectMappingsItem>,
-    >,
+    pub object_mappings: Option<Vec<super::DataConnectorDetailObjectMappingsItem>>,
     /// IDs of authentication tokens associated with this connector.
-    pub token_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub token_ids: Option<Vec<String>>,
     /// Whether OTP authentication is enabled for this connector.
-    pub customer_authentication: ::std::option::Option<bool>,
+    pub customer_authentication: Option<bool>,
     /// Whether authentication is bypassed for this connector.
-    pub bypass_authentication: ::std::option::Option<bool>,
+    pub bypass_authentication: Option<bool>,
     /// Whether to validate missing attributes before execution.
-    pub validate_missing_attributes: ::std::option::Option<bool>,
+    pub validate_missing_attributes: Option<bool>,
     /// The ID of the admin who created this connector.
-    pub created_by_admin_id: ::std::option::Option<::std::string::String>,
+    pub created_by_admin_id: Option<String>,
     /// The ID of the admin who last updated this connector.
-    pub updated_by_admin_id: ::std::option::Option<::std::string::String>,
+    pub updated_by_admin_id: Option<String>,
     /// The time the data connector was created.
-    pub created_at: ::std::option::Option<::std::string::String>,
+    pub created_at: Option<String>,
     /// The time the data connector was last updated.
-    pub updated_at: ::std::option::Option<::std::string::String>,
+    pub updated_at: Option<String>,
     /// The URL path to fetch execution results for this connector.
-    pub execution_results_url: ::std::option::Option<::std::string::String>,
+    pub execution_results_url: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -85,7 +75,7 @@ impl ::serde::Serialize for DataConnectorDetail {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("id", &self.id);
@@ -188,9 +178,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataConnectorDetail 
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -224,14 +214,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataConnectorDetail 
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for DataConnectorDetail {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -246,7 +236,7 @@ pub enum DataConnectorDetailState {
     /// `live`
     Live,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl DataConnectorDetailState {
@@ -282,7 +272,7 @@ impl ::serde::Serialize for DataConnectorDetailState {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -290,7 +280,7 @@ impl ::serde::Serialize for DataConnectorDetailState {
 impl<'de> ::serde::Deserialize<'de> for DataConnectorDetailState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -305,9 +295,9 @@ impl<'de> ::serde::Deserialize<'de> for DataConnectorDetailState {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataConnectorDetailHeadersItem {
     /// The header name.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// Always `"****"` in responses.
-    pub value: ::std::option::Option<::std::string::String>,
+    pub value: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -317,7 +307,7 @@ impl ::serde::Serialize for DataConnectorDetailHeadersItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("name", &self.name);
         object.optional("value", &self.value);
@@ -331,9 +321,9 @@ for DataConnectorDetailHeadersItem {
     const FIELDS: &'static [&'static str] = &["name", "value"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.name),
                 1 => __object.set_lenient(&mut __out.value),
@@ -341,14 +331,14 @@ for DataConnectorDetailHeadersItem {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for DataConnectorDetailHeadersItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -369,7 +359,7 @@ pub enum DataConnectorDetailHttpMethod {
     /// `patch`
     Patch,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl DataConnectorDetailHttpMethod {
@@ -417,7 +407,7 @@ impl ::serde::Serialize for DataConnectorDetailHttpMethod {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -425,7 +415,7 @@ impl ::serde::Serialize for DataConnectorDetailHttpMethod {
 impl<'de> ::serde::Deserialize<'de> for DataConnectorDetailHttpMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -447,7 +437,7 @@ pub enum DataConnectorDetailAudiencesItem {
     /// `visitors`
     Visitors,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl DataConnectorDetailAudiencesItem {
@@ -485,7 +475,7 @@ impl ::serde::Serialize for DataConnectorDetailAudiencesItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -493,7 +483,7 @@ impl ::serde::Serialize for DataConnectorDetailAudiencesItem {
 impl<'de> ::serde::Deserialize<'de> for DataConnectorDetailAudiencesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -513,7 +503,7 @@ pub enum DataConnectorDetailExecutionType {
     /// `client_side`
     ClientSide,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl DataConnectorDetailExecutionType {
@@ -549,7 +539,7 @@ impl ::serde::Serialize for DataConnectorDetailExecutionType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -557,7 +547,7 @@ impl ::serde::Serialize for DataConnectorDetailExecutionType {
 impl<'de> ::serde::Deserialize<'de> for DataConnectorDetailExecutionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -577,7 +567,7 @@ pub enum DataConnectorDetailConfigurationResponseType {
     /// `mock_response_type`
     MockResponseType,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl DataConnectorDetailConfigurationResponseType {
@@ -616,7 +606,7 @@ impl ::serde::Serialize for DataConnectorDetailConfigurationResponseType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -624,7 +614,7 @@ impl ::serde::Serialize for DataConnectorDetailConfigurationResponseType {
 impl<'de> ::serde::Deserialize<'de> for DataConnectorDetailConfigurationResponseType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -646,7 +636,7 @@ pub enum DataConnectorDetailDataTransformationType {
     /// `code_block_transformation`
     CodeBlockTransformation,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl DataConnectorDetailDataTransformationType {
@@ -688,7 +678,7 @@ impl ::serde::Serialize for DataConnectorDetailDataTransformationType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -696,7 +686,7 @@ impl ::serde::Serialize for DataConnectorDetailDataTransformationType {
 impl<'de> ::serde::Deserialize<'de> for DataConnectorDetailDataTransformationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -711,15 +701,15 @@ impl<'de> ::serde::Deserialize<'de> for DataConnectorDetailDataTransformationTyp
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataConnectorDetailDataInputsItem {
     /// The name of the input parameter.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The data type of the input.
-    pub r#type: ::std::option::Option<super::DataConnectorDetailDataInputsItemType>,
+    pub r#type: Option<super::DataConnectorDetailDataInputsItemType>,
     /// A description of the input parameter.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// Whether this input is required.
-    pub required: ::std::option::Option<bool>,
+    pub required: Option<bool>,
     /// The default value for this input, if any.
-    pub default_value: ::std::option::Option<::std::string::String>,
+    pub default_value: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -729,7 +719,7 @@ impl ::serde::Serialize for DataConnectorDetailDataInputsItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("name", &self.name);
         object.optional("type", &self.r#type);
@@ -756,9 +746,9 @@ for DataConnectorDetailDataInputsItem {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.name),
                 1 => __object.set(&mut __out.r#type),
@@ -769,14 +759,14 @@ for DataConnectorDetailDataInputsItem {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for DataConnectorDetailDataInputsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -795,7 +785,7 @@ pub enum DataConnectorDetailDataInputsItemType {
     /// `boolean`
     Boolean,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl DataConnectorDetailDataInputsItemType {
@@ -840,7 +830,7 @@ impl ::serde::Serialize for DataConnectorDetailDataInputsItemType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -848,7 +838,7 @@ impl ::serde::Serialize for DataConnectorDetailDataInputsItemType {
 impl<'de> ::serde::Deserialize<'de> for DataConnectorDetailDataInputsItemType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -863,13 +853,13 @@ impl<'de> ::serde::Deserialize<'de> for DataConnectorDetailDataInputsItemType {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataConnectorDetailResponseFieldsItem {
     /// The JSON path of the response field.
-    pub path: ::std::option::Option<::std::string::String>,
+    pub path: Option<String>,
     /// The data type of the response field.
-    pub r#type: ::std::option::Option<super::DataConnectorDetailResponseFieldsItemType>,
+    pub r#type: Option<super::DataConnectorDetailResponseFieldsItemType>,
     /// An example value for this field.
-    pub example_value: ::std::option::Option<::serde_json::Value>,
+    pub example_value: Option<::serde_json::Value>,
     /// Whether this field is redacted in logs.
-    pub redacted: ::std::option::Option<bool>,
+    pub redacted: Option<bool>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -879,7 +869,7 @@ impl ::serde::Serialize for DataConnectorDetailResponseFieldsItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("path", &self.path);
         object.optional("type", &self.r#type);
@@ -900,9 +890,9 @@ for DataConnectorDetailResponseFieldsItem {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.path),
                 1 => __object.set(&mut __out.r#type),
@@ -912,14 +902,14 @@ for DataConnectorDetailResponseFieldsItem {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for DataConnectorDetailResponseFieldsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -942,7 +932,7 @@ pub enum DataConnectorDetailResponseFieldsItemType {
     /// `boolean`
     Boolean,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl DataConnectorDetailResponseFieldsItemType {
@@ -993,7 +983,7 @@ impl ::serde::Serialize for DataConnectorDetailResponseFieldsItemType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -1001,7 +991,7 @@ impl ::serde::Serialize for DataConnectorDetailResponseFieldsItemType {
 impl<'de> ::serde::Deserialize<'de> for DataConnectorDetailResponseFieldsItemType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -1016,22 +1006,18 @@ impl<'de> ::serde::Deserialize<'de> for DataConnectorDetailResponseFieldsItemTyp
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataConnectorDetailObjectMappingsItem {
     /// The `response_object_path` property.
-    pub response_object_path: ::std::option::Option<::std::string::String>,
+    pub response_object_path: Option<String>,
     /// The `intercom_object_type` property.
-    pub intercom_object_type: ::std::option::Option<
+    pub intercom_object_type: Option<
         super::DataConnectorDetailObjectMappingsItemIntercomObjectType,
     >,
     /// The `attribute_mappings` property.
-    pub attribute_mappings: ::std::option::Option<
-        ::std::vec::Vec<
-            super::DataConnectorDetailObjectMappingsItemAttributeMappingsItem,
-        >,
+    pub attribute_mappings: Option<
+        Vec<super::DataConnectorDetailObjectMappingsItemAttributeMappingsItem>,
     >,
     /// The `reference_mappings` property.
-    pub reference_mappings: ::std::option::Option<
-        ::std::vec::Vec<
-            super::DataConnectorDetailObjectMappingsItemReferenceMappingsItem,
-        >,
+    pub reference_mappings: Option<
+        Vec<super::DataConnectorDetailObjectMappingsItemReferenceMappingsItem>,
     >,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
@@ -1042,7 +1028,7 @@ impl ::serde::Serialize for DataConnectorDetailObjectMappingsItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("response_object_path", &self.response_object_path);
         object.optional("intercom_object_type", &self.intercom_object_type);
@@ -1072,9 +1058,9 @@ for DataConnectorDetailObjectMappingsItem {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.response_object_path),
                 1 => __object.set(&mut __out.intercom_object_type),
@@ -1084,14 +1070,14 @@ for DataConnectorDetailObjectMappingsItem {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for DataConnectorDetailObjectMappingsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -1106,7 +1092,7 @@ pub enum DataConnectorDetailObjectMappingsItemIntercomObjectType {
     /// `user`
     User,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl DataConnectorDetailObjectMappingsItemIntercomObjectType {
@@ -1142,7 +1128,7 @@ impl ::serde::Serialize for DataConnectorDetailObjectMappingsItemIntercomObjectT
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -1151,7 +1137,7 @@ impl<'de> ::serde::Deserialize<'de>
 for DataConnectorDetailObjectMappingsItemIntercomObjectType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -1166,11 +1152,11 @@ for DataConnectorDetailObjectMappingsItemIntercomObjectType {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataConnectorDetailObjectMappingsItemAttributeMappingsItem {
     /// The `response_attribute_path` property.
-    pub response_attribute_path: ::std::option::Option<::std::string::String>,
+    pub response_attribute_path: Option<String>,
     /// The `intercom_attribute_identifier` property.
-    pub intercom_attribute_identifier: ::std::option::Option<::std::string::String>,
+    pub intercom_attribute_identifier: Option<String>,
     /// The `mapping_type` property.
-    pub mapping_type: ::std::option::Option<
+    pub mapping_type: Option<
         super::DataConnectorDetailObjectMappingsItemAttributeMappingsItemMappingType,
     >,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
@@ -1182,7 +1168,7 @@ impl ::serde::Serialize for DataConnectorDetailObjectMappingsItemAttributeMappin
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("response_attribute_path", &self.response_attribute_path);
         object
@@ -1213,9 +1199,9 @@ for DataConnectorDetailObjectMappingsItemAttributeMappingsItem {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.response_attribute_path),
                 1 => __object.set_lenient(&mut __out.intercom_attribute_identifier),
@@ -1224,7 +1210,7 @@ for DataConnectorDetailObjectMappingsItemAttributeMappingsItem {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -1232,7 +1218,7 @@ impl<'de> ::serde::Deserialize<'de>
 for DataConnectorDetailObjectMappingsItemAttributeMappingsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -1249,7 +1235,7 @@ pub enum DataConnectorDetailObjectMappingsItemAttributeMappingsItemMappingType {
     /// `context_mapping`
     ContextMapping,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl DataConnectorDetailObjectMappingsItemAttributeMappingsItemMappingType {
@@ -1290,7 +1276,7 @@ for DataConnectorDetailObjectMappingsItemAttributeMappingsItemMappingType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -1299,7 +1285,7 @@ impl<'de> ::serde::Deserialize<'de>
 for DataConnectorDetailObjectMappingsItemAttributeMappingsItemMappingType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -1314,11 +1300,11 @@ for DataConnectorDetailObjectMappingsItemAttributeMappingsItemMappingType {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataConnectorDetailObjectMappingsItemReferenceMappingsItem {
     /// The `intercom_object_type` property.
-    pub intercom_object_type: ::std::option::Option<
+    pub intercom_object_type: Option<
         super::DataConnectorDetailObjectMappingsItemReferenceMappingsItemIntercomObjectType,
     >,
     /// The `intercom_attribute_identifier` property.
-    pub intercom_attribute_identifier: ::std::option::Option<::std::string::String>,
+    pub intercom_attribute_identifier: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -1328,7 +1314,7 @@ impl ::serde::Serialize for DataConnectorDetailObjectMappingsItemReferenceMappin
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("intercom_object_type", &self.intercom_object_type);
         object
@@ -1350,9 +1336,9 @@ for DataConnectorDetailObjectMappingsItemReferenceMappingsItem {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.intercom_object_type),
                 1 => __object.set_lenient(&mut __out.intercom_attribute_identifier),
@@ -1360,7 +1346,7 @@ for DataConnectorDetailObjectMappingsItemReferenceMappingsItem {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -1368,7 +1354,7 @@ impl<'de> ::serde::Deserialize<'de>
 for DataConnectorDetailObjectMappingsItemReferenceMappingsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -1385,7 +1371,7 @@ pub enum DataConnectorDetailObjectMappingsItemReferenceMappingsItemIntercomObjec
     /// `user`
     User,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl DataConnectorDetailObjectMappingsItemReferenceMappingsItemIntercomObjectType {
@@ -1423,7 +1409,7 @@ for DataConnectorDetailObjectMappingsItemReferenceMappingsItemIntercomObjectType
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -1432,7 +1418,7 @@ impl<'de> ::serde::Deserialize<'de>
 for DataConnectorDetailObjectMappingsItemReferenceMappingsItemIntercomObjectType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

@@ -6,15 +6,15 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataEventSummaryItem {
     /// The name of the event
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The first time the event was sent
-    pub first: ::std::option::Option<::std::string::String>,
+    pub first: Option<String>,
     /// The last time the event was sent
-    pub last: ::std::option::Option<::std::string::String>,
+    pub last: Option<String>,
     /// The number of times the event was sent
-    pub count: ::std::option::Option<i64>,
+    pub count: Option<i64>,
     /// The description of the event
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -24,7 +24,7 @@ impl ::serde::Serialize for DataEventSummaryItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("name", &self.name);
         object.optional("first", &self.first);
@@ -46,9 +46,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataEventSummaryItem
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.name),
                 1 => __object.set_lenient(&mut __out.first),
@@ -59,14 +59,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataEventSummaryItem
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for DataEventSummaryItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

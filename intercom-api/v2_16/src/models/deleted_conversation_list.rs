@@ -6,15 +6,13 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeletedConversationList {
     /// String representing the object's type. Always has the value `conversations.list`.
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// The list of deleted conversation IDs.
-    pub conversations: ::std::option::Option<
-        ::std::vec::Vec<super::DeletedConversationItem>,
-    >,
+    pub conversations: Option<Vec<super::DeletedConversationItem>>,
     /// Total number of items available.
-    pub total_count: ::std::option::Option<i64>,
+    pub total_count: Option<i64>,
     /// The `pages` property.
-    pub pages: ::std::option::Option<super::PagesLink>,
+    pub pages: Option<super::PagesLink>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -24,7 +22,7 @@ impl ::serde::Serialize for DeletedConversationList {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type);
         object.optional("conversations", &self.conversations);
@@ -44,9 +42,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DeletedConversationL
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.r#type),
                 1 => __object.set(&mut __out.conversations),
@@ -56,14 +54,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DeletedConversationL
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for DeletedConversationList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,25 +6,25 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailSetting {
     /// The type of object
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// Unique email setting identifier
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Full sender email address
-    pub email: ::std::option::Option<::std::string::String>,
+    pub email: Option<String>,
     /// Whether the email address has been verified
-    pub verified: ::std::option::Option<bool>,
+    pub verified: Option<bool>,
     /// Domain portion of the email address
-    pub domain: ::std::option::Option<::std::string::String>,
+    pub domain: Option<String>,
     /// Associated brand identifier
-    pub brand_id: ::std::option::Option<::std::string::String>,
+    pub brand_id: Option<String>,
     /// Whether email forwarding is active
-    pub forwarding_enabled: ::std::option::Option<bool>,
+    pub forwarding_enabled: Option<bool>,
     /// Unix timestamp of last forwarded email received (null if never)
-    pub forwarded_email_last_received_at: ::std::option::Option<i64>,
+    pub forwarded_email_last_received_at: Option<i64>,
     /// Unix timestamp of creation
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// Unix timestamp of last modification
-    pub updated_at: ::std::option::Option<i64>,
+    pub updated_at: Option<i64>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -34,7 +34,7 @@ impl ::serde::Serialize for EmailSetting {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type);
         object.optional("id", &self.id);
@@ -85,9 +85,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for EmailSetting {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -103,14 +103,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for EmailSetting {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for EmailSetting {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

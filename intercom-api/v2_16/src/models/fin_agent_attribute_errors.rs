@@ -6,9 +6,9 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FinAgentAttributeErrors {
     /// User-related attribute errors.
-    pub user: ::std::option::Option<super::FinAgentAttributeErrorsUser>,
+    pub user: Option<super::FinAgentAttributeErrorsUser>,
     /// Conversation-related attribute errors.
-    pub conversation: ::std::option::Option<super::FinAgentAttributeErrorsConversation>,
+    pub conversation: Option<super::FinAgentAttributeErrorsConversation>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -18,7 +18,7 @@ impl ::serde::Serialize for FinAgentAttributeErrors {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("user", &self.user);
         object.optional("conversation", &self.conversation);
@@ -31,9 +31,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentAttributeErr
     const FIELDS: &'static [&'static str] = &["user", "conversation"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.user),
                 1 => __object.set(&mut __out.conversation),
@@ -41,14 +41,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentAttributeErr
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for FinAgentAttributeErrors {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -58,9 +58,7 @@ impl<'de> ::serde::Deserialize<'de> for FinAgentAttributeErrors {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FinAgentAttributeErrorsUser {
     /// Map of user attribute names to error messages.
-    pub attributes: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    pub attributes: Option<::std::collections::BTreeMap<String, String>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -70,7 +68,7 @@ impl ::serde::Serialize for FinAgentAttributeErrorsUser {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("attributes", &self.attributes);
         object.end(&self.extra, &["attributes"])
@@ -82,23 +80,23 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentAttributeErr
     const FIELDS: &'static [&'static str] = &["attributes"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.attributes),
                 _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for FinAgentAttributeErrorsUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -108,9 +106,7 @@ impl<'de> ::serde::Deserialize<'de> for FinAgentAttributeErrorsUser {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FinAgentAttributeErrorsConversation {
     /// Map of conversation attribute names to error messages.
-    pub attributes: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    pub attributes: Option<::std::collections::BTreeMap<String, String>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -120,7 +116,7 @@ impl ::serde::Serialize for FinAgentAttributeErrorsConversation {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("attributes", &self.attributes);
         object.end(&self.extra, &["attributes"])
@@ -133,23 +129,23 @@ for FinAgentAttributeErrorsConversation {
     const FIELDS: &'static [&'static str] = &["attributes"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.attributes),
                 _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for FinAgentAttributeErrorsConversation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -14,13 +14,13 @@ pub struct FinAgentCsatRequestedEvent {
     /// The name of the event.
     pub event_name: super::constants::CsatRequested,
     /// The ID of the conversation.
-    pub conversation_id: ::std::string::String,
+    pub conversation_id: String,
     /// The ID of the user.
-    pub user_id: ::std::string::String,
+    pub user_id: String,
     /// The rating survey to present to the user.
     pub csat: super::FinAgentCsatRequestedEventCsat,
     /// The timestamp the event was created at, with millisecond precision.
-    pub created_at_ms: ::std::string::String,
+    pub created_at_ms: String,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -29,18 +29,18 @@ impl FinAgentCsatRequestedEvent {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        conversation_id: ::std::string::String,
-        user_id: ::std::string::String,
+        conversation_id: String,
+        user_id: String,
         csat: super::FinAgentCsatRequestedEventCsat,
-        created_at_ms: ::std::string::String,
+        created_at_ms: String,
     ) -> Self {
         Self {
-            event_name: ::std::default::Default::default(),
+            event_name: Default::default(),
             conversation_id,
             user_id,
             csat,
             created_at_ms,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -50,7 +50,7 @@ impl ::serde::Serialize for FinAgentCsatRequestedEvent {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("event_name", &self.event_name);
         object.field("conversation_id", &self.conversation_id);
@@ -76,13 +76,13 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentCsatRequeste
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut event_name = ::std::default::Default::default();
-        let mut conversation_id = ::std::option::Option::None;
-        let mut user_id = ::std::option::Option::None;
-        let mut csat = ::std::option::Option::None;
-        let mut created_at_ms = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut event_name = Default::default();
+        let mut conversation_id = None;
+        let mut user_id = None;
+        let mut csat = None;
+        let mut created_at_ms = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut event_name),
                 1 => __object.set_required_lenient(&mut conversation_id),
@@ -92,7 +92,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentCsatRequeste
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             event_name,
             conversation_id: __object.required(conversation_id, 1)?,
             user_id: __object.required(user_id, 2)?,
@@ -106,7 +106,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentCsatRequeste
 impl<'de> ::serde::Deserialize<'de> for FinAgentCsatRequestedEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -116,7 +116,7 @@ impl<'de> ::serde::Deserialize<'de> for FinAgentCsatRequestedEvent {
 #[derive(Debug, Clone, PartialEq)]
 pub struct FinAgentCsatRequestedEventCsat {
     /// The ordered rating options to show the user.
-    pub options: ::std::vec::Vec<super::FinAgentCsatRequestedEventCsatOptionsItem>,
+    pub options: Vec<super::FinAgentCsatRequestedEventCsatOptionsItem>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -124,12 +124,10 @@ pub struct FinAgentCsatRequestedEventCsat {
 impl FinAgentCsatRequestedEventCsat {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        options: ::std::vec::Vec<super::FinAgentCsatRequestedEventCsatOptionsItem>,
-    ) -> Self {
+    pub fn new(options: Vec<super::FinAgentCsatRequestedEventCsatOptionsItem>) -> Self {
         Self {
             options,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -139,7 +137,7 @@ impl ::serde::Serialize for FinAgentCsatRequestedEventCsat {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("options", &self.options);
         object.end(&self.extra, &["options"])
@@ -152,15 +150,15 @@ for FinAgentCsatRequestedEventCsat {
     const FIELDS: &'static [&'static str] = &["options"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut options = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut options = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required(&mut options),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             options: __object.required(options, 0)?,
             extra: __object.into_extra(),
         })
@@ -170,7 +168,7 @@ for FinAgentCsatRequestedEventCsat {
 impl<'de> ::serde::Deserialize<'de> for FinAgentCsatRequestedEventCsat {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -182,11 +180,11 @@ pub struct FinAgentCsatRequestedEventCsatOptionsItem {
     /// The stable key to send back as 'rating' on POST /fin/csat.
     pub key: super::FinAgentCsatRequestedEventCsatOptionsItemKey,
     /// The emoji representing this rating.
-    pub emoji: ::std::string::String,
+    pub emoji: String,
     /// The human-readable label for this rating, localised to the conversation's
     /// detected language. Distinct from 'key' — display the label, but send back
     /// the key.
-    pub label: ::std::string::String,
+    pub label: String,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -196,14 +194,14 @@ impl FinAgentCsatRequestedEventCsatOptionsItem {
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         key: super::FinAgentCsatRequestedEventCsatOptionsItemKey,
-        emoji: ::std::string::String,
-        label: ::std::string::String,
+        emoji: String,
+        label: String,
     ) -> Self {
         Self {
             key,
             emoji,
             label,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -213,7 +211,7 @@ impl ::serde::Serialize for FinAgentCsatRequestedEventCsatOptionsItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("key", &self.key);
         object.field("emoji", &self.emoji);
@@ -228,11 +226,11 @@ for FinAgentCsatRequestedEventCsatOptionsItem {
     const FIELDS: &'static [&'static str] = &["key", "emoji", "label"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut key = ::std::option::Option::None;
-        let mut emoji = ::std::option::Option::None;
-        let mut label = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut key = None;
+        let mut emoji = None;
+        let mut label = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required(&mut key),
                 1 => __object.set_required_lenient(&mut emoji),
@@ -240,7 +238,7 @@ for FinAgentCsatRequestedEventCsatOptionsItem {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             key: __object.required(key, 0)?,
             emoji: __object.required(emoji, 1)?,
             label: __object.required(label, 2)?,
@@ -252,7 +250,7 @@ for FinAgentCsatRequestedEventCsatOptionsItem {
 impl<'de> ::serde::Deserialize<'de> for FinAgentCsatRequestedEventCsatOptionsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -273,7 +271,7 @@ pub enum FinAgentCsatRequestedEventCsatOptionsItemKey {
     /// `amazing`
     Amazing,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl FinAgentCsatRequestedEventCsatOptionsItemKey {
@@ -321,7 +319,7 @@ impl ::serde::Serialize for FinAgentCsatRequestedEventCsatOptionsItemKey {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -329,7 +327,7 @@ impl ::serde::Serialize for FinAgentCsatRequestedEventCsatOptionsItemKey {
 impl<'de> ::serde::Deserialize<'de> for FinAgentCsatRequestedEventCsatOptionsItemKey {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

@@ -10,14 +10,14 @@ pub struct FinAgentMessage {
     /// The body of the message. Accepts both plain text and HTML format.
     /// When sending a message to Fin, this should contain the user's message.
     /// Fin's response will be returned as HTML.
-    pub body: ::std::string::String,
+    pub body: String,
     /// The timestamp when the message was created.
     /// Used to deduplicate messages sent within a 5 minute window.
     /// Ideally should include milliseconds for higher precision.
-    pub timestamp: ::std::string::String,
+    pub timestamp: String,
     /// The timestamp when the message was created, with millisecond precision.
     /// Only present in webhook event responses (fin_replied).
-    pub timestamp_ms: ::std::option::Option<::std::string::String>,
+    pub timestamp_ms: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -27,15 +27,15 @@ impl FinAgentMessage {
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         author: super::FinAgentMessageAuthor,
-        body: ::std::string::String,
-        timestamp: ::std::string::String,
+        body: String,
+        timestamp: String,
     ) -> Self {
         Self {
             author,
             body,
             timestamp,
-            timestamp_ms: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            timestamp_ms: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -44,7 +44,7 @@ impl ::serde::Serialize for FinAgentMessage {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("author", &self.author);
         object.field("body", &self.body);
@@ -65,12 +65,12 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentMessage {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut author = ::std::option::Option::None;
-        let mut body = ::std::option::Option::None;
-        let mut timestamp = ::std::option::Option::None;
-        let mut timestamp_ms = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut author = None;
+        let mut body = None;
+        let mut timestamp = None;
+        let mut timestamp_ms = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required(&mut author),
                 1 => __object.set_required_lenient(&mut body),
@@ -79,7 +79,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentMessage {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             author: __object.required(author, 0)?,
             body: __object.required(body, 1)?,
             timestamp: __object.required(timestamp, 2)?,
@@ -93,7 +93,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentMessage {
 impl<'de> ::serde::Deserialize<'de> for FinAgentMessage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -110,7 +110,7 @@ pub enum FinAgentMessageAuthor {
     /// `fin`
     Fin,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl FinAgentMessageAuthor {
@@ -148,7 +148,7 @@ impl ::serde::Serialize for FinAgentMessageAuthor {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -156,7 +156,7 @@ impl ::serde::Serialize for FinAgentMessageAuthor {
 impl<'de> ::serde::Deserialize<'de> for FinAgentMessageAuthor {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

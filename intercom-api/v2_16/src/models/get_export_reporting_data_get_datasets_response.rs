@@ -6,11 +6,9 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetExportReportingDataGetDatasetsResponse {
     /// The `type` property.
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// The `data` property.
-    pub data: ::std::option::Option<
-        ::std::vec::Vec<super::GetExportReportingDataGetDatasetsResponseDataItem>,
-    >,
+    pub data: Option<Vec<super::GetExportReportingDataGetDatasetsResponseDataItem>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -20,7 +18,7 @@ impl ::serde::Serialize for GetExportReportingDataGetDatasetsResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type);
         object.optional("data", &self.data);
@@ -34,9 +32,9 @@ for GetExportReportingDataGetDatasetsResponse {
     const FIELDS: &'static [&'static str] = &["type", "data"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.r#type),
                 1 => __object.set(&mut __out.data),
@@ -44,14 +42,14 @@ for GetExportReportingDataGetDatasetsResponse {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for GetExportReportingDataGetDatasetsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -61,18 +59,16 @@ impl<'de> ::serde::Deserialize<'de> for GetExportReportingDataGetDatasetsRespons
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetExportReportingDataGetDatasetsResponseDataItem {
     /// The `id` property.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The `name` property.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The `description` property.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The `default_time_attribute_id` property.
-    pub default_time_attribute_id: ::std::option::Option<::std::string::String>,
+    pub default_time_attribute_id: Option<String>,
     /// The `attributes` property.
-    pub attributes: ::std::option::Option<
-        ::std::vec::Vec<
-            super::GetExportReportingDataGetDatasetsResponseDataItemAttributesItem,
-        >,
+    pub attributes: Option<
+        Vec<super::GetExportReportingDataGetDatasetsResponseDataItemAttributesItem>,
     >,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
@@ -83,7 +79,7 @@ impl ::serde::Serialize for GetExportReportingDataGetDatasetsResponseDataItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("id", &self.id);
         object.optional("name", &self.name);
@@ -110,9 +106,9 @@ for GetExportReportingDataGetDatasetsResponseDataItem {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.id),
                 1 => __object.set_lenient(&mut __out.name),
@@ -123,7 +119,7 @@ for GetExportReportingDataGetDatasetsResponseDataItem {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -131,7 +127,7 @@ impl<'de> ::serde::Deserialize<'de>
 for GetExportReportingDataGetDatasetsResponseDataItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -141,11 +137,11 @@ for GetExportReportingDataGetDatasetsResponseDataItem {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetExportReportingDataGetDatasetsResponseDataItemAttributesItem {
     /// The simple attribute identifier. Note that this may be ambiguous if the same name exists across different attribute types. Use qualified_id when calling the enqueue endpoint.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// A namespaced identifier that uniquely identifies the attribute across all types. Format is "prefix.name" (e.g., "people.Brand", "conversation.Brand"). Required when calling the enqueue endpoint.
-    pub qualified_id: ::std::option::Option<::std::string::String>,
+    pub qualified_id: Option<String>,
     /// The `name` property.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -156,7 +152,7 @@ for GetExportReportingDataGetDatasetsResponseDataItemAttributesItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("id", &self.id);
         object.optional("qualified_id", &self.qualified_id);
@@ -171,9 +167,9 @@ for GetExportReportingDataGetDatasetsResponseDataItemAttributesItem {
     const FIELDS: &'static [&'static str] = &["id", "qualified_id", "name"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.id),
                 1 => __object.set_lenient(&mut __out.qualified_id),
@@ -182,7 +178,7 @@ for GetExportReportingDataGetDatasetsResponseDataItemAttributesItem {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -190,7 +186,7 @@ impl<'de> ::serde::Deserialize<'de>
 for GetExportReportingDataGetDatasetsResponseDataItemAttributesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,13 +6,13 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetExportReportingDataJobIdentifierResponse {
     /// The `job_identifier` property.
-    pub job_identifier: ::std::option::Option<::std::string::String>,
+    pub job_identifier: Option<String>,
     /// The `status` property.
-    pub status: ::std::option::Option<::std::string::String>,
+    pub status: Option<String>,
     /// The `download_url` property.
-    pub download_url: ::std::option::Option<::std::string::String>,
+    pub download_url: Option<String>,
     /// The `download_expires_at` property.
-    pub download_expires_at: ::std::option::Option<::std::string::String>,
+    pub download_expires_at: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -22,7 +22,7 @@ impl ::serde::Serialize for GetExportReportingDataJobIdentifierResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("job_identifier", &self.job_identifier);
         object.optional("status", &self.status);
@@ -47,9 +47,9 @@ for GetExportReportingDataJobIdentifierResponse {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.job_identifier),
                 1 => __object.set_lenient(&mut __out.status),
@@ -59,14 +59,14 @@ for GetExportReportingDataJobIdentifierResponse {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for GetExportReportingDataJobIdentifierResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -10,9 +10,9 @@ pub struct HandlingEvent {
     /// The type of handling event
     pub r#type: super::HandlingEventType,
     /// ISO8601 timestamp when the event occurred
-    pub timestamp: ::std::string::String,
+    pub timestamp: String,
     /// Optional reason for the event (e.g., "Paused", "Away")
-    pub reason: ::std::option::Option<::std::string::String>,
+    pub reason: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -23,14 +23,14 @@ impl HandlingEvent {
     pub fn new(
         teammate: super::TeammateReference,
         r#type: super::HandlingEventType,
-        timestamp: ::std::string::String,
+        timestamp: String,
     ) -> Self {
         Self {
             teammate,
             r#type,
             timestamp,
-            reason: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            reason: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -40,7 +40,7 @@ impl ::serde::Serialize for HandlingEvent {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("teammate", &self.teammate);
         object.field("type", &self.r#type);
@@ -55,12 +55,12 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for HandlingEvent {
     const FIELDS: &'static [&'static str] = &["teammate", "type", "timestamp", "reason"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut teammate = ::std::option::Option::None;
-        let mut r#type = ::std::option::Option::None;
-        let mut timestamp = ::std::option::Option::None;
-        let mut reason = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut teammate = None;
+        let mut r#type = None;
+        let mut timestamp = None;
+        let mut reason = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required(&mut teammate),
                 1 => __object.set_required(&mut r#type),
@@ -69,7 +69,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for HandlingEvent {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             teammate: __object.required(teammate, 0)?,
             r#type: __object.required(r#type, 1)?,
             timestamp: __object.required(timestamp, 2)?,
@@ -82,7 +82,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for HandlingEvent {
 impl<'de> ::serde::Deserialize<'de> for HandlingEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -97,7 +97,7 @@ pub enum HandlingEventType {
     /// `resumed`
     Resumed,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl HandlingEventType {
@@ -133,7 +133,7 @@ impl ::serde::Serialize for HandlingEventType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -141,7 +141,7 @@ impl ::serde::Serialize for HandlingEventType {
 impl<'de> ::serde::Deserialize<'de> for HandlingEventType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

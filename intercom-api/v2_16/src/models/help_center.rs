@@ -6,27 +6,27 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HelpCenter {
     /// The unique identifier for the Help Center which is given by Intercom.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The id of the workspace which the Help Center belongs to.
-    pub workspace_id: ::std::option::Option<::std::string::String>,
+    pub workspace_id: Option<String>,
     /// The time when the Help Center was created.
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// The time when the Help Center was last updated.
-    pub updated_at: ::std::option::Option<i64>,
+    pub updated_at: Option<i64>,
     /// The identifier of the Help Center. This is used in the URL of the Help Center.
-    pub identifier: ::std::option::Option<::std::string::String>,
+    pub identifier: Option<String>,
     /// Whether the Help Center is turned on or not. This is controlled in your Help Center settings.
-    pub website_turned_on: ::std::option::Option<bool>,
+    pub website_turned_on: Option<bool>,
     /// The display name of the Help Center only seen by teammates.
-    pub display_name: ::std::option::Option<::std::string::String>,
+    pub display_name: Option<String>,
     /// The URL for the help center, if you have a custom domain then this will show the URL using the custom domain.
-    pub url: ::std::option::Option<::std::string::String>,
+    pub url: Option<String>,
     /// Custom domain configured for the help center
-    pub custom_domain: ::std::option::Option<::std::string::String>,
+    pub custom_domain: Option<String>,
     /// Whether this help center is the default for the workspace.
-    pub default: ::std::option::Option<bool>,
+    pub default: Option<bool>,
     /// The locales in which the help center is available.
-    pub locales: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub locales: Option<Vec<String>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -36,7 +36,7 @@ impl ::serde::Serialize for HelpCenter {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("id", &self.id);
         object.optional("workspace_id", &self.workspace_id);
@@ -86,9 +86,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for HelpCenter {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.id),
                 1 => __object.set_lenient(&mut __out.workspace_id),
@@ -105,14 +105,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for HelpCenter {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for HelpCenter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -7,23 +7,23 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HelpCenterRedirect {
     /// The unique identifier for the redirect.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The type of the object - `help_center_redirect`.
     pub r#type: super::constants::HelpCenterRedirect,
     /// The source URL that is redirected. An absolute URL within the help center's URL space.
-    pub from_url: ::std::option::Option<::std::string::String>,
+    pub from_url: Option<String>,
     /// The locale of the redirect's target. For article targets this is the bound translation's locale, which may differ from the requested locale if no translation exists in that locale.
-    pub locale: ::std::option::Option<::std::string::String>,
+    pub locale: Option<String>,
     /// The unique identifier for the help center the redirect belongs to.
-    pub help_center_id: ::std::option::Option<::std::string::String>,
+    pub help_center_id: Option<String>,
     /// The type of the redirect target.
-    pub target_type: ::std::option::Option<super::HelpCenterRedirectTargetType>,
+    pub target_type: Option<super::HelpCenterRedirectTargetType>,
     /// The unique identifier of the target article or collection. For article targets this is the Article ID.
-    pub target_id: ::std::option::Option<::std::string::String>,
+    pub target_id: Option<String>,
     /// The time the redirect was created as a UTC Unix timestamp.
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// The time the redirect was last updated as a UTC Unix timestamp.
-    pub updated_at: ::std::option::Option<i64>,
+    pub updated_at: Option<i64>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -33,7 +33,7 @@ impl ::serde::Serialize for HelpCenterRedirect {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("id", &self.id);
         object.field("type", &self.r#type);
@@ -77,9 +77,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for HelpCenterRedirect {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.id),
                 1 => __object.set(&mut __out.r#type),
@@ -94,14 +94,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for HelpCenterRedirect {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for HelpCenterRedirect {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -116,7 +116,7 @@ pub enum HelpCenterRedirectTargetType {
     /// `collection`
     Collection,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl HelpCenterRedirectTargetType {
@@ -152,7 +152,7 @@ impl ::serde::Serialize for HelpCenterRedirectTargetType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -160,7 +160,7 @@ impl ::serde::Serialize for HelpCenterRedirectTargetType {
 impl<'de> ::serde::Deserialize<'de> for HelpCenterRedirectTargetType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

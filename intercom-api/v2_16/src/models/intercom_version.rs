@@ -52,7 +52,7 @@ pub enum IntercomVersion {
     /// `2.16`
     V216,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl IntercomVersion {
@@ -151,7 +151,7 @@ impl ::serde::Serialize for IntercomVersion {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -159,7 +159,7 @@ impl ::serde::Serialize for IntercomVersion {
 impl<'de> ::serde::Deserialize<'de> for IntercomVersion {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

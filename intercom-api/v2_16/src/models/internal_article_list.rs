@@ -8,11 +8,11 @@ pub struct InternalArticleList {
     /// The type of the object - `list`.
     pub r#type: super::constants::List,
     /// The `pages` property.
-    pub pages: ::std::option::Option<super::CursorPages>,
+    pub pages: Option<super::CursorPages>,
     /// A count of the total number of internal articles.
-    pub total_count: ::std::option::Option<i64>,
+    pub total_count: Option<i64>,
     /// An array of Internal Article objects
-    pub data: ::std::option::Option<::std::vec::Vec<super::InternalArticleListItem>>,
+    pub data: Option<Vec<super::InternalArticleListItem>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -22,7 +22,7 @@ impl ::serde::Serialize for InternalArticleList {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("pages", &self.pages);
@@ -37,9 +37,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for InternalArticleList 
     const FIELDS: &'static [&'static str] = &["type", "pages", "total_count", "data"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set(&mut __out.pages),
@@ -49,14 +49,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for InternalArticleList 
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for InternalArticleList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -8,11 +8,11 @@ pub struct InternalArticleSearchResponse {
     /// The type of the object - `list`.
     pub r#type: super::constants::List,
     /// The total number of Internal Articles matching the search query
-    pub total_count: ::std::option::Option<i64>,
+    pub total_count: Option<i64>,
     /// An object containing the results of the search.
-    pub data: ::std::option::Option<super::InternalArticleSearchResponseData>,
+    pub data: Option<super::InternalArticleSearchResponseData>,
     /// The `pages` property.
-    pub pages: ::std::option::Option<super::CursorPages>,
+    pub pages: Option<super::CursorPages>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -22,7 +22,7 @@ impl ::serde::Serialize for InternalArticleSearchResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("total_count", &self.total_count);
@@ -38,9 +38,9 @@ for InternalArticleSearchResponse {
     const FIELDS: &'static [&'static str] = &["type", "total_count", "data", "pages"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.total_count),
@@ -50,14 +50,14 @@ for InternalArticleSearchResponse {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for InternalArticleSearchResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -67,9 +67,7 @@ impl<'de> ::serde::Deserialize<'de> for InternalArticleSearchResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InternalArticleSearchResponseData {
     /// An array of Internal Article objects
-    pub internal_articles: ::std::option::Option<
-        ::std::vec::Vec<super::InternalArticle>,
-    >,
+    pub internal_articles: Option<Vec<super::InternalArticle>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -79,7 +77,7 @@ impl ::serde::Serialize for InternalArticleSearchResponseData {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("internal_articles", &self.internal_articles);
         object.end(&self.extra, &["internal_articles"])
@@ -92,23 +90,23 @@ for InternalArticleSearchResponseData {
     const FIELDS: &'static [&'static str] = &["internal_articles"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.internal_articles),
                 _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for InternalArticleSearchResponseData {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,14 +6,14 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IpAllowlist {
     /// String representing the object's type. Always has the value `ip_allowlist`.
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// Whether the IP allowlist is enabled for the workspace.
-    pub enabled: ::std::option::Option<bool>,
+    pub enabled: Option<bool>,
     /// List of allowed IP addresses and/or IP ranges in CIDR notation.
     /// Examples:
     /// - Single IP: `192.168.0.1`
     /// - IP range: `192.168.0.1/24` (allows 192.168.0.0 - 192.168.0.255)
-    pub ip_allowlist: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub ip_allowlist: Option<Vec<String>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -22,7 +22,7 @@ impl ::serde::Serialize for IpAllowlist {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type);
         object.optional("enabled", &self.enabled);
@@ -36,9 +36,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for IpAllowlist {
     const FIELDS: &'static [&'static str] = &["type", "enabled", "ip_allowlist"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.enabled),
@@ -47,14 +47,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for IpAllowlist {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for IpAllowlist {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,7 +6,7 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListCallsWithTranscriptsRequest {
     /// A list of conversation ids to fetch calls for. Maximum 20.
-    pub conversation_ids: ::std::vec::Vec<::std::string::String>,
+    pub conversation_ids: Vec<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -14,10 +14,10 @@ pub struct ListCallsWithTranscriptsRequest {
 impl ListCallsWithTranscriptsRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(conversation_ids: ::std::vec::Vec<::std::string::String>) -> Self {
+    pub fn new(conversation_ids: Vec<String>) -> Self {
         Self {
             conversation_ids,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -26,7 +26,7 @@ impl ::serde::Serialize for ListCallsWithTranscriptsRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("conversation_ids", &self.conversation_ids);
         object.end(&self.extra, &["conversation_ids"])
@@ -40,15 +40,15 @@ for ListCallsWithTranscriptsRequest {
     const FIELDS: &'static [&'static str] = &["conversation_ids"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut conversation_ids = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut conversation_ids = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut conversation_ids),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             conversation_ids: __object.required(conversation_ids, 0)?,
             extra: __object.into_extra(),
         })
@@ -59,7 +59,7 @@ for ListCallsWithTranscriptsRequest {
 impl<'de> ::serde::Deserialize<'de> for ListCallsWithTranscriptsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

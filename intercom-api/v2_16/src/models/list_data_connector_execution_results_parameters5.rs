@@ -29,7 +29,7 @@ pub enum ListDataConnectorExecutionResultsErrorType {
     /// `client_side_action_error`
     ClientSideActionError,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl ListDataConnectorExecutionResultsErrorType {
@@ -107,7 +107,7 @@ impl ::serde::Serialize for ListDataConnectorExecutionResultsErrorType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -115,7 +115,7 @@ impl ::serde::Serialize for ListDataConnectorExecutionResultsErrorType {
 impl<'de> ::serde::Deserialize<'de> for ListDataConnectorExecutionResultsErrorType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

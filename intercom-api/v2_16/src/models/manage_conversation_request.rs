@@ -25,7 +25,7 @@ pub enum ManageConversationRequest {
 impl<'de> ::serde::Deserialize<'de> for ManageConversationRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::decode_by_tag(
             deserializer,
             "message_type",

@@ -6,15 +6,13 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MergeHistoryItem {
     /// The type of object.
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// The Intercom ID of the contact that was merged into this contact.
-    pub source_contact_id: ::std::option::Option<::std::string::String>,
+    pub source_contact_id: Option<String>,
     /// The role of the contact that was merged in.
-    pub source_contact_role: ::std::option::Option<
-        super::MergeHistoryItemSourceContactRole,
-    >,
+    pub source_contact_role: Option<super::MergeHistoryItemSourceContactRole>,
     /// (Unix timestamp in seconds) The time when the merge occurred.
-    pub merged_at: ::std::option::Option<i64>,
+    pub merged_at: Option<i64>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -24,7 +22,7 @@ impl ::serde::Serialize for MergeHistoryItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type);
         object.optional("source_contact_id", &self.source_contact_id);
@@ -48,9 +46,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergeHistoryItem {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.source_contact_id),
@@ -60,14 +58,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergeHistoryItem {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for MergeHistoryItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -82,7 +80,7 @@ pub enum MergeHistoryItemSourceContactRole {
     /// `user`
     User,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl MergeHistoryItemSourceContactRole {
@@ -118,7 +116,7 @@ impl ::serde::Serialize for MergeHistoryItemSourceContactRole {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -126,7 +124,7 @@ impl ::serde::Serialize for MergeHistoryItemSourceContactRole {
 impl<'de> ::serde::Deserialize<'de> for MergeHistoryItemSourceContactRole {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

@@ -6,25 +6,21 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewsItemRequest {
     /// The title of the news item.
-    pub title: ::std::string::String,
+    pub title: String,
     /// The news item body, which may contain HTML.
-    pub body: ::std::option::Option<::std::string::String>,
+    pub body: Option<String>,
     /// The id of the sender of the news item. Must be a teammate on the workspace.
-    pub sender_id: ::std::string::String,
+    pub sender_id: String,
     /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
-    pub state: ::std::option::Option<super::NewsItemRequestState>,
+    pub state: Option<super::NewsItemRequestState>,
     /// When set to `true`, the news item will appear in the messenger newsfeed without showing a notification badge.
-    pub deliver_silently: ::std::option::Option<bool>,
+    pub deliver_silently: Option<bool>,
     /// Label names displayed to users to categorize the news item.
-    pub labels: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub labels: Option<Vec<String>>,
     /// Ordered list of emoji reactions to the news item. When empty, reactions are disabled.
-    pub reactions: ::std::option::Option<
-        ::std::vec::Vec<::std::option::Option<::std::string::String>>,
-    >,
+    pub reactions: Option<Vec<Option<String>>>,
     /// A list of newsfeed_assignments to assign to the specified newsfeed.
-    pub newsfeed_assignments: ::std::option::Option<
-        ::std::vec::Vec<super::NewsfeedAssignment>,
-    >,
+    pub newsfeed_assignments: Option<Vec<super::NewsfeedAssignment>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -32,17 +28,17 @@ pub struct NewsItemRequest {
 impl NewsItemRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(title: ::std::string::String, sender_id: ::std::string::String) -> Self {
+    pub fn new(title: String, sender_id: String) -> Self {
         Self {
             title,
-            body: ::std::default::Default::default(),
+            body: Default::default(),
             sender_id,
-            state: ::std::default::Default::default(),
-            deliver_silently: ::std::default::Default::default(),
-            labels: ::std::default::Default::default(),
-            reactions: ::std::default::Default::default(),
-            newsfeed_assignments: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            state: Default::default(),
+            deliver_silently: Default::default(),
+            labels: Default::default(),
+            reactions: Default::default(),
+            newsfeed_assignments: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -51,7 +47,7 @@ impl ::serde::Serialize for NewsItemRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("title", &self.title);
         object.optional("body", &self.body);
@@ -93,16 +89,16 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for NewsItemRequest {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut title = ::std::option::Option::None;
-        let mut body = ::std::option::Option::None;
-        let mut sender_id = ::std::option::Option::None;
-        let mut state = ::std::option::Option::None;
-        let mut deliver_silently = ::std::option::Option::None;
-        let mut labels = ::std::option::Option::None;
-        let mut reactions = ::std::option::Option::None;
-        let mut newsfeed_assignments = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut title = None;
+        let mut body = None;
+        let mut sender_id = None;
+        let mut state = None;
+        let mut deliver_silently = None;
+        let mut labels = None;
+        let mut reactions = None;
+        let mut newsfeed_assignments = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut title),
                 1 => __object.set_lenient(&mut body),
@@ -115,7 +111,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for NewsItemRequest {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             title: __object.required(title, 0)?,
             body,
             sender_id: __object.required(sender_id, 2)?,
@@ -133,7 +129,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for NewsItemRequest {
 impl<'de> ::serde::Deserialize<'de> for NewsItemRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -148,7 +144,7 @@ pub enum NewsItemRequestState {
     /// `live`
     Live,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl NewsItemRequestState {
@@ -184,7 +180,7 @@ impl ::serde::Serialize for NewsItemRequestState {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -192,7 +188,7 @@ impl ::serde::Serialize for NewsItemRequestState {
 impl<'de> ::serde::Deserialize<'de> for NewsItemRequestState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

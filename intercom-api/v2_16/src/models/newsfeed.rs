@@ -9,15 +9,15 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Newsfeed {
     /// The unique identifier for the newsfeed which is given by Intercom.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The type of object.
     pub r#type: super::constants::Newsfeed,
     /// The name of the newsfeed. This name will never be visible to your users.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// Timestamp for when the newsfeed was created.
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// Timestamp for when the newsfeed was last updated.
-    pub updated_at: ::std::option::Option<i64>,
+    pub updated_at: Option<i64>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -27,7 +27,7 @@ impl ::serde::Serialize for Newsfeed {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("id", &self.id);
         object.field("type", &self.r#type);
@@ -49,9 +49,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Newsfeed {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.id),
                 1 => __object.set(&mut __out.r#type),
@@ -62,14 +62,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Newsfeed {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for Newsfeed {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

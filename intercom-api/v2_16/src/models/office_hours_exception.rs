@@ -6,27 +6,25 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OfficeHoursException {
     /// The type of the object - always `office_hours_exception`.
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// The unique identifier for the office hours exception.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The unique identifier for the schedule this exception belongs to.
-    pub office_hours_schedule_id: ::std::option::Option<::std::string::String>,
+    pub office_hours_schedule_id: Option<String>,
     /// The date the exception applies to, in `YYYY-MM-DD` format.
-    pub exception_date: ::std::option::Option<::std::string::String>,
+    pub exception_date: Option<String>,
     /// `closed` means the workspace is closed all day; `custom_hours` replaces the regular hours with `time_intervals`.
-    pub exception_type: ::std::option::Option<super::OfficeHoursExceptionExceptionType>,
+    pub exception_type: Option<super::OfficeHoursExceptionExceptionType>,
     /// An optional name for the exception.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The open intervals for the exception date. `null` when `exception_type` is `closed`.
-    pub time_intervals: ::std::option::Option<
-        ::std::vec::Vec<super::OfficeHoursTimeInterval>,
-    >,
+    pub time_intervals: Option<Vec<super::OfficeHoursTimeInterval>>,
     /// Whether the exception repeats every year on the same date.
-    pub recurring_annually: ::std::option::Option<bool>,
+    pub recurring_annually: Option<bool>,
     /// The time the exception was created as a Unix timestamp.
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// The time the exception was last updated as a Unix timestamp.
-    pub updated_at: ::std::option::Option<i64>,
+    pub updated_at: Option<i64>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -36,7 +34,7 @@ impl ::serde::Serialize for OfficeHoursException {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type);
         object.optional("id", &self.id);
@@ -83,9 +81,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for OfficeHoursException
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -101,14 +99,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for OfficeHoursException
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for OfficeHoursException {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -123,7 +121,7 @@ pub enum OfficeHoursExceptionExceptionType {
     /// `custom_hours`
     CustomHours,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl OfficeHoursExceptionExceptionType {
@@ -159,7 +157,7 @@ impl ::serde::Serialize for OfficeHoursExceptionExceptionType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -167,7 +165,7 @@ impl ::serde::Serialize for OfficeHoursExceptionExceptionType {
 impl<'de> ::serde::Deserialize<'de> for OfficeHoursExceptionExceptionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

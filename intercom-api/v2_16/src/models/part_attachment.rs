@@ -6,19 +6,19 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PartAttachment {
     /// The type of attachment
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// The name of the attachment
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The URL of the attachment
-    pub url: ::std::option::Option<::std::string::String>,
+    pub url: Option<String>,
     /// The content type of the attachment
-    pub content_type: ::std::option::Option<::std::string::String>,
+    pub content_type: Option<String>,
     /// The size of the attachment
-    pub filesize: ::std::option::Option<i64>,
+    pub filesize: Option<i64>,
     /// The width of the attachment
-    pub width: ::std::option::Option<i64>,
+    pub width: Option<i64>,
     /// The height of the attachment
-    pub height: ::std::option::Option<i64>,
+    pub height: Option<i64>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -28,7 +28,7 @@ impl ::serde::Serialize for PartAttachment {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type);
         object.optional("name", &self.name);
@@ -58,9 +58,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for PartAttachment {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.name),
@@ -73,14 +73,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for PartAttachment {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for PartAttachment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

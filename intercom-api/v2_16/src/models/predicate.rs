@@ -6,13 +6,13 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Predicate {
     /// The attribute to filter on.
-    pub attribute: ::std::option::Option<::std::string::String>,
+    pub attribute: Option<String>,
     /// The type of the attribute.
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// The comparison operator.
-    pub comparison: ::std::option::Option<::std::string::String>,
+    pub comparison: Option<String>,
     /// The value to compare against.
-    pub value: ::std::option::Option<::std::string::String>,
+    pub value: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -21,7 +21,7 @@ impl ::serde::Serialize for Predicate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("attribute", &self.attribute);
         object.optional("type", &self.r#type);
@@ -41,9 +41,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Predicate {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.attribute),
                 1 => __object.set_lenient(&mut __out.r#type),
@@ -53,14 +53,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Predicate {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for Predicate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

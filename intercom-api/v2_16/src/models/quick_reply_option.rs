@@ -6,9 +6,9 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct QuickReplyOption {
     /// The text to display in this quick reply option.
-    pub text: ::std::string::String,
+    pub text: String,
     /// A unique identifier for this quick reply option. This value will be available within the metadata of the comment conversation part that is created when a user clicks on this reply option.
-    pub uuid: ::std::string::String,
+    pub uuid: String,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -16,11 +16,11 @@ pub struct QuickReplyOption {
 impl QuickReplyOption {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(text: ::std::string::String, uuid: ::std::string::String) -> Self {
+    pub fn new(text: String, uuid: String) -> Self {
         Self {
             text,
             uuid,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -29,7 +29,7 @@ impl ::serde::Serialize for QuickReplyOption {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("text", &self.text);
         object.field("uuid", &self.uuid);
@@ -43,17 +43,17 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for QuickReplyOption {
     const FIELDS: &'static [&'static str] = &["text", "uuid"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut text = ::std::option::Option::None;
-        let mut uuid = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut text = None;
+        let mut uuid = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut text),
                 1 => __object.set_required_lenient(&mut uuid),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             text: __object.required(text, 0)?,
             uuid: __object.required(uuid, 1)?,
             extra: __object.into_extra(),
@@ -65,7 +65,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for QuickReplyOption {
 impl<'de> ::serde::Deserialize<'de> for QuickReplyOption {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

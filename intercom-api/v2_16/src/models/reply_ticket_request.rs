@@ -21,7 +21,7 @@ pub enum ReplyTicketRequest {
 impl<'de> ::serde::Deserialize<'de> for ReplyTicketRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::decode_by_tag(
             deserializer,
             "type",
@@ -45,29 +45,25 @@ impl<'de> ::serde::Deserialize<'de> for ReplyTicketRequest {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReplyTicketRequestVariant2 {
     /// Option to disable notifications when replying to a Ticket.
-    pub skip_notifications: ::std::option::Option<bool>,
+    pub skip_notifications: Option<bool>,
     /// The `message_type` property.
     pub message_type: super::AdminReplyTicketRequestMessageType,
     /// The `type` property.
     pub r#type: super::constants::Admin,
     /// The text body of the reply. Notes accept some HTML formatting. Must be present for comment and note message types.
-    pub body: ::std::option::Option<::std::string::String>,
+    pub body: Option<String>,
     /// The id of the admin who is authoring the comment.
-    pub admin_id: ::std::string::String,
+    pub admin_id: String,
     /// The time the reply was created. If not provided, the current time will be used.
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// The quick reply options to display. Must be present for quick_reply message types.
-    pub reply_options: ::std::option::Option<
-        ::std::vec::Vec<super::AdminReplyTicketRequestReplyOptionsItem>,
-    >,
+    pub reply_options: Option<Vec<super::AdminReplyTicketRequestReplyOptionsItem>>,
     /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    pub attachment_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub attachment_urls: Option<Vec<String>>,
     /// A list of files that will be added as attachments. You can include up to 10 files. If both attachment_files and attachment_urls are provided, attachment_files takes precedence.
-    pub attachment_files: ::std::option::Option<
-        ::std::vec::Vec<super::ConversationAttachmentFiles>,
-    >,
+    pub attachment_files: Option<Vec<super::ConversationAttachmentFiles>>,
     /// If set to true, the note will be cross-posted to all linked conversations. Only applicable to note message types on back-office tickets.
-    pub cross_post: ::std::option::Option<bool>,
+    pub cross_post: Option<bool>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -77,20 +73,20 @@ impl ReplyTicketRequestVariant2 {
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         message_type: super::AdminReplyTicketRequestMessageType,
-        admin_id: ::std::string::String,
+        admin_id: String,
     ) -> Self {
         Self {
-            skip_notifications: ::std::default::Default::default(),
+            skip_notifications: Default::default(),
             message_type,
-            r#type: ::std::default::Default::default(),
-            body: ::std::default::Default::default(),
+            r#type: Default::default(),
+            body: Default::default(),
             admin_id,
-            created_at: ::std::default::Default::default(),
-            reply_options: ::std::default::Default::default(),
-            attachment_urls: ::std::default::Default::default(),
-            attachment_files: ::std::default::Default::default(),
-            cross_post: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            created_at: Default::default(),
+            reply_options: Default::default(),
+            attachment_urls: Default::default(),
+            attachment_files: Default::default(),
+            cross_post: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -99,7 +95,7 @@ impl ::serde::Serialize for ReplyTicketRequestVariant2 {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("skip_notifications", &self.skip_notifications);
         object.field("message_type", &self.message_type);
@@ -147,18 +143,18 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ReplyTicketRequestVa
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut skip_notifications = ::std::option::Option::None;
-        let mut message_type = ::std::option::Option::None;
-        let mut r#type = ::std::default::Default::default();
-        let mut body = ::std::option::Option::None;
-        let mut admin_id = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut reply_options = ::std::option::Option::None;
-        let mut attachment_urls = ::std::option::Option::None;
-        let mut attachment_files = ::std::option::Option::None;
-        let mut cross_post = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut skip_notifications = None;
+        let mut message_type = None;
+        let mut r#type = Default::default();
+        let mut body = None;
+        let mut admin_id = None;
+        let mut created_at = None;
+        let mut reply_options = None;
+        let mut attachment_urls = None;
+        let mut attachment_files = None;
+        let mut cross_post = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut skip_notifications),
                 1 => __object.set_required(&mut message_type),
@@ -173,7 +169,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ReplyTicketRequestVa
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             skip_notifications,
             message_type: __object.required(message_type, 1)?,
             r#type,
@@ -193,7 +189,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ReplyTicketRequestVa
 impl<'de> ::serde::Deserialize<'de> for ReplyTicketRequestVariant2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

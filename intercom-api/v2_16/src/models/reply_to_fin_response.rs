@@ -6,17 +6,17 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReplyToFinResponse {
     /// The ID of the conversation.
-    pub conversation_id: ::std::option::Option<::std::string::String>,
+    pub conversation_id: Option<String>,
     /// The ID of the user.
-    pub user_id: ::std::option::Option<::std::string::String>,
+    pub user_id: Option<String>,
     /// Fin's current status in the conversation workflow.
-    pub status: ::std::option::Option<super::ReplyToFinResponseStatus>,
+    pub status: Option<super::ReplyToFinResponseStatus>,
     /// The timestamp the response was created at, with millisecond precision.
-    pub created_at_ms: ::std::option::Option<::std::string::String>,
+    pub created_at_ms: Option<String>,
     /// The `errors` property.
-    pub errors: ::std::option::Option<super::FinAgentAttributeErrors>,
+    pub errors: Option<super::FinAgentAttributeErrors>,
     /// Optional. A URL to subscribe to Server-Sent Events (SSE) for this conversation, if SSE is enabled. The access token is a JWT with a 3-minute TTL. The token is revoked when Fin sets the conversation to awaiting_user_reply or complete status. When CSAT is enabled and a survey will follow the resolution, `complete` revocation is deferred until the `csat_requested` event is delivered or the token expires.
-    pub sse_subscription_url: ::std::option::Option<::std::string::String>,
+    pub sse_subscription_url: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -26,7 +26,7 @@ impl ::serde::Serialize for ReplyToFinResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("conversation_id", &self.conversation_id);
         object.optional("user_id", &self.user_id);
@@ -61,9 +61,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ReplyToFinResponse {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.conversation_id),
                 1 => __object.set_lenient(&mut __out.user_id),
@@ -75,14 +75,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ReplyToFinResponse {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ReplyToFinResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -105,7 +105,7 @@ pub enum ReplyToFinResponseStatus {
     /// `complete`
     Complete,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl ReplyToFinResponseStatus {
@@ -156,7 +156,7 @@ impl ::serde::Serialize for ReplyToFinResponseStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -164,7 +164,7 @@ impl ::serde::Serialize for ReplyToFinResponseStatus {
 impl<'de> ::serde::Deserialize<'de> for ReplyToFinResponseStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

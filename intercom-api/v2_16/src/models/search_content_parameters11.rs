@@ -17,7 +17,7 @@ pub enum SearchContentContentTypesItem {
     /// `article`
     Article,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl SearchContentContentTypesItem {
@@ -65,7 +65,7 @@ impl ::serde::Serialize for SearchContentContentTypesItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -73,7 +73,7 @@ impl ::serde::Serialize for SearchContentContentTypesItem {
 impl<'de> ::serde::Deserialize<'de> for SearchContentContentTypesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

@@ -6,15 +6,13 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SourceEmailMessageMetadata {
     /// The unique identifier for the email message as specified in the Message-ID header
-    pub message_id: ::std::option::Option<::std::string::String>,
+    pub message_id: Option<String>,
     /// The subject of the email
-    pub subject: ::std::option::Option<::std::string::String>,
+    pub subject: Option<String>,
     /// A list of an email address headers.
-    pub email_address_headers: ::std::option::Option<
-        ::std::vec::Vec<super::EmailAddressHeader>,
-    >,
+    pub email_address_headers: Option<Vec<super::EmailAddressHeader>>,
     /// The HTML content of any quoted or forwarded email history from the initial inbound message
-    pub history: ::std::option::Option<::std::string::String>,
+    pub history: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -24,7 +22,7 @@ impl ::serde::Serialize for SourceEmailMessageMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("message_id", &self.message_id);
         object.optional("subject", &self.subject);
@@ -48,9 +46,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SourceEmailMessageMe
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.message_id),
                 1 => __object.set_lenient(&mut __out.subject),
@@ -60,14 +58,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SourceEmailMessageMe
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for SourceEmailMessageMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

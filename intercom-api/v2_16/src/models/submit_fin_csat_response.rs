@@ -6,9 +6,9 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SubmitFinCsatResponse {
     /// The external ID of the rated conversation.
-    pub conversation_id: ::std::option::Option<::std::string::String>,
+    pub conversation_id: Option<String>,
     /// The rating now recorded on the conversation.
-    pub rating: ::std::option::Option<super::SubmitFinCsatResponseRating>,
+    pub rating: Option<super::SubmitFinCsatResponseRating>,
     /// The result of the submission.
     pub status: super::constants::Rated,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
@@ -20,7 +20,7 @@ impl ::serde::Serialize for SubmitFinCsatResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("conversation_id", &self.conversation_id);
         object.optional("rating", &self.rating);
@@ -34,9 +34,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SubmitFinCsatRespons
     const FIELDS: &'static [&'static str] = &["conversation_id", "rating", "status"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.conversation_id),
                 1 => __object.set(&mut __out.rating),
@@ -45,14 +45,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SubmitFinCsatRespons
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for SubmitFinCsatResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -73,7 +73,7 @@ pub enum SubmitFinCsatResponseRating {
     /// `amazing`
     Amazing,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl SubmitFinCsatResponseRating {
@@ -121,7 +121,7 @@ impl ::serde::Serialize for SubmitFinCsatResponseRating {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -129,7 +129,7 @@ impl ::serde::Serialize for SubmitFinCsatResponseRating {
 impl<'de> ::serde::Deserialize<'de> for SubmitFinCsatResponseRating {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

@@ -6,9 +6,9 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct TagCompanyRequest {
     /// The name of the tag, which will be created if not found.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The id or company_id of the company can be passed as input parameters.
-    pub companies: ::std::vec::Vec<super::TagCompanyRequestCompaniesItem>,
+    pub companies: Vec<super::TagCompanyRequestCompaniesItem>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -17,13 +17,13 @@ impl TagCompanyRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        name: ::std::string::String,
-        companies: ::std::vec::Vec<super::TagCompanyRequestCompaniesItem>,
+        name: String,
+        companies: Vec<super::TagCompanyRequestCompaniesItem>,
     ) -> Self {
         Self {
             name,
             companies,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -32,7 +32,7 @@ impl ::serde::Serialize for TagCompanyRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("name", &self.name);
         object.field("companies", &self.companies);
@@ -46,17 +46,17 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TagCompanyRequest {
     const FIELDS: &'static [&'static str] = &["name", "companies"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut name = ::std::option::Option::None;
-        let mut companies = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut name = None;
+        let mut companies = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut name),
                 1 => __object.set_required(&mut companies),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: __object.required(name, 0)?,
             companies: __object.required(companies, 1)?,
             extra: __object.into_extra(),
@@ -68,7 +68,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TagCompanyRequest {
 impl<'de> ::serde::Deserialize<'de> for TagCompanyRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -78,9 +78,9 @@ impl<'de> ::serde::Deserialize<'de> for TagCompanyRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TagCompanyRequestCompaniesItem {
     /// The Intercom defined id representing the company.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The company id you have defined for the company.
-    pub company_id: ::std::option::Option<::std::string::String>,
+    pub company_id: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -89,7 +89,7 @@ impl ::serde::Serialize for TagCompanyRequestCompaniesItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("id", &self.id);
         object.optional("company_id", &self.company_id);
@@ -104,9 +104,9 @@ for TagCompanyRequestCompaniesItem {
     const FIELDS: &'static [&'static str] = &["id", "company_id"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.id),
                 1 => __object.set_lenient(&mut __out.company_id),
@@ -114,7 +114,7 @@ for TagCompanyRequestCompaniesItem {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -122,7 +122,7 @@ for TagCompanyRequestCompaniesItem {
 impl<'de> ::serde::Deserialize<'de> for TagCompanyRequestCompaniesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

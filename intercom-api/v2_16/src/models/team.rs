@@ -6,19 +6,19 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Team {
     /// Value is always "team"
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// The id of the team
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The name of the team
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The list of admin IDs that are a part of the team.
-    pub admin_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub admin_ids: Option<Vec<String>>,
     /// The `admin_priority_level` property.
-    pub admin_priority_level: ::std::option::Option<super::AdminPriorityLevel>,
+    pub admin_priority_level: Option<super::AdminPriorityLevel>,
     /// The assignment limit for the team. This field is only present when the team's distribution type is load balanced.
-    pub assignment_limit: ::std::option::Option<i64>,
+    pub assignment_limit: Option<i64>,
     /// Describes how assignments are distributed among the team members
-    pub distribution_method: ::std::option::Option<::std::string::String>,
+    pub distribution_method: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -28,7 +28,7 @@ impl ::serde::Serialize for Team {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type);
         object.optional("id", &self.id);
@@ -66,9 +66,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Team {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -81,14 +81,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Team {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for Team {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

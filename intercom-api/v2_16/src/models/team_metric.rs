@@ -6,15 +6,15 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamMetric {
     /// The `type` property.
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// The unique identifier for the admin.
-    pub admin_id: ::std::option::Option<::std::string::String>,
+    pub admin_id: Option<String>,
     /// The number of open conversations assigned to the admin.
-    pub open: ::std::option::Option<i64>,
+    pub open: Option<i64>,
     /// The number of idle conversations assigned to the admin. A conversation is idle when it has been open and waiting for an admin reply longer than the idle_threshold.
-    pub idle: ::std::option::Option<i64>,
+    pub idle: Option<i64>,
     /// The number of snoozed conversations assigned to the admin.
-    pub snoozed: ::std::option::Option<i64>,
+    pub snoozed: Option<i64>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -24,7 +24,7 @@ impl ::serde::Serialize for TeamMetric {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type);
         object.optional("admin_id", &self.admin_id);
@@ -46,9 +46,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TeamMetric {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.admin_id),
@@ -59,14 +59,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TeamMetric {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for TeamMetric {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

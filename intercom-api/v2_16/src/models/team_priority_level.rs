@@ -6,11 +6,9 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamPriorityLevel {
     /// The primary team ids for the team
-    pub primary_team_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub primary_team_ids: Option<Vec<String>>,
     /// The secondary team ids for the team
-    pub secondary_team_ids: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub secondary_team_ids: Option<Vec<String>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -20,7 +18,7 @@ impl ::serde::Serialize for TeamPriorityLevel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("primary_team_ids", &self.primary_team_ids);
         object.optional("secondary_team_ids", &self.secondary_team_ids);
@@ -33,9 +31,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TeamPriorityLevel {
     const FIELDS: &'static [&'static str] = &["primary_team_ids", "secondary_team_ids"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.primary_team_ids),
                 1 => __object.set_lenient(&mut __out.secondary_team_ids),
@@ -43,14 +41,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TeamPriorityLevel {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for TeamPriorityLevel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -8,39 +8,39 @@ pub struct Ticket {
     /// Always ticket
     pub r#type: super::constants::Ticket,
     /// The unique identifier for the ticket which is given by Intercom.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The ID of the Ticket used in the Intercom Inbox and Messenger. Do not use ticket_id for API queries.
-    pub ticket_id: ::std::option::Option<::std::string::String>,
+    pub ticket_id: Option<String>,
     /// Category of the Ticket.
-    pub category: ::std::option::Option<super::TicketCategory>,
+    pub category: Option<super::TicketCategory>,
     /// The `ticket_attributes` property.
-    pub ticket_attributes: ::std::option::Option<super::TicketCustomAttributes>,
+    pub ticket_attributes: Option<super::TicketCustomAttributes>,
     /// The ticket's state: the state object, or only its category where an answer sends that.
-    pub ticket_state: ::std::option::Option<super::TicketTicketState>,
+    pub ticket_state: Option<super::TicketTicketState>,
     /// The `ticket_type` property.
-    pub ticket_type: ::std::option::Option<super::TicketType>,
+    pub ticket_type: Option<super::TicketType>,
     /// The `contacts` property.
-    pub contacts: ::std::option::Option<super::TicketContacts>,
+    pub contacts: Option<super::TicketContacts>,
     /// The id representing the admin assigned to the ticket. If it's not assigned to an admin it will return 0.
-    pub admin_assignee_id: ::std::option::Option<::std::string::String>,
+    pub admin_assignee_id: Option<String>,
     /// The id representing the team assigned to the ticket. If it's not assigned to a team it will return 0.
-    pub team_assignee_id: ::std::option::Option<::std::string::String>,
+    pub team_assignee_id: Option<String>,
     /// The time the ticket was created as a UTC Unix timestamp.
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// The last time the ticket was updated as a UTC Unix timestamp.
-    pub updated_at: ::std::option::Option<i64>,
+    pub updated_at: Option<i64>,
     /// Whether or not the ticket is open. If false, the ticket is closed.
-    pub open: ::std::option::Option<bool>,
+    pub open: Option<bool>,
     /// The time the ticket will be snoozed until as a UTC Unix timestamp. If null, the ticket is not currently snoozed.
-    pub snoozed_until: ::std::option::Option<i64>,
+    pub snoozed_until: Option<i64>,
     /// The `linked_objects` property.
-    pub linked_objects: ::std::option::Option<super::LinkedObjectList>,
+    pub linked_objects: Option<super::LinkedObjectList>,
     /// The `ticket_parts` property.
-    pub ticket_parts: ::std::option::Option<super::TicketParts>,
+    pub ticket_parts: Option<super::TicketParts>,
     /// Whether or not the ticket is shared with the customer.
-    pub is_shared: ::std::option::Option<bool>,
+    pub is_shared: Option<bool>,
     /// The ID of the previous ticket state from the most recent state change. Returns null if no state change history exists. Useful for tracking state transitions for reporting and compliance.
-    pub previous_ticket_state_id: ::std::option::Option<::std::string::String>,
+    pub previous_ticket_state_id: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -50,7 +50,7 @@ impl ::serde::Serialize for Ticket {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("id", &self.id);
@@ -121,9 +121,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Ticket {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -147,14 +147,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Ticket {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for Ticket {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -171,7 +171,7 @@ pub enum TicketCategory {
     /// `Tracker`
     Tracker,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl TicketCategory {
@@ -209,7 +209,7 @@ impl ::serde::Serialize for TicketCategory {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -217,7 +217,7 @@ impl ::serde::Serialize for TicketCategory {
 impl<'de> ::serde::Deserialize<'de> for TicketCategory {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -238,9 +238,9 @@ impl<'de> ::serde::Deserialize<'de> for TicketCategory {
 #[cfg_attr(feature = "serialize", serde(untagged))]
 pub enum TicketTicketState {
     /// The `TicketState` form.
-    TicketState(::std::option::Option<super::TicketState>),
+    TicketState(Option<super::TicketState>),
     /// category
-    Category(::std::string::String),
+    Category(String),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }
@@ -248,18 +248,16 @@ pub enum TicketTicketState {
 impl<'de> ::serde::Deserialize<'de> for TicketTicketState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::decode_untagged(
             deserializer,
             &[
                 |v| {
-                    <::std::option::Option<
-                        super::TicketState,
-                    > as ::serde::Deserialize>::deserialize(v)
+                    <Option<super::TicketState> as ::serde::Deserialize>::deserialize(v)
                         .map(Self::TicketState)
                 },
                 |v| {
-                    ::intercom_api_runtime::de::lenient::<::std::string::String, _>(v)
+                    ::intercom_api_runtime::de::lenient::<String, _>(v)
                         .map(Self::Category)
                 },
             ],

@@ -4,7 +4,7 @@
 /// An object containing the different attributes associated to the ticket as key-value pairs. For the default title and description attributes, the keys are `_default_title_` and `_default_description_`.
 #[doc(alias = "ticket_custom_attributes")]
 pub type TicketCustomAttributes = ::std::collections::BTreeMap<
-    ::std::string::String,
+    String,
     super::TicketCustomAttributesValue,
 >;
 
@@ -18,13 +18,13 @@ pub type TicketCustomAttributes = ::std::collections::BTreeMap<
 #[cfg_attr(feature = "serialize", serde(untagged))]
 pub enum TicketCustomAttributesValue {
     /// The `String` form.
-    String(::std::option::Option<::std::string::String>),
+    String(Option<String>),
     /// The `Number` form.
     Number(f64),
     /// The `Boolean` form.
     Boolean(bool),
     /// The `ValueList` form.
-    ValueList(::std::vec::Vec<::serde_json::Value>),
+    ValueList(Vec<::serde_json::Value>),
     /// The `FileAttribute` form.
     FileAttribute(super::FileAttribute),
     /// A value that matches none of the forms above, kept as it was received.
@@ -34,23 +34,18 @@ pub enum TicketCustomAttributesValue {
 impl<'de> ::serde::Deserialize<'de> for TicketCustomAttributesValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::decode_untagged(
             deserializer,
             &[
                 |v| {
-                    ::intercom_api_runtime::de::lenient::<
-                        ::std::option::Option<::std::string::String>,
-                        _,
-                    >(v)
+                    ::intercom_api_runtime::de::lenient::<Option<String>, _>(v)
                         .map(Self::String)
                 },
                 |v| ::intercom_api_runtime::de::lenient::<f64, _>(v).map(Self::Number),
                 |v| ::intercom_api_runtime::de::lenient::<bool, _>(v).map(Self::Boolean),
                 |v| {
-                    <::std::vec::Vec<
-                        ::serde_json::Value,
-                    > as ::serde::Deserialize>::deserialize(v)
+                    <Vec<::serde_json::Value> as ::serde::Deserialize>::deserialize(v)
                         .map(Self::ValueList)
                 },
                 |v| {

@@ -8,9 +8,9 @@ pub struct TicketParts {
     /// The `type` property.
     pub r#type: super::constants::TicketPartList,
     /// A list of Ticket Part objects for each ticket. There is a limit of 500 parts.
-    pub ticket_parts: ::std::option::Option<::std::vec::Vec<super::TicketPart>>,
+    pub ticket_parts: Option<Vec<super::TicketPart>>,
     /// The `total_count` property.
-    pub total_count: ::std::option::Option<i64>,
+    pub total_count: Option<i64>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -20,7 +20,7 @@ impl ::serde::Serialize for TicketParts {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("ticket_parts", &self.ticket_parts);
@@ -34,9 +34,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketParts {
     const FIELDS: &'static [&'static str] = &["type", "ticket_parts", "total_count"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set(&mut __out.ticket_parts),
@@ -45,14 +45,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketParts {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for TicketParts {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

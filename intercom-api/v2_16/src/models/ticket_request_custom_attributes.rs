@@ -5,7 +5,7 @@
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[doc(alias = "ticket_request_custom_attributes")]
 pub type TicketRequestCustomAttributes = ::std::collections::BTreeMap<
-    ::std::string::String,
+    String,
     super::TicketRequestCustomAttributesValue,
 >;
 
@@ -18,13 +18,13 @@ pub type TicketRequestCustomAttributes = ::std::collections::BTreeMap<
 #[serde(untagged)]
 pub enum TicketRequestCustomAttributesValue {
     /// The `String` form.
-    String(::std::option::Option<::std::string::String>),
+    String(Option<String>),
     /// The `Number` form.
     Number(f64),
     /// The `Boolean` form.
     Boolean(bool),
     /// The `ValueList` form.
-    ValueList(::std::vec::Vec<::serde_json::Value>),
+    ValueList(Vec<::serde_json::Value>),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }
@@ -32,23 +32,18 @@ pub enum TicketRequestCustomAttributesValue {
 impl<'de> ::serde::Deserialize<'de> for TicketRequestCustomAttributesValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::decode_untagged(
             deserializer,
             &[
                 |v| {
-                    ::intercom_api_runtime::de::lenient::<
-                        ::std::option::Option<::std::string::String>,
-                        _,
-                    >(v)
+                    ::intercom_api_runtime::de::lenient::<Option<String>, _>(v)
                         .map(Self::String)
                 },
                 |v| ::intercom_api_runtime::de::lenient::<f64, _>(v).map(Self::Number),
                 |v| ::intercom_api_runtime::de::lenient::<bool, _>(v).map(Self::Boolean),
                 |v| {
-                    <::std::vec::Vec<
-                        ::serde_json::Value,
-                    > as ::serde::Deserialize>::deserialize(v)
+                    <Vec<::serde_json::Value> as ::serde::Deserialize>::deserialize(v)
                         .map(Self::ValueList)
                 },
             ],

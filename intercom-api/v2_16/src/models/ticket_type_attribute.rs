@@ -6,41 +6,39 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketTypeAttribute {
     /// String representing the object's type. Always has the value `ticket_type_attribute`.
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// The id representing the ticket type attribute.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The id of the workspace that the ticket type attribute belongs to.
-    pub workspace_id: ::std::option::Option<::std::string::String>,
+    pub workspace_id: Option<String>,
     /// The name of the ticket type attribute
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The description of the ticket type attribute
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The type of the data attribute (allowed values: "string list integer decimal boolean datetime files")
-    pub data_type: ::std::option::Option<super::TicketTypeAttributeDataType>,
+    pub data_type: Option<super::TicketTypeAttributeDataType>,
     /// Input options for the attribute
-    pub input_options: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    pub input_options: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// The order of the attribute against other attributes
-    pub order: ::std::option::Option<i64>,
+    pub order: Option<i64>,
     /// Whether the attribute is required or not for teammates.
-    pub required_to_create: ::std::option::Option<bool>,
+    pub required_to_create: Option<bool>,
     /// Whether the attribute is required or not for contacts.
-    pub required_to_create_for_contacts: ::std::option::Option<bool>,
+    pub required_to_create_for_contacts: Option<bool>,
     /// Whether the attribute is visible or not to teammates.
-    pub visible_on_create: ::std::option::Option<bool>,
+    pub visible_on_create: Option<bool>,
     /// Whether the attribute is visible or not to contacts.
-    pub visible_to_contacts: ::std::option::Option<bool>,
+    pub visible_to_contacts: Option<bool>,
     /// Whether the attribute is built in or not.
-    pub default: ::std::option::Option<bool>,
+    pub default: Option<bool>,
     /// The id of the ticket type that the attribute belongs to.
-    pub ticket_type_id: ::std::option::Option<::std::string::String>,
+    pub ticket_type_id: Option<String>,
     /// Whether the ticket type attribute is archived or not.
-    pub archived: ::std::option::Option<bool>,
+    pub archived: Option<bool>,
     /// The date and time the ticket type attribute was created.
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// The date and time the ticket type attribute was last updated.
-    pub updated_at: ::std::option::Option<i64>,
+    pub updated_at: Option<i64>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -50,7 +48,7 @@ impl ::serde::Serialize for TicketTypeAttribute {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type);
         object.optional("id", &self.id);
@@ -122,9 +120,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketTypeAttribute 
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -147,14 +145,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketTypeAttribute 
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for TicketTypeAttribute {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -179,7 +177,7 @@ pub enum TicketTypeAttributeDataType {
     /// `files`
     Files,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl TicketTypeAttributeDataType {
@@ -233,7 +231,7 @@ impl ::serde::Serialize for TicketTypeAttributeDataType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -241,7 +239,7 @@ impl ::serde::Serialize for TicketTypeAttributeDataType {
 impl<'de> ::serde::Deserialize<'de> for TicketTypeAttributeDataType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

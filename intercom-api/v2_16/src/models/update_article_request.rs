@@ -6,21 +6,21 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateArticleRequest {
     /// The title of the article.For multilingual articles, this will be the title of the default language's content.
-    pub title: ::std::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// The description of the article. For multilingual articles, this will be the description of the default language's content.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The content of the article in HTML. For multilingual articles, this will be the body of the default language's content. Mutually exclusive with `body_markdown`.
-    pub body: ::std::option::Option<::std::string::String>,
+    pub body: Option<String>,
     /// The content of the article in markdown. For multilingual articles, this will be the body of the default language's content. An alternative to `body` — you can provide content as markdown instead of HTML. Mutually exclusive with `body`.
-    pub body_markdown: ::std::option::Option<::std::string::String>,
+    pub body_markdown: Option<String>,
     /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
-    pub author_id: ::std::option::Option<::std::string::String>,
+    pub author_id: Option<String>,
     /// Whether the article will be `published` or will be a `draft`. Omitting this field leaves the publish state unchanged, so a draft stays a draft and an edit to a published article goes live immediately unless that article already has a pending draft or a scheduled publish time is set in the same request. The `PUT /articles/{id}/draft` endpoint ignores this field and always stages a draft. For multilingual articles, this will be the state of the default language's content.
-    pub state: ::std::option::Option<super::UpdateArticleRequestState>,
+    pub state: Option<super::UpdateArticleRequestState>,
     /// The id of the article's parent collection or section. An article without this field stands alone.
-    pub parent_id: ::std::option::Option<::std::string::String>,
+    pub parent_id: Option<String>,
     /// The type of parent, which can either be a `collection` or `section`.
-    pub parent_type: ::std::option::Option<::std::string::String>,
+    pub parent_type: Option<String>,
     /// The `translated_content` property.
     pub translated_content: ::intercom_api_runtime::Patch<
         super::ArticleTranslatedContent,
@@ -31,19 +31,17 @@ pub struct UpdateArticleRequest {
         rustdoc::broken_intra_doc_links,
         rustdoc::invalid_html_tags
     )]
-    pub audience_ids: ::intercom_api_runtime::Patch<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub audience_ids: ::intercom_api_runtime::Patch<Vec<String>>,
     /// Whether the article should be available for AI Chatbot (Fin). For multilingual articles, this sets the default language's availability.
-    pub ai_chatbot_availability: ::std::option::Option<bool>,
+    pub ai_chatbot_availability: Option<bool>,
     /// Whether the article should be available for AI Copilot. For multilingual articles, this sets the default language's availability.
-    pub ai_copilot_availability: ::std::option::Option<bool>,
+    pub ai_copilot_availability: Option<bool>,
     /// Whether the article should be available for AI Sales Agent. For multilingual articles, this sets the default language's availability.
-    pub ai_sales_agent_availability: ::std::option::Option<bool>,
+    pub ai_sales_agent_availability: Option<bool>,
     /// ISO 8601 timestamp at which to schedule a future publish of the article. When set together with `state: "published"`, the article is scheduled instead of published immediately. Setting `null` cancels a pending publish schedule. Timestamps in the past or equal to the current time are rejected with 400 `parameter_invalid` — the value must be strictly in the future. Combining with `state: "draft"` returns 400 `parameter_invalid`. Sending in the same request as `scheduled_unpublish_at` returns 400 — only one pending schedule per article. Empty string returns 400 `parameter_invalid`.
-    pub scheduled_publish_at: ::intercom_api_runtime::Patch<::std::string::String>,
+    pub scheduled_publish_at: ::intercom_api_runtime::Patch<String>,
     /// ISO 8601 timestamp at which to schedule a future unpublish of the article. Setting `null` cancels a pending unpublish schedule. Timestamps in the past or equal to the current time are rejected with 400 `parameter_invalid` — the value must be strictly in the future. Rejected with 400 `parameter_invalid` if the article has never been published. Sending in the same request as `scheduled_publish_at` returns 400 — only one pending schedule per article. Empty string returns 400 `parameter_invalid`.
-    pub scheduled_unpublish_at: ::intercom_api_runtime::Patch<::std::string::String>,
+    pub scheduled_unpublish_at: ::intercom_api_runtime::Patch<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -52,7 +50,7 @@ impl ::serde::Serialize for UpdateArticleRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("title", &self.title);
         object.optional("description", &self.description);
@@ -116,9 +114,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateArticleRequest
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.title),
                 1 => __object.set_lenient(&mut __out.description),
@@ -139,7 +137,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateArticleRequest
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -147,7 +145,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateArticleRequest
 impl<'de> ::serde::Deserialize<'de> for UpdateArticleRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -162,7 +160,7 @@ pub enum UpdateArticleRequestState {
     /// `draft`
     Draft,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl UpdateArticleRequestState {
@@ -198,7 +196,7 @@ impl ::serde::Serialize for UpdateArticleRequestState {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -206,7 +204,7 @@ impl ::serde::Serialize for UpdateArticleRequestState {
 impl<'de> ::serde::Deserialize<'de> for UpdateArticleRequestState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

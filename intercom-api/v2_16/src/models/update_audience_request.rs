@@ -6,11 +6,11 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateAudienceRequest {
     /// The name of the audience.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The predicates that define which contacts belong to the audience.
-    pub predicates: ::std::option::Option<::std::vec::Vec<super::Predicate>>,
+    pub predicates: Option<Vec<super::Predicate>>,
     /// Role-based predicates that further filter audience membership by contact role.
-    pub role_predicates: ::std::option::Option<::std::vec::Vec<super::Predicate>>,
+    pub role_predicates: Option<Vec<super::Predicate>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -19,7 +19,7 @@ impl ::serde::Serialize for UpdateAudienceRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("name", &self.name);
         object.optional("predicates", &self.predicates);
@@ -34,9 +34,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateAudienceReques
     const FIELDS: &'static [&'static str] = &["name", "predicates", "role_predicates"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.name),
                 1 => __object.set(&mut __out.predicates),
@@ -45,7 +45,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateAudienceReques
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -53,7 +53,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateAudienceReques
 impl<'de> ::serde::Deserialize<'de> for UpdateAudienceRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

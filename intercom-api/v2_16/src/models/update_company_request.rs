@@ -6,21 +6,21 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateCompanyRequest {
     /// The name of the Company
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The name of the plan you have associated with the company.
-    pub plan: ::std::option::Option<::std::string::String>,
+    pub plan: Option<String>,
     /// The number of employees in this company.
-    pub size: ::std::option::Option<i64>,
+    pub size: Option<i64>,
     /// The URL for this company's website. Please note that the value specified here is not validated. Accepts any string.
-    pub website: ::std::option::Option<::std::string::String>,
+    pub website: Option<String>,
     /// The industry that this company operates in.
-    pub industry: ::std::option::Option<::std::string::String>,
+    pub industry: Option<String>,
     /// A hash of key/value pairs containing any other data about the company you want Intercom to store.
-    pub custom_attributes: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub custom_attributes: Option<
+        ::std::collections::BTreeMap<String, ::serde_json::Value>,
     >,
     /// How much revenue the company generates for your business. Note that this will truncate floats. i.e. it only allow for whole integers, 155.98 will be truncated to 155. Note that this has an upper limit of 2**31-1 or 2147483647..
-    pub monthly_spend: ::std::option::Option<i64>,
+    pub monthly_spend: Option<i64>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -29,7 +29,7 @@ impl ::serde::Serialize for UpdateCompanyRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("name", &self.name);
         object.optional("plan", &self.plan);
@@ -68,9 +68,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateCompanyRequest
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.name),
                 1 => __object.set_lenient(&mut __out.plan),
@@ -83,7 +83,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateCompanyRequest
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -91,7 +91,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateCompanyRequest
 impl<'de> ::serde::Deserialize<'de> for UpdateCompanyRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

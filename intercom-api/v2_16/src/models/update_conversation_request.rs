@@ -6,13 +6,13 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateConversationRequest {
     /// Mark a conversation as read within Intercom.
-    pub read: ::std::option::Option<bool>,
+    pub read: Option<bool>,
     /// The title given to the conversation
-    pub title: ::std::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// The `custom_attributes` property.
-    pub custom_attributes: ::std::option::Option<super::CustomAttributes>,
+    pub custom_attributes: Option<super::CustomAttributes>,
     /// The ID of the company that the conversation is associated with. The unique identifier for the company which is given by Intercom. Set to nil to remove company.
-    pub company_id: ::std::option::Option<::std::string::String>,
+    pub company_id: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -21,7 +21,7 @@ impl ::serde::Serialize for UpdateConversationRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("read", &self.read);
         object.optional("title", &self.title);
@@ -42,9 +42,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateConversationRe
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.read),
                 1 => __object.set_lenient(&mut __out.title),
@@ -54,7 +54,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateConversationRe
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -62,7 +62,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateConversationRe
 impl<'de> ::serde::Deserialize<'de> for UpdateConversationRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

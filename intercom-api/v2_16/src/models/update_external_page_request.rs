@@ -6,19 +6,19 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateExternalPageRequest {
     /// The title of the external page.
-    pub title: ::std::string::String,
+    pub title: String,
     /// The body of the external page in HTML.
-    pub html: ::std::string::String,
+    pub html: String,
     /// The URL of the external page. This will be used by Fin to link end users to the page it based its answer on.
-    pub url: ::std::string::String,
+    pub url: String,
     /// Whether the external page should be used to answer questions by Fin.
-    pub fin_availability: ::std::option::Option<bool>,
+    pub fin_availability: Option<bool>,
     /// Always en
     pub locale: super::constants::En,
     /// The unique identifier for the source of the external page which was given by Intercom. Every external page must be associated with a Content Import Source which represents the place it comes from and from which it inherits a default audience (configured in the UI). For a new source, make a POST request to the Content Import Source endpoint and an ID for the source will be returned in the response.
-    pub source_id: ::std::string::String,
+    pub source_id: String,
     /// The identifier for the external page which was given by the source. Must be unique for the source.
-    pub external_id: ::std::option::Option<::std::string::String>,
+    pub external_id: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -26,21 +26,16 @@ pub struct UpdateExternalPageRequest {
 impl UpdateExternalPageRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        title: ::std::string::String,
-        html: ::std::string::String,
-        url: ::std::string::String,
-        source_id: ::std::string::String,
-    ) -> Self {
+    pub fn new(title: String, html: String, url: String, source_id: String) -> Self {
         Self {
             title,
             html,
             url,
-            fin_availability: ::std::default::Default::default(),
-            locale: ::std::default::Default::default(),
+            fin_availability: Default::default(),
+            locale: Default::default(),
             source_id,
-            external_id: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            external_id: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -49,7 +44,7 @@ impl ::serde::Serialize for UpdateExternalPageRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("title", &self.title);
         object.field("html", &self.html);
@@ -88,15 +83,15 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateExternalPageRe
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut title = ::std::option::Option::None;
-        let mut html = ::std::option::Option::None;
-        let mut url = ::std::option::Option::None;
-        let mut fin_availability = ::std::option::Option::None;
-        let mut locale = ::std::default::Default::default();
-        let mut source_id = ::std::option::Option::None;
-        let mut external_id = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut title = None;
+        let mut html = None;
+        let mut url = None;
+        let mut fin_availability = None;
+        let mut locale = Default::default();
+        let mut source_id = None;
+        let mut external_id = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut title),
                 1 => __object.set_required_lenient(&mut html),
@@ -108,7 +103,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateExternalPageRe
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             title: __object.required(title, 0)?,
             html: __object.required(html, 1)?,
             url: __object.required(url, 2)?,
@@ -125,7 +120,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateExternalPageRe
 impl<'de> ::serde::Deserialize<'de> for UpdateExternalPageRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

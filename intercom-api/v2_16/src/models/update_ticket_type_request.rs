@@ -8,17 +8,17 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateTicketTypeRequest {
     /// The name of the ticket type.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The description of the ticket type.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// Category of the Ticket Type.
-    pub category: ::std::option::Option<super::UpdateTicketTypeRequestCategory>,
+    pub category: Option<super::UpdateTicketTypeRequestCategory>,
     /// The icon of the ticket type.
-    pub icon: ::std::option::Option<::std::string::String>,
+    pub icon: Option<String>,
     /// The archived status of the ticket type.
-    pub archived: ::std::option::Option<bool>,
+    pub archived: Option<bool>,
     /// Whether the tickets associated with this ticket type are intended for internal use only or will be shared with customers. This is currently a limited attribute.
-    pub is_internal: ::std::option::Option<bool>,
+    pub is_internal: Option<bool>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -27,7 +27,7 @@ impl ::serde::Serialize for UpdateTicketTypeRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("name", &self.name);
         object.optional("description", &self.description);
@@ -56,9 +56,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateTicketTypeRequ
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.name),
                 1 => __object.set_lenient(&mut __out.description),
@@ -70,7 +70,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateTicketTypeRequ
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -78,7 +78,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateTicketTypeRequ
 impl<'de> ::serde::Deserialize<'de> for UpdateTicketTypeRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -95,7 +95,7 @@ pub enum UpdateTicketTypeRequestCategory {
     /// `Tracker`
     Tracker,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl UpdateTicketTypeRequestCategory {
@@ -133,7 +133,7 @@ impl ::serde::Serialize for UpdateTicketTypeRequestCategory {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -141,7 +141,7 @@ impl ::serde::Serialize for UpdateTicketTypeRequestCategory {
 impl<'de> ::serde::Deserialize<'de> for UpdateTicketTypeRequestCategory {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

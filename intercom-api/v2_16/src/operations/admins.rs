@@ -23,7 +23,7 @@ impl IdentifyAdmin {
 }
 
 impl ::intercom_api_runtime::Operation for IdentifyAdmin {
-    type Output = ::std::option::Option<crate::models::AdminWithApp>;
+    type Output = Option<crate::models::AdminWithApp>;
     const OPERATION_ID: &'static str = "identifyAdmin";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/me";
@@ -32,16 +32,16 @@ impl ::intercom_api_runtime::Operation for IdentifyAdmin {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         let _ = request;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -56,37 +56,34 @@ impl ::intercom_api_runtime::Operation for IdentifyAdmin {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct SetAwayAdmin {
     /// The unique identifier of a given admin
-    pub admin_id: ::std::string::String,
+    pub admin_id: String,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::SetAwayAdminRequest>,
+    pub body: Option<crate::models::SetAwayAdminRequest>,
 }
 
 impl SetAwayAdmin {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(admin_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(admin_id: impl Into<String>) -> Self {
         Self {
             admin_id: admin_id.into(),
-            body: ::std::option::Option::None,
+            body: None,
         }
     }
 
     /// The request body.
-    pub fn body(
-        mut self,
-        body: impl ::std::convert::Into<crate::models::SetAwayAdminRequest>,
-    ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+    pub fn body(mut self, body: impl Into<crate::models::SetAwayAdminRequest>) -> Self {
+        self.body = Some(body.into());
         self
     }
 }
 
 impl ::intercom_api_runtime::Operation for SetAwayAdmin {
-    type Output = ::std::option::Option<crate::models::Admin>;
+    type Output = Option<crate::models::Admin>;
     const OPERATION_ID: &'static str = "setAwayAdmin";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::PUT;
     const PATH: &'static str = "/admins/{admin_id}/away";
@@ -95,17 +92,17 @@ impl ::intercom_api_runtime::Operation for SetAwayAdmin {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("admin_id", &self.admin_id)?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -120,33 +117,28 @@ impl ::intercom_api_runtime::Operation for SetAwayAdmin {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListActivityLogs {
     /// The start date that you request data for. It must be formatted as a UNIX timestamp.
-    pub created_at_after: ::std::string::String,
+    pub created_at_after: String,
     /// The end date that you request data for. It must be formatted as a UNIX timestamp.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub created_at_before: ::std::option::Option<::std::string::String>,
+    pub created_at_before: Option<String>,
 }
 
 impl ListActivityLogs {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        created_at_after: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(created_at_after: impl Into<String>) -> Self {
         Self {
             created_at_after: created_at_after.into(),
-            created_at_before: ::std::option::Option::None,
+            created_at_before: None,
         }
     }
 
     /// The end date that you request data for. It must be formatted as a UNIX timestamp.
-    pub fn created_at_before(
-        mut self,
-        created_at_before: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.created_at_before = ::std::option::Option::Some(created_at_before.into());
+    pub fn created_at_before(mut self, created_at_before: impl Into<String>) -> Self {
+        self.created_at_before = Some(created_at_before.into());
         self
     }
 }
@@ -161,7 +153,7 @@ impl ::intercom_api_runtime::Operation for ListActivityLogs {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request
             .query(
                 "created_at_after",
@@ -178,14 +170,14 @@ impl ::intercom_api_runtime::Operation for ListActivityLogs {
                     explode: true,
                 },
             )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -206,9 +198,7 @@ pub struct SearchActivityLogs {
 impl SearchActivityLogs {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        body: impl ::std::convert::Into<crate::models::SearchActivityLogsRequest>,
-    ) -> Self {
+    pub fn new(body: impl Into<crate::models::SearchActivityLogsRequest>) -> Self {
         Self { body: body.into() }
     }
 }
@@ -223,16 +213,16 @@ impl ::intercom_api_runtime::Operation for SearchActivityLogs {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -264,16 +254,16 @@ impl ::intercom_api_runtime::Operation for ListActivityLogEventTypes {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         let _ = request;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -290,26 +280,21 @@ pub struct ListAdmins {
     /// If set to true, the response will include the admin's avatar object containing the image URL. Defaults to false.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub display_avatar: ::std::option::Option<bool>,
+    pub display_avatar: Option<bool>,
 }
 
 impl ListAdmins {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Self {
-            display_avatar: ::std::option::Option::None,
-        }
+        Self { display_avatar: None }
     }
 
     /// If set to true, the response will include the admin's avatar object containing the image URL. Defaults to false.
-    pub fn display_avatar(
-        mut self,
-        display_avatar: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.display_avatar = ::std::option::Option::Some(display_avatar.into());
+    pub fn display_avatar(mut self, display_avatar: impl Into<bool>) -> Self {
+        self.display_avatar = Some(display_avatar.into());
         self
     }
 }
@@ -324,7 +309,7 @@ impl ::intercom_api_runtime::Operation for ListAdmins {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request
             .query(
                 "display_avatar",
@@ -333,14 +318,14 @@ impl ::intercom_api_runtime::Operation for ListAdmins {
                     explode: true,
                 },
             )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -355,19 +340,19 @@ impl ::intercom_api_runtime::Operation for ListAdmins {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveAdmin {
     /// The unique identifier of a given admin
-    pub admin_id: ::std::string::String,
+    pub admin_id: String,
 }
 
 impl RetrieveAdmin {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(admin_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(admin_id: impl Into<String>) -> Self {
         Self { admin_id: admin_id.into() }
     }
 }
 
 impl ::intercom_api_runtime::Operation for RetrieveAdmin {
-    type Output = ::std::option::Option<crate::models::Admin>;
+    type Output = Option<crate::models::Admin>;
     const OPERATION_ID: &'static str = "retrieveAdmin";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/admins/{admin_id}";
@@ -376,16 +361,16 @@ impl ::intercom_api_runtime::Operation for RetrieveAdmin {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("admin_id", &self.admin_id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }

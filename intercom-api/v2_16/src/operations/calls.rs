@@ -15,36 +15,33 @@ pub struct ListCalls {
     /// The page of results to fetch. Defaults to first page
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub page: ::std::option::Option<i64>,
+    pub page: Option<i64>,
     /// How many results to display per page. Defaults to 25. Max 25.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub per_page: ::std::option::Option<i64>,
+    pub per_page: Option<i64>,
 }
 
 impl ListCalls {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Self {
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        Self { page: None, per_page: None }
     }
 
     /// The page of results to fetch. Defaults to first page
-    pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(page.into());
+    pub fn page(mut self, page: impl Into<i64>) -> Self {
+        self.page = Some(page.into());
         self
     }
 
     /// How many results to display per page. Defaults to 25. Max 25.
-    pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(per_page.into());
+    pub fn per_page(mut self, per_page: impl Into<i64>) -> Self {
+        self.per_page = Some(per_page.into());
         self
     }
 }
@@ -59,7 +56,7 @@ impl ::intercom_api_runtime::Operation for ListCalls {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request
             .query(
                 "page",
@@ -76,14 +73,14 @@ impl ::intercom_api_runtime::Operation for ListCalls {
                     explode: true,
                 },
             )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -91,22 +88,22 @@ impl ::intercom_api_runtime::Operation for ListCalls {
 impl ::intercom_api_runtime::Paginated for ListCalls {
     type Item = crate::models::Call;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::PageNumber;
-    fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
+    fn items(page: Self::Output) -> Vec<Self::Item> {
         page.data.unwrap_or_default()
     }
 
     fn item_count(page: &Self::Output) -> usize {
-        page.data.as_ref().map_or(0, ::std::vec::Vec::len)
+        page.data.as_ref().map_or(0, Vec::len)
     }
 
-    fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
+    fn next_page(&self, page: &Self::Output) -> Option<Self> {
         let value = ::intercom_api_runtime::next_page_number(
             *page.pages.as_ref()?.page.as_ref()?,
             *page.pages.as_ref()?.total_pages.as_ref()?,
         )?;
         let mut next = self.clone();
-        next.page = ::std::option::Option::Some(value);
-        ::std::option::Option::Some(next)
+        next.page = Some(value);
+        Some(next)
     }
 }
 
@@ -120,13 +117,13 @@ impl ::intercom_api_runtime::Paginated for ListCalls {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ShowCall {
     /// The id of the call to retrieve
-    pub call_id: ::std::string::String,
+    pub call_id: String,
 }
 
 impl ShowCall {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(call_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(call_id: impl Into<String>) -> Self {
         Self { call_id: call_id.into() }
     }
 }
@@ -141,16 +138,16 @@ impl ::intercom_api_runtime::Operation for ShowCall {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("call_id", &self.call_id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -165,13 +162,13 @@ impl ::intercom_api_runtime::Operation for ShowCall {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ShowCallRecording {
     /// The id of the call
-    pub call_id: ::std::string::String,
+    pub call_id: String,
 }
 
 impl ShowCallRecording {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(call_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(call_id: impl Into<String>) -> Self {
         Self { call_id: call_id.into() }
     }
 }
@@ -186,16 +183,16 @@ impl ::intercom_api_runtime::Operation for ShowCallRecording {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("call_id", &self.call_id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::unexpected(status, body)
     }
 
@@ -204,7 +201,7 @@ impl ::intercom_api_runtime::Operation for ShowCallRecording {
         status: ::intercom_api_runtime::http::StatusCode,
         headers: &::intercom_api_runtime::http::HeaderMap,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::redirect(status, headers, body)
     }
 }
@@ -219,19 +216,19 @@ impl ::intercom_api_runtime::Operation for ShowCallRecording {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ShowCallTranscript {
     /// The id of the call
-    pub call_id: ::std::string::String,
+    pub call_id: String,
 }
 
 impl ShowCallTranscript {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(call_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(call_id: impl Into<String>) -> Self {
         Self { call_id: call_id.into() }
     }
 }
 
 impl ::intercom_api_runtime::Operation for ShowCallTranscript {
-    type Output = ::std::string::String;
+    type Output = String;
     const OPERATION_ID: &'static str = "showCallTranscript";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/calls/{call_id}/transcript";
@@ -241,16 +238,16 @@ impl ::intercom_api_runtime::Operation for ShowCallTranscript {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("call_id", &self.call_id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::text(status, body)
     }
 }
@@ -272,9 +269,7 @@ pub struct ListCallsWithTranscripts {
 impl ListCallsWithTranscripts {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        body: impl ::std::convert::Into<crate::models::ListCallsWithTranscriptsRequest>,
-    ) -> Self {
+    pub fn new(body: impl Into<crate::models::ListCallsWithTranscriptsRequest>) -> Self {
         Self { body: body.into() }
     }
 }
@@ -289,16 +284,16 @@ impl ::intercom_api_runtime::Operation for ListCallsWithTranscripts {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -321,26 +316,24 @@ pub struct RegisterFinVoiceCall {
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::RegisterFinVoiceCallRequest>,
+    pub body: Option<crate::models::RegisterFinVoiceCallRequest>,
 }
 
 impl RegisterFinVoiceCall {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Self {
-            body: ::std::option::Option::None,
-        }
+        Self { body: None }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<crate::models::RegisterFinVoiceCallRequest>,
+        body: impl Into<crate::models::RegisterFinVoiceCallRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
@@ -355,16 +348,16 @@ impl ::intercom_api_runtime::Operation for RegisterFinVoiceCall {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -385,7 +378,7 @@ pub struct CollectFinVoiceCallById {
 impl CollectFinVoiceCallById {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<i64>) -> Self {
+    pub fn new(id: impl Into<i64>) -> Self {
         Self { id: id.into() }
     }
 }
@@ -400,16 +393,16 @@ impl ::intercom_api_runtime::Operation for CollectFinVoiceCallById {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -424,13 +417,13 @@ impl ::intercom_api_runtime::Operation for CollectFinVoiceCallById {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CollectFinVoiceCallByExternalId {
     /// The external call identifier from the call provider
-    pub external_id: ::std::string::String,
+    pub external_id: String,
 }
 
 impl CollectFinVoiceCallByExternalId {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(external_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(external_id: impl Into<String>) -> Self {
         Self {
             external_id: external_id.into(),
         }
@@ -447,16 +440,16 @@ impl ::intercom_api_runtime::Operation for CollectFinVoiceCallByExternalId {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("external_id", &self.external_id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -473,13 +466,13 @@ impl ::intercom_api_runtime::Operation for CollectFinVoiceCallByExternalId {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CollectFinVoiceCallByPhoneNumber {
     /// Phone number in E.164 format
-    pub phone_number: ::std::string::String,
+    pub phone_number: String,
 }
 
 impl CollectFinVoiceCallByPhoneNumber {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(phone_number: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(phone_number: impl Into<String>) -> Self {
         Self {
             phone_number: phone_number.into(),
         }
@@ -492,21 +485,21 @@ impl ::intercom_api_runtime::Operation for CollectFinVoiceCallByPhoneNumber {
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/fin_voice/phone_number/{phone_number}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
-    const RESPONSE_MEDIA_TYPE: ::std::option::Option<&'static str> = ::std::option::Option::None;
+    const RESPONSE_MEDIA_TYPE: Option<&'static str> = None;
     #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("phone_number", &self.phone_number)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::empty(status, body)
     }
 }
@@ -523,15 +516,13 @@ impl ::intercom_api_runtime::Operation for CollectFinVoiceCallByPhoneNumber {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CollectFinVoiceCallsByConversationId {
     /// The Intercom conversation identifier
-    pub conversation_id: ::std::string::String,
+    pub conversation_id: String,
 }
 
 impl CollectFinVoiceCallsByConversationId {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        conversation_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(conversation_id: impl Into<String>) -> Self {
         Self {
             conversation_id: conversation_id.into(),
         }
@@ -539,7 +530,7 @@ impl CollectFinVoiceCallsByConversationId {
 }
 
 impl ::intercom_api_runtime::Operation for CollectFinVoiceCallsByConversationId {
-    type Output = ::std::vec::Vec<crate::models::AiCallResponse>;
+    type Output = Vec<crate::models::AiCallResponse>;
     const OPERATION_ID: &'static str = "collectFinVoiceCallsByConversationId";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/fin_voice/conversation/{conversation_id}";
@@ -548,16 +539,16 @@ impl ::intercom_api_runtime::Operation for CollectFinVoiceCallsByConversationId 
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("conversation_id", &self.conversation_id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }

@@ -25,39 +25,39 @@ pub struct RetrieveCompany {
     /// The `name` of the company to filter by.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The `company_id` of the company to filter by.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub company_id: ::std::option::Option<::std::string::String>,
+    pub company_id: Option<String>,
     /// The `tag_id` of the company to filter by.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub tag_id: ::std::option::Option<::std::string::String>,
+    pub tag_id: Option<String>,
     /// The `segment_id` of the company to filter by.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub segment_id: ::std::option::Option<::std::string::String>,
+    pub segment_id: Option<String>,
     /// The page of results to fetch. Defaults to first page
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub page: ::std::option::Option<i64>,
+    pub page: Option<i64>,
     /// How many results to display per page. Defaults to 15
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub per_page: ::std::option::Option<i64>,
+    pub per_page: Option<i64>,
 }
 
 #[cfg(feature = "companies")]
@@ -66,60 +66,48 @@ impl RetrieveCompany {
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
         Self {
-            name: ::std::option::Option::None,
-            company_id: ::std::option::Option::None,
-            tag_id: ::std::option::Option::None,
-            segment_id: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
+            name: None,
+            company_id: None,
+            tag_id: None,
+            segment_id: None,
+            page: None,
+            per_page: None,
         }
     }
 
     /// The `name` of the company to filter by.
-    pub fn name(
-        mut self,
-        name: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(name.into());
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
         self
     }
 
     /// The `company_id` of the company to filter by.
-    pub fn company_id(
-        mut self,
-        company_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.company_id = ::std::option::Option::Some(company_id.into());
+    pub fn company_id(mut self, company_id: impl Into<String>) -> Self {
+        self.company_id = Some(company_id.into());
         self
     }
 
     /// The `tag_id` of the company to filter by.
-    pub fn tag_id(
-        mut self,
-        tag_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.tag_id = ::std::option::Option::Some(tag_id.into());
+    pub fn tag_id(mut self, tag_id: impl Into<String>) -> Self {
+        self.tag_id = Some(tag_id.into());
         self
     }
 
     /// The `segment_id` of the company to filter by.
-    pub fn segment_id(
-        mut self,
-        segment_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.segment_id = ::std::option::Option::Some(segment_id.into());
+    pub fn segment_id(mut self, segment_id: impl Into<String>) -> Self {
+        self.segment_id = Some(segment_id.into());
         self
     }
 
     /// The page of results to fetch. Defaults to first page
-    pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(page.into());
+    pub fn page(mut self, page: impl Into<i64>) -> Self {
+        self.page = Some(page.into());
         self
     }
 
     /// How many results to display per page. Defaults to 15
-    pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(per_page.into());
+    pub fn per_page(mut self, per_page: impl Into<i64>) -> Self {
+        self.per_page = Some(per_page.into());
         self
     }
 }
@@ -135,7 +123,7 @@ impl ::intercom_api_runtime::Operation for RetrieveCompany {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request
             .query(
                 "name",
@@ -184,14 +172,14 @@ impl ::intercom_api_runtime::Operation for RetrieveCompany {
                     explode: true,
                 },
             )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -217,9 +205,9 @@ pub struct CreateOrUpdateCompany {
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::CreateOrUpdateCompanyRequest>,
+    pub body: Option<crate::models::CreateOrUpdateCompanyRequest>,
 }
 
 #[cfg(feature = "companies")]
@@ -227,17 +215,15 @@ impl CreateOrUpdateCompany {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Self {
-            body: ::std::option::Option::None,
-        }
+        Self { body: None }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<crate::models::CreateOrUpdateCompanyRequest>,
+        body: impl Into<crate::models::CreateOrUpdateCompanyRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
@@ -253,16 +239,16 @@ impl ::intercom_api_runtime::Operation for CreateOrUpdateCompany {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -278,14 +264,14 @@ impl ::intercom_api_runtime::Operation for CreateOrUpdateCompany {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveACompanyById {
     /// The unique identifier for the company which is given by Intercom
-    pub company_id: ::std::string::String,
+    pub company_id: String,
 }
 
 #[cfg(feature = "companies")]
 impl RetrieveACompanyById {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(company_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(company_id: impl Into<String>) -> Self {
         Self {
             company_id: company_id.into(),
         }
@@ -303,16 +289,16 @@ impl ::intercom_api_runtime::Operation for RetrieveACompanyById {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("company_id", &self.company_id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -332,32 +318,29 @@ impl ::intercom_api_runtime::Operation for RetrieveACompanyById {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateCompany {
     /// The unique identifier for the company which is given by Intercom
-    pub company_id: ::std::string::String,
+    pub company_id: String,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::UpdateCompanyRequest>,
+    pub body: Option<crate::models::UpdateCompanyRequest>,
 }
 
 #[cfg(feature = "companies")]
 impl UpdateCompany {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(company_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(company_id: impl Into<String>) -> Self {
         Self {
             company_id: company_id.into(),
-            body: ::std::option::Option::None,
+            body: None,
         }
     }
 
     /// The request body.
-    pub fn body(
-        mut self,
-        body: impl ::std::convert::Into<crate::models::UpdateCompanyRequest>,
-    ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+    pub fn body(mut self, body: impl Into<crate::models::UpdateCompanyRequest>) -> Self {
+        self.body = Some(body.into());
         self
     }
 }
@@ -373,17 +356,17 @@ impl ::intercom_api_runtime::Operation for UpdateCompany {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("company_id", &self.company_id)?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -407,14 +390,14 @@ impl ::intercom_api_runtime::Operation for UpdateCompany {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DeleteCompany {
     /// The unique identifier for the company which is given by Intercom
-    pub company_id: ::std::string::String,
+    pub company_id: String,
 }
 
 #[cfg(feature = "companies")]
 impl DeleteCompany {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(company_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(company_id: impl Into<String>) -> Self {
         Self {
             company_id: company_id.into(),
         }
@@ -432,16 +415,16 @@ impl ::intercom_api_runtime::Operation for DeleteCompany {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("company_id", &self.company_id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -456,13 +439,13 @@ impl ::intercom_api_runtime::Operation for DeleteCompany {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListAttachedContacts {
     /// The unique identifier for the company which is given by Intercom
-    pub company_id: ::std::string::String,
+    pub company_id: String,
 }
 
 impl ListAttachedContacts {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(company_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(company_id: impl Into<String>) -> Self {
         Self {
             company_id: company_id.into(),
         }
@@ -479,16 +462,16 @@ impl ::intercom_api_runtime::Operation for ListAttachedContacts {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("company_id", &self.company_id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -504,14 +487,14 @@ impl ::intercom_api_runtime::Operation for ListAttachedContacts {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListAttachedSegmentsForCompanies {
     /// The unique identifier for the company which is given by Intercom
-    pub company_id: ::std::string::String,
+    pub company_id: String,
 }
 
 #[cfg(feature = "companies")]
 impl ListAttachedSegmentsForCompanies {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(company_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(company_id: impl Into<String>) -> Self {
         Self {
             company_id: company_id.into(),
         }
@@ -529,16 +512,16 @@ impl ::intercom_api_runtime::Operation for ListAttachedSegmentsForCompanies {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("company_id", &self.company_id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -567,21 +550,21 @@ pub struct ListAllCompanies {
     /// The page of results to fetch. Defaults to first page
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub page: ::std::option::Option<i64>,
+    pub page: Option<i64>,
     /// How many results to return per page. Defaults to 15
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub per_page: ::std::option::Option<i64>,
+    pub per_page: Option<i64>,
     /// `asc` or `desc`. Return the companies in ascending or descending order. Defaults to desc
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub order: ::std::option::Option<::std::string::String>,
+    pub order: Option<String>,
 }
 
 #[cfg(feature = "companies")]
@@ -590,30 +573,27 @@ impl ListAllCompanies {
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
         Self {
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            order: ::std::option::Option::None,
+            page: None,
+            per_page: None,
+            order: None,
         }
     }
 
     /// The page of results to fetch. Defaults to first page
-    pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(page.into());
+    pub fn page(mut self, page: impl Into<i64>) -> Self {
+        self.page = Some(page.into());
         self
     }
 
     /// How many results to return per page. Defaults to 15
-    pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(per_page.into());
+    pub fn per_page(mut self, per_page: impl Into<i64>) -> Self {
+        self.per_page = Some(per_page.into());
         self
     }
 
     /// `asc` or `desc`. Return the companies in ascending or descending order. Defaults to desc
-    pub fn order(
-        mut self,
-        order: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.order = ::std::option::Option::Some(order.into());
+    pub fn order(mut self, order: impl Into<String>) -> Self {
+        self.order = Some(order.into());
         self
     }
 }
@@ -629,7 +609,7 @@ impl ::intercom_api_runtime::Operation for ListAllCompanies {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request
             .query(
                 "page",
@@ -654,14 +634,14 @@ impl ::intercom_api_runtime::Operation for ListAllCompanies {
                     explode: true,
                 },
             )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -670,22 +650,22 @@ impl ::intercom_api_runtime::Operation for ListAllCompanies {
 impl ::intercom_api_runtime::Paginated for ListAllCompanies {
     type Item = crate::models::Company;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::PageNumber;
-    fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
+    fn items(page: Self::Output) -> Vec<Self::Item> {
         page.data.unwrap_or_default()
     }
 
     fn item_count(page: &Self::Output) -> usize {
-        page.data.as_ref().map_or(0, ::std::vec::Vec::len)
+        page.data.as_ref().map_or(0, Vec::len)
     }
 
-    fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
+    fn next_page(&self, page: &Self::Output) -> Option<Self> {
         let value = ::intercom_api_runtime::next_page_number(
             *page.pages.as_ref()?.page.as_ref()?,
             *page.pages.as_ref()?.total_pages.as_ref()?,
         )?;
         let mut next = self.clone();
-        next.page = ::std::option::Option::Some(value);
-        ::std::option::Option::Some(next)
+        next.page = Some(value);
+        Some(next)
     }
 }
 
@@ -718,9 +698,9 @@ pub struct ScrollOverAllCompanies {
     /// The `scroll_param` parameter.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub scroll_param: ::std::option::Option<::std::string::String>,
+    pub scroll_param: Option<String>,
 }
 
 #[cfg(feature = "companies")]
@@ -728,24 +708,19 @@ impl ScrollOverAllCompanies {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Self {
-            scroll_param: ::std::option::Option::None,
-        }
+        Self { scroll_param: None }
     }
 
     /// The `scroll_param` parameter.
-    pub fn scroll_param(
-        mut self,
-        scroll_param: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.scroll_param = ::std::option::Option::Some(scroll_param.into());
+    pub fn scroll_param(mut self, scroll_param: impl Into<String>) -> Self {
+        self.scroll_param = Some(scroll_param.into());
         self
     }
 }
 
 #[cfg(feature = "companies")]
 impl ::intercom_api_runtime::Operation for ScrollOverAllCompanies {
-    type Output = ::std::option::Option<crate::models::CompanyScroll>;
+    type Output = Option<crate::models::CompanyScroll>;
     const OPERATION_ID: &'static str = "scrollOverAllCompanies";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/companies/scroll";
@@ -754,7 +729,7 @@ impl ::intercom_api_runtime::Operation for ScrollOverAllCompanies {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request
             .query(
                 "scroll_param",
@@ -763,14 +738,14 @@ impl ::intercom_api_runtime::Operation for ScrollOverAllCompanies {
                     explode: true,
                 },
             )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -779,25 +754,23 @@ impl ::intercom_api_runtime::Operation for ScrollOverAllCompanies {
 impl ::intercom_api_runtime::Paginated for ScrollOverAllCompanies {
     type Item = crate::models::Company;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::Scroll;
-    fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
-        let ::std::option::Option::Some(page) = page else {
-            return ::std::vec::Vec::new()
-        };
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        let Some(page) = page else { return Vec::new() };
         page.data.unwrap_or_default()
     }
 
     fn item_count(page: &Self::Output) -> usize {
-        let ::std::option::Option::Some(page) = page else { return 0 };
-        page.data.as_ref().map_or(0, ::std::vec::Vec::len)
+        let Some(page) = page else { return 0 };
+        page.data.as_ref().map_or(0, Vec::len)
     }
 
-    fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
+    fn next_page(&self, page: &Self::Output) -> Option<Self> {
         let value = ::intercom_api_runtime::non_empty(
             page.as_ref()?.scroll_param.as_ref()?,
         )?;
         let mut next = self.clone();
-        next.scroll_param = ::std::option::Option::Some(value);
-        ::std::option::Option::Some(next)
+        next.scroll_param = Some(value);
+        Some(next)
     }
 }
 
@@ -811,31 +784,31 @@ impl ::intercom_api_runtime::Paginated for ScrollOverAllCompanies {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct AttachContactToACompany {
     /// The unique identifier for the contact which is given by Intercom
-    pub contact_id: ::std::string::String,
+    pub contact_id: String,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::AttachContactToACompanyRequest>,
+    pub body: Option<crate::models::AttachContactToACompanyRequest>,
 }
 
 impl AttachContactToACompany {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(contact_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(contact_id: impl Into<String>) -> Self {
         Self {
             contact_id: contact_id.into(),
-            body: ::std::option::Option::None,
+            body: None,
         }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<crate::models::AttachContactToACompanyRequest>,
+        body: impl Into<crate::models::AttachContactToACompanyRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
@@ -850,17 +823,17 @@ impl ::intercom_api_runtime::Operation for AttachContactToACompany {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("contact_id", &self.contact_id)?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -875,18 +848,15 @@ impl ::intercom_api_runtime::Operation for AttachContactToACompany {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DetachContactFromACompany {
     /// The unique identifier for the contact which is given by Intercom
-    pub contact_id: ::std::string::String,
+    pub contact_id: String,
     /// The unique identifier for the company which is given by Intercom
-    pub company_id: ::std::string::String,
+    pub company_id: String,
 }
 
 impl DetachContactFromACompany {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        contact_id: impl ::std::convert::Into<::std::string::String>,
-        company_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(contact_id: impl Into<String>, company_id: impl Into<String>) -> Self {
         Self {
             contact_id: contact_id.into(),
             company_id: company_id.into(),
@@ -904,17 +874,17 @@ impl ::intercom_api_runtime::Operation for DetachContactFromACompany {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("contact_id", &self.contact_id)?;
         request.path_param("company_id", &self.company_id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }

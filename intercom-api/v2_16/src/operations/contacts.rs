@@ -14,42 +14,42 @@
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListCompaniesForAContact {
     /// The unique identifier for the contact which is given by Intercom
-    pub contact_id: ::std::string::String,
+    pub contact_id: String,
     /// The page of results to fetch (the first is 1).
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub page: ::std::option::Option<i64>,
+    pub page: Option<i64>,
     /// How many results to return per page.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub per_page: ::std::option::Option<i64>,
+    pub per_page: Option<i64>,
 }
 
 #[cfg(any(feature = "companies", feature = "contacts"))]
 impl ListCompaniesForAContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(contact_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(contact_id: impl Into<String>) -> Self {
         Self {
             contact_id: contact_id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
+            page: None,
+            per_page: None,
         }
     }
 
     /// The page of results to fetch (the first is 1).
-    pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(page.into());
+    pub fn page(mut self, page: impl Into<i64>) -> Self {
+        self.page = Some(page.into());
         self
     }
 
     /// How many results to return per page.
-    pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(per_page.into());
+    pub fn per_page(mut self, per_page: impl Into<i64>) -> Self {
+        self.per_page = Some(per_page.into());
         self
     }
 }
@@ -65,7 +65,7 @@ impl ::intercom_api_runtime::Operation for ListCompaniesForAContact {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("contact_id", &self.contact_id)?;
         request
             .query(
@@ -83,14 +83,14 @@ impl ::intercom_api_runtime::Operation for ListCompaniesForAContact {
                     explode: true,
                 },
             )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -99,22 +99,22 @@ impl ::intercom_api_runtime::Operation for ListCompaniesForAContact {
 impl ::intercom_api_runtime::Paginated for ListCompaniesForAContact {
     type Item = crate::models::Company;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::PageNumber;
-    fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
+    fn items(page: Self::Output) -> Vec<Self::Item> {
         page.companies.unwrap_or_default()
     }
 
     fn item_count(page: &Self::Output) -> usize {
-        page.companies.as_ref().map_or(0, ::std::vec::Vec::len)
+        page.companies.as_ref().map_or(0, Vec::len)
     }
 
-    fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
+    fn next_page(&self, page: &Self::Output) -> Option<Self> {
         let value = ::intercom_api_runtime::next_page_number(
             *page.pages.as_ref()?.page.as_ref()?,
             *page.pages.as_ref()?.total_pages.as_ref()?,
         )?;
         let mut next = self.clone();
-        next.page = ::std::option::Option::Some(value);
-        ::std::option::Option::Some(next)
+        next.page = Some(value);
+        Some(next)
     }
 }
 
@@ -129,14 +129,14 @@ impl ::intercom_api_runtime::Paginated for ListCompaniesForAContact {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListSegmentsForAContact {
     /// The unique identifier for the contact which is given by Intercom
-    pub contact_id: ::std::string::String,
+    pub contact_id: String,
 }
 
 #[cfg(any(feature = "contacts", feature = "segments"))]
 impl ListSegmentsForAContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(contact_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(contact_id: impl Into<String>) -> Self {
         Self {
             contact_id: contact_id.into(),
         }
@@ -154,16 +154,16 @@ impl ::intercom_api_runtime::Operation for ListSegmentsForAContact {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("contact_id", &self.contact_id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -187,14 +187,14 @@ impl ::intercom_api_runtime::Operation for ListSegmentsForAContact {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListSubscriptionsForAContact {
     /// The unique identifier for the contact which is given by Intercom
-    pub contact_id: ::std::string::String,
+    pub contact_id: String,
 }
 
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 impl ListSubscriptionsForAContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(contact_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(contact_id: impl Into<String>) -> Self {
         Self {
             contact_id: contact_id.into(),
         }
@@ -212,16 +212,16 @@ impl ::intercom_api_runtime::Operation for ListSubscriptionsForAContact {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("contact_id", &self.contact_id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -237,14 +237,14 @@ impl ::intercom_api_runtime::Operation for ListSubscriptionsForAContact {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListTagsForAContact {
     /// The unique identifier for the contact which is given by Intercom
-    pub contact_id: ::std::string::String,
+    pub contact_id: String,
 }
 
 #[cfg(any(feature = "contacts", feature = "tags"))]
 impl ListTagsForAContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(contact_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(contact_id: impl Into<String>) -> Self {
         Self {
             contact_id: contact_id.into(),
         }
@@ -262,16 +262,16 @@ impl ::intercom_api_runtime::Operation for ListTagsForAContact {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("contact_id", &self.contact_id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -307,34 +307,32 @@ impl ::intercom_api_runtime::Operation for ListTagsForAContact {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ShowContact {
     /// contact_id
-    pub contact_id: ::std::string::String,
+    pub contact_id: String,
     /// Pass `true` to include the contact's merge history in the response. Only returned for contacts with a `user` role.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub include_merge_history: ::std::option::Option<bool>,
+    pub include_merge_history: Option<bool>,
 }
 
 #[cfg(feature = "contacts")]
 impl ShowContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(contact_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(contact_id: impl Into<String>) -> Self {
         Self {
             contact_id: contact_id.into(),
-            include_merge_history: ::std::option::Option::None,
+            include_merge_history: None,
         }
     }
 
     /// Pass `true` to include the contact's merge history in the response. Only returned for contacts with a `user` role.
     pub fn include_merge_history(
         mut self,
-        include_merge_history: impl ::std::convert::Into<bool>,
+        include_merge_history: impl Into<bool>,
     ) -> Self {
-        self.include_merge_history = ::std::option::Option::Some(
-            include_merge_history.into(),
-        );
+        self.include_merge_history = Some(include_merge_history.into());
         self
     }
 }
@@ -350,7 +348,7 @@ impl ::intercom_api_runtime::Operation for ShowContact {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("contact_id", &self.contact_id)?;
         request
             .query(
@@ -360,14 +358,14 @@ impl ::intercom_api_runtime::Operation for ShowContact {
                     explode: true,
                 },
             )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -389,50 +387,45 @@ impl ::intercom_api_runtime::Operation for ShowContact {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateContact {
     /// id
-    pub contact_id: ::std::string::String,
+    pub contact_id: String,
     /// Pass `true` to include the contact's merge history in the response. Only returned for contacts with a `user` role.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub include_merge_history: ::std::option::Option<bool>,
+    pub include_merge_history: Option<bool>,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::UpdateContactRequest>,
+    pub body: Option<crate::models::UpdateContactRequest>,
 }
 
 #[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
 impl UpdateContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(contact_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(contact_id: impl Into<String>) -> Self {
         Self {
             contact_id: contact_id.into(),
-            include_merge_history: ::std::option::Option::None,
-            body: ::std::option::Option::None,
+            include_merge_history: None,
+            body: None,
         }
     }
 
     /// Pass `true` to include the contact's merge history in the response. Only returned for contacts with a `user` role.
     pub fn include_merge_history(
         mut self,
-        include_merge_history: impl ::std::convert::Into<bool>,
+        include_merge_history: impl Into<bool>,
     ) -> Self {
-        self.include_merge_history = ::std::option::Option::Some(
-            include_merge_history.into(),
-        );
+        self.include_merge_history = Some(include_merge_history.into());
         self
     }
 
     /// The request body.
-    pub fn body(
-        mut self,
-        body: impl ::std::convert::Into<crate::models::UpdateContactRequest>,
-    ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+    pub fn body(mut self, body: impl Into<crate::models::UpdateContactRequest>) -> Self {
+        self.body = Some(body.into());
         self
     }
 }
@@ -448,7 +441,7 @@ impl ::intercom_api_runtime::Operation for UpdateContact {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("contact_id", &self.contact_id)?;
         request
             .query(
@@ -459,14 +452,14 @@ impl ::intercom_api_runtime::Operation for UpdateContact {
                 },
             )?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -482,14 +475,14 @@ impl ::intercom_api_runtime::Operation for UpdateContact {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DeleteContact {
     /// contact_id
-    pub contact_id: ::std::string::String,
+    pub contact_id: String,
 }
 
 #[cfg(feature = "contacts")]
 impl DeleteContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(contact_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(contact_id: impl Into<String>) -> Self {
         Self {
             contact_id: contact_id.into(),
         }
@@ -507,16 +500,16 @@ impl ::intercom_api_runtime::Operation for DeleteContact {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("contact_id", &self.contact_id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -543,15 +536,15 @@ pub struct MergeContact {
     /// Pass `true` to include the merge history of the resulting contact in the response. Only returned for contacts with a `user` role.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub include_merge_history: ::std::option::Option<bool>,
+    pub include_merge_history: Option<bool>,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::MergeContactsRequest>,
+    pub body: Option<crate::models::MergeContactsRequest>,
 }
 
 #[cfg(feature = "contacts")]
@@ -560,28 +553,23 @@ impl MergeContact {
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
         Self {
-            include_merge_history: ::std::option::Option::None,
-            body: ::std::option::Option::None,
+            include_merge_history: None,
+            body: None,
         }
     }
 
     /// Pass `true` to include the merge history of the resulting contact in the response. Only returned for contacts with a `user` role.
     pub fn include_merge_history(
         mut self,
-        include_merge_history: impl ::std::convert::Into<bool>,
+        include_merge_history: impl Into<bool>,
     ) -> Self {
-        self.include_merge_history = ::std::option::Option::Some(
-            include_merge_history.into(),
-        );
+        self.include_merge_history = Some(include_merge_history.into());
         self
     }
 
     /// The request body.
-    pub fn body(
-        mut self,
-        body: impl ::std::convert::Into<crate::models::MergeContactsRequest>,
-    ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+    pub fn body(mut self, body: impl Into<crate::models::MergeContactsRequest>) -> Self {
+        self.body = Some(body.into());
         self
     }
 }
@@ -597,7 +585,7 @@ impl ::intercom_api_runtime::Operation for MergeContact {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request
             .query(
                 "include_merge_history",
@@ -607,14 +595,14 @@ impl ::intercom_api_runtime::Operation for MergeContact {
                 },
             )?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -753,15 +741,15 @@ pub struct SearchContacts {
     /// Pass `true` to include a `merge_history` array on each contact in the response. Only returned for contacts with a `user` role.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub include_merge_history: ::std::option::Option<bool>,
+    pub include_merge_history: Option<bool>,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::ContactSearchRequest>,
+    pub body: Option<crate::models::ContactSearchRequest>,
 }
 
 #[cfg(feature = "contacts")]
@@ -770,28 +758,23 @@ impl SearchContacts {
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
         Self {
-            include_merge_history: ::std::option::Option::None,
-            body: ::std::option::Option::None,
+            include_merge_history: None,
+            body: None,
         }
     }
 
     /// Pass `true` to include a `merge_history` array on each contact in the response. Only returned for contacts with a `user` role.
     pub fn include_merge_history(
         mut self,
-        include_merge_history: impl ::std::convert::Into<bool>,
+        include_merge_history: impl Into<bool>,
     ) -> Self {
-        self.include_merge_history = ::std::option::Option::Some(
-            include_merge_history.into(),
-        );
+        self.include_merge_history = Some(include_merge_history.into());
         self
     }
 
     /// The request body.
-    pub fn body(
-        mut self,
-        body: impl ::std::convert::Into<crate::models::ContactSearchRequest>,
-    ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+    pub fn body(mut self, body: impl Into<crate::models::ContactSearchRequest>) -> Self {
+        self.body = Some(body.into());
         self
     }
 }
@@ -807,7 +790,7 @@ impl ::intercom_api_runtime::Operation for SearchContacts {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request
             .query(
                 "include_merge_history",
@@ -817,14 +800,14 @@ impl ::intercom_api_runtime::Operation for SearchContacts {
                 },
             )?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -833,15 +816,15 @@ impl ::intercom_api_runtime::Operation for SearchContacts {
 impl ::intercom_api_runtime::Paginated for SearchContacts {
     type Item = crate::models::Contact;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::Search;
-    fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
+    fn items(page: Self::Output) -> Vec<Self::Item> {
         page.data.unwrap_or_default()
     }
 
     fn item_count(page: &Self::Output) -> usize {
-        page.data.as_ref().map_or(0, ::std::vec::Vec::len)
+        page.data.as_ref().map_or(0, Vec::len)
     }
 
-    fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
+    fn next_page(&self, page: &Self::Output) -> Option<Self> {
         let value = ::intercom_api_runtime::non_empty(
             page.pages.as_ref()?.next.as_ref()?.starting_after.as_option()?,
         )?;
@@ -849,7 +832,7 @@ impl ::intercom_api_runtime::Paginated for SearchContacts {
         next.body.as_mut()?.pagination.get_or_insert_default().starting_after = ::intercom_api_runtime::Patch::Value(
             value,
         );
-        ::std::option::Option::Some(next)
+        Some(next)
     }
 }
 
@@ -876,21 +859,21 @@ pub struct ListContacts {
     /// Pass `true` to include a `merge_history` array on each contact in the response. Only returned for contacts with a `user` role.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub include_merge_history: ::std::option::Option<bool>,
+    pub include_merge_history: Option<bool>,
     /// The cursor to continue from: `pages.next.starting_after` of the previous page.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub starting_after: ::std::option::Option<::std::string::String>,
+    pub starting_after: Option<String>,
     /// How many results to return per page.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub per_page: ::std::option::Option<i64>,
+    pub per_page: Option<i64>,
 }
 
 #[cfg(feature = "contacts")]
@@ -899,35 +882,30 @@ impl ListContacts {
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
         Self {
-            include_merge_history: ::std::option::Option::None,
-            starting_after: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
+            include_merge_history: None,
+            starting_after: None,
+            per_page: None,
         }
     }
 
     /// Pass `true` to include a `merge_history` array on each contact in the response. Only returned for contacts with a `user` role.
     pub fn include_merge_history(
         mut self,
-        include_merge_history: impl ::std::convert::Into<bool>,
+        include_merge_history: impl Into<bool>,
     ) -> Self {
-        self.include_merge_history = ::std::option::Option::Some(
-            include_merge_history.into(),
-        );
+        self.include_merge_history = Some(include_merge_history.into());
         self
     }
 
     /// The cursor to continue from: `pages.next.starting_after` of the previous page.
-    pub fn starting_after(
-        mut self,
-        starting_after: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.starting_after = ::std::option::Option::Some(starting_after.into());
+    pub fn starting_after(mut self, starting_after: impl Into<String>) -> Self {
+        self.starting_after = Some(starting_after.into());
         self
     }
 
     /// How many results to return per page.
-    pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(per_page.into());
+    pub fn per_page(mut self, per_page: impl Into<i64>) -> Self {
+        self.per_page = Some(per_page.into());
         self
     }
 }
@@ -943,7 +921,7 @@ impl ::intercom_api_runtime::Operation for ListContacts {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request
             .query(
                 "include_merge_history",
@@ -968,14 +946,14 @@ impl ::intercom_api_runtime::Operation for ListContacts {
                     explode: true,
                 },
             )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -984,21 +962,21 @@ impl ::intercom_api_runtime::Operation for ListContacts {
 impl ::intercom_api_runtime::Paginated for ListContacts {
     type Item = crate::models::Contact;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::Cursor;
-    fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
+    fn items(page: Self::Output) -> Vec<Self::Item> {
         page.data.unwrap_or_default()
     }
 
     fn item_count(page: &Self::Output) -> usize {
-        page.data.as_ref().map_or(0, ::std::vec::Vec::len)
+        page.data.as_ref().map_or(0, Vec::len)
     }
 
-    fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
+    fn next_page(&self, page: &Self::Output) -> Option<Self> {
         let value = ::intercom_api_runtime::non_empty(
             page.pages.as_ref()?.next.as_ref()?.starting_after.as_option()?,
         )?;
         let mut next = self.clone();
-        next.starting_after = ::std::option::Option::Some(value);
-        ::std::option::Option::Some(next)
+        next.starting_after = Some(value);
+        Some(next)
     }
 }
 
@@ -1015,9 +993,9 @@ pub struct CreateContact {
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::CreateContactRequest>,
+    pub body: Option<crate::models::CreateContactRequest>,
 }
 
 #[cfg(feature = "contacts")]
@@ -1025,17 +1003,12 @@ impl CreateContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Self {
-            body: ::std::option::Option::None,
-        }
+        Self { body: None }
     }
 
     /// The request body.
-    pub fn body(
-        mut self,
-        body: impl ::std::convert::Into<crate::models::CreateContactRequest>,
-    ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+    pub fn body(mut self, body: impl Into<crate::models::CreateContactRequest>) -> Self {
+        self.body = Some(body.into());
         self
     }
 }
@@ -1051,16 +1024,16 @@ impl ::intercom_api_runtime::Operation for CreateContact {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -1080,34 +1053,32 @@ impl ::intercom_api_runtime::Operation for CreateContact {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ShowContactByExternalId {
     /// The external ID of the user that you want to retrieve
-    pub external_id: ::std::string::String,
+    pub external_id: String,
     /// Pass `true` to include the contact's merge history in the response. Only returned for contacts with a `user` role.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub include_merge_history: ::std::option::Option<bool>,
+    pub include_merge_history: Option<bool>,
 }
 
 #[cfg(feature = "contacts")]
 impl ShowContactByExternalId {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(external_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(external_id: impl Into<String>) -> Self {
         Self {
             external_id: external_id.into(),
-            include_merge_history: ::std::option::Option::None,
+            include_merge_history: None,
         }
     }
 
     /// Pass `true` to include the contact's merge history in the response. Only returned for contacts with a `user` role.
     pub fn include_merge_history(
         mut self,
-        include_merge_history: impl ::std::convert::Into<bool>,
+        include_merge_history: impl Into<bool>,
     ) -> Self {
-        self.include_merge_history = ::std::option::Option::Some(
-            include_merge_history.into(),
-        );
+        self.include_merge_history = Some(include_merge_history.into());
         self
     }
 }
@@ -1123,7 +1094,7 @@ impl ::intercom_api_runtime::Operation for ShowContactByExternalId {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("external_id", &self.external_id)?;
         request
             .query(
@@ -1133,14 +1104,14 @@ impl ::intercom_api_runtime::Operation for ShowContactByExternalId {
                     explode: true,
                 },
             )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -1156,14 +1127,14 @@ impl ::intercom_api_runtime::Operation for ShowContactByExternalId {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ArchiveContact {
     /// contact_id
-    pub contact_id: ::std::string::String,
+    pub contact_id: String,
 }
 
 #[cfg(feature = "contacts")]
 impl ArchiveContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(contact_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(contact_id: impl Into<String>) -> Self {
         Self {
             contact_id: contact_id.into(),
         }
@@ -1181,16 +1152,16 @@ impl ::intercom_api_runtime::Operation for ArchiveContact {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("contact_id", &self.contact_id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -1206,14 +1177,14 @@ impl ::intercom_api_runtime::Operation for ArchiveContact {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UnarchiveContact {
     /// contact_id
-    pub contact_id: ::std::string::String,
+    pub contact_id: String,
 }
 
 #[cfg(feature = "contacts")]
 impl UnarchiveContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(contact_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(contact_id: impl Into<String>) -> Self {
         Self {
             contact_id: contact_id.into(),
         }
@@ -1231,16 +1202,16 @@ impl ::intercom_api_runtime::Operation for UnarchiveContact {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("contact_id", &self.contact_id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -1257,14 +1228,14 @@ impl ::intercom_api_runtime::Operation for UnarchiveContact {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct BlockContact {
     /// contact_id
-    pub contact_id: ::std::string::String,
+    pub contact_id: String,
 }
 
 #[cfg(feature = "contacts")]
 impl BlockContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(contact_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(contact_id: impl Into<String>) -> Self {
         Self {
             contact_id: contact_id.into(),
         }
@@ -1282,16 +1253,16 @@ impl ::intercom_api_runtime::Operation for BlockContact {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("contact_id", &self.contact_id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -1309,61 +1280,58 @@ impl ::intercom_api_runtime::Operation for BlockContact {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListContactMergeHistory {
     /// The id of the contact to fetch merge history for.
-    pub id: ::std::string::String,
+    pub id: String,
     /// A cursor for pagination. Pass the `next_cursor` value from a previous response to fetch the next page.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub cursor: ::std::option::Option<::std::string::String>,
+    pub cursor: Option<String>,
     /// The number of results to return per page (default 50, max 150).
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub per_page: ::std::option::Option<i64>,
+    pub per_page: Option<i64>,
     /// The order to return results in. Defaults to descending.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub order: ::std::option::Option<crate::models::ListContactMergeHistoryOrder>,
+    pub order: Option<crate::models::ListContactMergeHistoryOrder>,
 }
 
 #[cfg(feature = "contacts")]
 impl ListContactMergeHistory {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: id.into(),
-            cursor: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            order: ::std::option::Option::None,
+            cursor: None,
+            per_page: None,
+            order: None,
         }
     }
 
     /// A cursor for pagination. Pass the `next_cursor` value from a previous response to fetch the next page.
-    pub fn cursor(
-        mut self,
-        cursor: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.cursor = ::std::option::Option::Some(cursor.into());
+    pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
+        self.cursor = Some(cursor.into());
         self
     }
 
     /// The number of results to return per page (default 50, max 150).
-    pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(per_page.into());
+    pub fn per_page(mut self, per_page: impl Into<i64>) -> Self {
+        self.per_page = Some(per_page.into());
         self
     }
 
     /// The order to return results in. Defaults to descending.
     pub fn order(
         mut self,
-        order: impl ::std::convert::Into<crate::models::ListContactMergeHistoryOrder>,
+        order: impl Into<crate::models::ListContactMergeHistoryOrder>,
     ) -> Self {
-        self.order = ::std::option::Option::Some(order.into());
+        self.order = Some(order.into());
         self
     }
 }
@@ -1379,7 +1347,7 @@ impl ::intercom_api_runtime::Operation for ListContactMergeHistory {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
         request
             .query(
@@ -1405,14 +1373,14 @@ impl ::intercom_api_runtime::Operation for ListContactMergeHistory {
                     explode: true,
                 },
             )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }

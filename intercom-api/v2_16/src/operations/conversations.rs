@@ -23,15 +23,15 @@ pub struct ListConversations {
     /// How many results per page
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub per_page: ::std::option::Option<i64>,
+    pub per_page: Option<i64>,
     /// String used to get the next page of conversations.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub starting_after: ::std::option::Option<::std::string::String>,
+    pub starting_after: Option<String>,
 }
 
 #[cfg(feature = "conversations")]
@@ -40,23 +40,20 @@ impl ListConversations {
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
         Self {
-            per_page: ::std::option::Option::None,
-            starting_after: ::std::option::Option::None,
+            per_page: None,
+            starting_after: None,
         }
     }
 
     /// How many results per page
-    pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(per_page.into());
+    pub fn per_page(mut self, per_page: impl Into<i64>) -> Self {
+        self.per_page = Some(per_page.into());
         self
     }
 
     /// String used to get the next page of conversations.
-    pub fn starting_after(
-        mut self,
-        starting_after: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.starting_after = ::std::option::Option::Some(starting_after.into());
+    pub fn starting_after(mut self, starting_after: impl Into<String>) -> Self {
+        self.starting_after = Some(starting_after.into());
         self
     }
 }
@@ -72,7 +69,7 @@ impl ::intercom_api_runtime::Operation for ListConversations {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request
             .query(
                 "per_page",
@@ -89,14 +86,14 @@ impl ::intercom_api_runtime::Operation for ListConversations {
                     explode: true,
                 },
             )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -105,21 +102,21 @@ impl ::intercom_api_runtime::Operation for ListConversations {
 impl ::intercom_api_runtime::Paginated for ListConversations {
     type Item = crate::models::ConversationListItem;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::Cursor;
-    fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
+    fn items(page: Self::Output) -> Vec<Self::Item> {
         page.conversations.unwrap_or_default()
     }
 
     fn item_count(page: &Self::Output) -> usize {
-        page.conversations.as_ref().map_or(0, ::std::vec::Vec::len)
+        page.conversations.as_ref().map_or(0, Vec::len)
     }
 
-    fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
+    fn next_page(&self, page: &Self::Output) -> Option<Self> {
         let value = ::intercom_api_runtime::non_empty(
             page.pages.as_ref()?.next.as_ref()?.starting_after.as_option()?,
         )?;
         let mut next = self.clone();
-        next.starting_after = ::std::option::Option::Some(value);
-        ::std::option::Option::Some(next)
+        next.starting_after = Some(value);
+        Some(next)
     }
 }
 
@@ -144,9 +141,9 @@ pub struct CreateConversation {
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::CreateConversationRequest>,
+    pub body: Option<crate::models::CreateConversationRequest>,
 }
 
 #[cfg(feature = "conversations")]
@@ -154,17 +151,15 @@ impl CreateConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Self {
-            body: ::std::option::Option::None,
-        }
+        Self { body: None }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<crate::models::CreateConversationRequest>,
+        body: impl Into<crate::models::CreateConversationRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
@@ -180,16 +175,16 @@ impl ::intercom_api_runtime::Operation for CreateConversation {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -214,52 +209,45 @@ impl ::intercom_api_runtime::Operation for CreateConversation {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveConversation {
     /// The id of the conversation to target
-    pub conversation_id: ::std::string::String,
+    pub conversation_id: String,
     /// Set to plaintext to retrieve conversation messages in plain text. This affects both the body and subject fields. Inline links are rendered as `label (url)`, preserving the link URL alongside the visible text.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub display_as: ::std::option::Option<::std::string::String>,
+    pub display_as: Option<String>,
     /// If set to true, conversation parts will be translated to the detected language of the conversation.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub include_translations: ::std::option::Option<bool>,
+    pub include_translations: Option<bool>,
 }
 
 #[cfg(feature = "conversations")]
 impl RetrieveConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        conversation_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(conversation_id: impl Into<String>) -> Self {
         Self {
             conversation_id: conversation_id.into(),
-            display_as: ::std::option::Option::None,
-            include_translations: ::std::option::Option::None,
+            display_as: None,
+            include_translations: None,
         }
     }
 
     /// Set to plaintext to retrieve conversation messages in plain text. This affects both the body and subject fields. Inline links are rendered as `label (url)`, preserving the link URL alongside the visible text.
-    pub fn display_as(
-        mut self,
-        display_as: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.display_as = ::std::option::Option::Some(display_as.into());
+    pub fn display_as(mut self, display_as: impl Into<String>) -> Self {
+        self.display_as = Some(display_as.into());
         self
     }
 
     /// If set to true, conversation parts will be translated to the detected language of the conversation.
     pub fn include_translations(
         mut self,
-        include_translations: impl ::std::convert::Into<bool>,
+        include_translations: impl Into<bool>,
     ) -> Self {
-        self.include_translations = ::std::option::Option::Some(
-            include_translations.into(),
-        );
+        self.include_translations = Some(include_translations.into());
         self
     }
 }
@@ -275,7 +263,7 @@ impl ::intercom_api_runtime::Operation for RetrieveConversation {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("conversation_id", &self.conversation_id)?;
         request
             .query(
@@ -293,14 +281,14 @@ impl ::intercom_api_runtime::Operation for RetrieveConversation {
                     explode: true,
                 },
             )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -329,49 +317,44 @@ impl ::intercom_api_runtime::Operation for RetrieveConversation {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateConversation {
     /// The id of the conversation to target
-    pub conversation_id: ::std::string::String,
+    pub conversation_id: String,
     /// Set to plaintext to retrieve conversation messages in plain text. This affects both the body and subject fields. Inline links are rendered as `label (url)`, preserving the link URL alongside the visible text.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub display_as: ::std::option::Option<::std::string::String>,
+    pub display_as: Option<String>,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::UpdateConversationRequest>,
+    pub body: Option<crate::models::UpdateConversationRequest>,
 }
 
 impl UpdateConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        conversation_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(conversation_id: impl Into<String>) -> Self {
         Self {
             conversation_id: conversation_id.into(),
-            display_as: ::std::option::Option::None,
-            body: ::std::option::Option::None,
+            display_as: None,
+            body: None,
         }
     }
 
     /// Set to plaintext to retrieve conversation messages in plain text. This affects both the body and subject fields. Inline links are rendered as `label (url)`, preserving the link URL alongside the visible text.
-    pub fn display_as(
-        mut self,
-        display_as: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.display_as = ::std::option::Option::Some(display_as.into());
+    pub fn display_as(mut self, display_as: impl Into<String>) -> Self {
+        self.display_as = Some(display_as.into());
         self
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<crate::models::UpdateConversationRequest>,
+        body: impl Into<crate::models::UpdateConversationRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
@@ -386,7 +369,7 @@ impl ::intercom_api_runtime::Operation for UpdateConversation {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("conversation_id", &self.conversation_id)?;
         request
             .query(
@@ -397,14 +380,14 @@ impl ::intercom_api_runtime::Operation for UpdateConversation {
                 },
             )?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -435,34 +418,29 @@ impl ::intercom_api_runtime::Operation for UpdateConversation {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DeleteConversation {
     /// id
-    pub conversation_id: ::std::string::String,
+    pub conversation_id: String,
     /// If true (default), deletes the conversation while retaining reporting data. If false, deletes the conversation and all associated reporting data. Setting to false requires the `delete_conversations_and_metrics` OAuth scope.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub retain_metrics: ::std::option::Option<bool>,
+    pub retain_metrics: Option<bool>,
 }
 
 #[cfg(feature = "conversations")]
 impl DeleteConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        conversation_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(conversation_id: impl Into<String>) -> Self {
         Self {
             conversation_id: conversation_id.into(),
-            retain_metrics: ::std::option::Option::None,
+            retain_metrics: None,
         }
     }
 
     /// If true (default), deletes the conversation while retaining reporting data. If false, deletes the conversation and all associated reporting data. Setting to false requires the `delete_conversations_and_metrics` OAuth scope.
-    pub fn retain_metrics(
-        mut self,
-        retain_metrics: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.retain_metrics = ::std::option::Option::Some(retain_metrics.into());
+    pub fn retain_metrics(mut self, retain_metrics: impl Into<bool>) -> Self {
+        self.retain_metrics = Some(retain_metrics.into());
         self
     }
 }
@@ -478,7 +456,7 @@ impl ::intercom_api_runtime::Operation for DeleteConversation {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("conversation_id", &self.conversation_id)?;
         request
             .query(
@@ -488,14 +466,14 @@ impl ::intercom_api_runtime::Operation for DeleteConversation {
                     explode: true,
                 },
             )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -614,21 +592,21 @@ pub struct SearchConversations {
     /// If set to true, the response will include a `monitor_evaluations` array on each conversation with any QA monitor results that flagged it.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub include_monitors: ::std::option::Option<bool>,
+    pub include_monitors: Option<bool>,
     /// If set to true, the response will include a `scorecards` array on each conversation with any QA scorecard results.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub include_scorecards: ::std::option::Option<bool>,
+    pub include_scorecards: Option<bool>,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::SearchRequest>,
+    pub body: Option<crate::models::SearchRequest>,
 }
 
 #[cfg(feature = "conversations")]
@@ -637,36 +615,27 @@ impl SearchConversations {
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
         Self {
-            include_monitors: ::std::option::Option::None,
-            include_scorecards: ::std::option::Option::None,
-            body: ::std::option::Option::None,
+            include_monitors: None,
+            include_scorecards: None,
+            body: None,
         }
     }
 
     /// If set to true, the response will include a `monitor_evaluations` array on each conversation with any QA monitor results that flagged it.
-    pub fn include_monitors(
-        mut self,
-        include_monitors: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.include_monitors = ::std::option::Option::Some(include_monitors.into());
+    pub fn include_monitors(mut self, include_monitors: impl Into<bool>) -> Self {
+        self.include_monitors = Some(include_monitors.into());
         self
     }
 
     /// If set to true, the response will include a `scorecards` array on each conversation with any QA scorecard results.
-    pub fn include_scorecards(
-        mut self,
-        include_scorecards: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.include_scorecards = ::std::option::Option::Some(include_scorecards.into());
+    pub fn include_scorecards(mut self, include_scorecards: impl Into<bool>) -> Self {
+        self.include_scorecards = Some(include_scorecards.into());
         self
     }
 
     /// The request body.
-    pub fn body(
-        mut self,
-        body: impl ::std::convert::Into<crate::models::SearchRequest>,
-    ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+    pub fn body(mut self, body: impl Into<crate::models::SearchRequest>) -> Self {
+        self.body = Some(body.into());
         self
     }
 }
@@ -682,7 +651,7 @@ impl ::intercom_api_runtime::Operation for SearchConversations {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request
             .query(
                 "include_monitors",
@@ -700,14 +669,14 @@ impl ::intercom_api_runtime::Operation for SearchConversations {
                 },
             )?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -716,15 +685,15 @@ impl ::intercom_api_runtime::Operation for SearchConversations {
 impl ::intercom_api_runtime::Paginated for SearchConversations {
     type Item = crate::models::ConversationListItem;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::Search;
-    fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
+    fn items(page: Self::Output) -> Vec<Self::Item> {
         page.conversations.unwrap_or_default()
     }
 
     fn item_count(page: &Self::Output) -> usize {
-        page.conversations.as_ref().map_or(0, ::std::vec::Vec::len)
+        page.conversations.as_ref().map_or(0, Vec::len)
     }
 
-    fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
+    fn next_page(&self, page: &Self::Output) -> Option<Self> {
         let value = ::intercom_api_runtime::non_empty(
             page.pages.as_ref()?.next.as_ref()?.starting_after.as_option()?,
         )?;
@@ -732,7 +701,7 @@ impl ::intercom_api_runtime::Paginated for SearchConversations {
         next.body.as_mut()?.pagination.get_or_insert_default().starting_after = ::intercom_api_runtime::Patch::Value(
             value,
         );
-        ::std::option::Option::Some(next)
+        Some(next)
     }
 }
 
@@ -753,34 +722,32 @@ impl ::intercom_api_runtime::Paginated for SearchConversations {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ReplyConversation {
     /// The Intercom provisioned identifier for the conversation or the string "last" to reply to the last part of the conversation
-    pub conversation_id: ::std::string::String,
+    pub conversation_id: String,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::ReplyConversationRequest>,
+    pub body: Option<crate::models::ReplyConversationRequest>,
 }
 
 #[cfg(feature = "conversations")]
 impl ReplyConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        conversation_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(conversation_id: impl Into<String>) -> Self {
         Self {
             conversation_id: conversation_id.into(),
-            body: ::std::option::Option::None,
+            body: None,
         }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<crate::models::ReplyConversationRequest>,
+        body: impl Into<crate::models::ReplyConversationRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
@@ -796,17 +763,17 @@ impl ::intercom_api_runtime::Operation for ReplyConversation {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("conversation_id", &self.conversation_id)?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -826,34 +793,32 @@ impl ::intercom_api_runtime::Operation for ReplyConversation {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ManageConversation {
     /// The identifier for the conversation as given by Intercom.
-    pub conversation_id: ::std::string::String,
+    pub conversation_id: String,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::ManageConversationRequest>,
+    pub body: Option<crate::models::ManageConversationRequest>,
 }
 
 #[cfg(feature = "conversations")]
 impl ManageConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        conversation_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(conversation_id: impl Into<String>) -> Self {
         Self {
             conversation_id: conversation_id.into(),
-            body: ::std::option::Option::None,
+            body: None,
         }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<crate::models::ManageConversationRequest>,
+        body: impl Into<crate::models::ManageConversationRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
@@ -869,17 +834,17 @@ impl ::intercom_api_runtime::Operation for ManageConversation {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("conversation_id", &self.conversation_id)?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -899,36 +864,32 @@ impl ::intercom_api_runtime::Operation for ManageConversation {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct AttachContactToConversation {
     /// The identifier for the conversation as given by Intercom.
-    pub conversation_id: ::std::string::String,
+    pub conversation_id: String,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::AttachContactToConversationRequest>,
+    pub body: Option<crate::models::AttachContactToConversationRequest>,
 }
 
 #[cfg(feature = "conversations")]
 impl AttachContactToConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        conversation_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(conversation_id: impl Into<String>) -> Self {
         Self {
             conversation_id: conversation_id.into(),
-            body: ::std::option::Option::None,
+            body: None,
         }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<
-            crate::models::AttachContactToConversationRequest,
-        >,
+        body: impl Into<crate::models::AttachContactToConversationRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
@@ -944,17 +905,17 @@ impl ::intercom_api_runtime::Operation for AttachContactToConversation {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("conversation_id", &self.conversation_id)?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -974,15 +935,15 @@ impl ::intercom_api_runtime::Operation for AttachContactToConversation {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DetachContactFromConversation {
     /// The identifier for the conversation as given by Intercom.
-    pub conversation_id: ::std::string::String,
+    pub conversation_id: String,
     /// The identifier for the contact as given by Intercom.
-    pub contact_id: ::std::string::String,
+    pub contact_id: String,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::DetachContactFromConversationRequest>,
+    pub body: Option<crate::models::DetachContactFromConversationRequest>,
 }
 
 #[cfg(feature = "conversations")]
@@ -990,24 +951,22 @@ impl DetachContactFromConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new(
-        conversation_id: impl ::std::convert::Into<::std::string::String>,
-        contact_id: impl ::std::convert::Into<::std::string::String>,
+        conversation_id: impl Into<String>,
+        contact_id: impl Into<String>,
     ) -> Self {
         Self {
             conversation_id: conversation_id.into(),
             contact_id: contact_id.into(),
-            body: ::std::option::Option::None,
+            body: None,
         }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<
-            crate::models::DetachContactFromConversationRequest,
-        >,
+        body: impl Into<crate::models::DetachContactFromConversationRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
@@ -1023,18 +982,18 @@ impl ::intercom_api_runtime::Operation for DetachContactFromConversation {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("conversation_id", &self.conversation_id)?;
         request.path_param("contact_id", &self.contact_id)?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -1052,14 +1011,14 @@ impl ::intercom_api_runtime::Operation for DetachContactFromConversation {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListHandlingEvents {
     /// The identifier for the conversation as given by Intercom.
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 #[cfg(feature = "conversations")]
 impl ListHandlingEvents {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
@@ -1075,16 +1034,16 @@ impl ::intercom_api_runtime::Operation for ListHandlingEvents {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -1106,42 +1065,42 @@ impl ::intercom_api_runtime::Operation for ListHandlingEvents {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListSideConversations {
     /// The identifier for the conversation as given by Intercom.
-    pub id: ::std::string::String,
+    pub id: String,
     /// The page number of results to return (starting from 1).
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub page: ::std::option::Option<i64>,
+    pub page: Option<i64>,
     /// The number of side conversations to return per page (max 50).
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub per_page: ::std::option::Option<i64>,
+    pub per_page: Option<i64>,
 }
 
 #[cfg(feature = "conversations")]
 impl ListSideConversations {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
+            page: None,
+            per_page: None,
         }
     }
 
     /// The page number of results to return (starting from 1).
-    pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(page.into());
+    pub fn page(mut self, page: impl Into<i64>) -> Self {
+        self.page = Some(page.into());
         self
     }
 
     /// The number of side conversations to return per page (max 50).
-    pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(per_page.into());
+    pub fn per_page(mut self, per_page: impl Into<i64>) -> Self {
+        self.per_page = Some(per_page.into());
         self
     }
 }
@@ -1157,7 +1116,7 @@ impl ::intercom_api_runtime::Operation for ListSideConversations {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
         request
             .query(
@@ -1175,14 +1134,14 @@ impl ::intercom_api_runtime::Operation for ListSideConversations {
                     explode: true,
                 },
             )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -1191,22 +1150,22 @@ impl ::intercom_api_runtime::Operation for ListSideConversations {
 impl ::intercom_api_runtime::Paginated for ListSideConversations {
     type Item = crate::models::SideConversationSummary;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::PageNumber;
-    fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
+    fn items(page: Self::Output) -> Vec<Self::Item> {
         page.side_conversations.unwrap_or_default()
     }
 
     fn item_count(page: &Self::Output) -> usize {
-        page.side_conversations.as_ref().map_or(0, ::std::vec::Vec::len)
+        page.side_conversations.as_ref().map_or(0, Vec::len)
     }
 
-    fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
+    fn next_page(&self, page: &Self::Output) -> Option<Self> {
         let value = ::intercom_api_runtime::next_page_number(
             *page.pages.as_ref()?.page.as_ref()?,
             *page.pages.as_ref()?.total_pages.as_ref()?,
         )?;
         let mut next = self.clone();
-        next.page = ::std::option::Option::Some(value);
-        ::std::option::Option::Some(next)
+        next.page = Some(value);
+        Some(next)
     }
 }
 
@@ -1227,9 +1186,9 @@ pub struct RedactConversation {
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::RedactConversationRequest>,
+    pub body: Option<crate::models::RedactConversationRequest>,
 }
 
 #[cfg(feature = "conversations")]
@@ -1237,17 +1196,15 @@ impl RedactConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Self {
-            body: ::std::option::Option::None,
-        }
+        Self { body: None }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<crate::models::RedactConversationRequest>,
+        body: impl Into<crate::models::RedactConversationRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
@@ -1263,16 +1220,16 @@ impl ::intercom_api_runtime::Operation for RedactConversation {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -1293,32 +1250,29 @@ impl ::intercom_api_runtime::Operation for RedactConversation {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct MergeConversation {
     /// The identifier for the secondary (source) conversation to merge away.
-    pub id: ::std::string::String,
+    pub id: String,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::MergeConversationsRequest>,
+    pub body: Option<crate::models::MergeConversationsRequest>,
 }
 
 #[cfg(feature = "conversations")]
 impl MergeConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
-        Self {
-            id: id.into(),
-            body: ::std::option::Option::None,
-        }
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into(), body: None }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<crate::models::MergeConversationsRequest>,
+        body: impl Into<crate::models::MergeConversationsRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
@@ -1334,17 +1288,17 @@ impl ::intercom_api_runtime::Operation for MergeConversation {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -1360,43 +1314,39 @@ impl ::intercom_api_runtime::Operation for MergeConversation {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ConvertConversationToTicket {
     /// The id of the conversation to target
-    pub conversation_id: ::std::string::String,
+    pub conversation_id: String,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::ConvertConversationToTicketRequest>,
+    pub body: Option<crate::models::ConvertConversationToTicketRequest>,
 }
 
 #[cfg(feature = "conversations")]
 impl ConvertConversationToTicket {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        conversation_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(conversation_id: impl Into<String>) -> Self {
         Self {
             conversation_id: conversation_id.into(),
-            body: ::std::option::Option::None,
+            body: None,
         }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<
-            crate::models::ConvertConversationToTicketRequest,
-        >,
+        body: impl Into<crate::models::ConvertConversationToTicketRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
 
 #[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for ConvertConversationToTicket {
-    type Output = ::std::option::Option<crate::models::Ticket>;
+    type Output = Option<crate::models::Ticket>;
     const OPERATION_ID: &'static str = "convertConversationToTicket";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/conversations/{conversation_id}/convert";
@@ -1405,17 +1355,17 @@ impl ::intercom_api_runtime::Operation for ConvertConversationToTicket {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("conversation_id", &self.conversation_id)?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -1439,21 +1389,21 @@ pub struct ListDeletedConversationIds {
     /// The page of results to fetch. Defaults to first page
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub page: ::std::option::Option<i64>,
+    pub page: Option<i64>,
     /// How many results per page
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub per_page: ::std::option::Option<i64>,
+    pub per_page: Option<i64>,
     /// `asc` or `desc`. Returns the conversation IDs in ascending or descending order. Defaults to desc
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub order: ::std::option::Option<::std::string::String>,
+    pub order: Option<String>,
 }
 
 #[cfg(feature = "conversations")]
@@ -1462,30 +1412,27 @@ impl ListDeletedConversationIds {
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
         Self {
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-            order: ::std::option::Option::None,
+            page: None,
+            per_page: None,
+            order: None,
         }
     }
 
     /// The page of results to fetch. Defaults to first page
-    pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(page.into());
+    pub fn page(mut self, page: impl Into<i64>) -> Self {
+        self.page = Some(page.into());
         self
     }
 
     /// How many results per page
-    pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(per_page.into());
+    pub fn per_page(mut self, per_page: impl Into<i64>) -> Self {
+        self.per_page = Some(per_page.into());
         self
     }
 
     /// `asc` or `desc`. Returns the conversation IDs in ascending or descending order. Defaults to desc
-    pub fn order(
-        mut self,
-        order: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.order = ::std::option::Option::Some(order.into());
+    pub fn order(mut self, order: impl Into<String>) -> Self {
+        self.order = Some(order.into());
         self
     }
 }
@@ -1501,7 +1448,7 @@ impl ::intercom_api_runtime::Operation for ListDeletedConversationIds {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request
             .query(
                 "page",
@@ -1526,14 +1473,14 @@ impl ::intercom_api_runtime::Operation for ListDeletedConversationIds {
                     explode: true,
                 },
             )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -1542,21 +1489,21 @@ impl ::intercom_api_runtime::Operation for ListDeletedConversationIds {
 impl ::intercom_api_runtime::Paginated for ListDeletedConversationIds {
     type Item = crate::models::DeletedConversationItem;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::PageNumber;
-    fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
+    fn items(page: Self::Output) -> Vec<Self::Item> {
         page.conversations.unwrap_or_default()
     }
 
     fn item_count(page: &Self::Output) -> usize {
-        page.conversations.as_ref().map_or(0, ::std::vec::Vec::len)
+        page.conversations.as_ref().map_or(0, Vec::len)
     }
 
-    fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
+    fn next_page(&self, page: &Self::Output) -> Option<Self> {
         let value = ::intercom_api_runtime::next_page_number(
             *page.pages.as_ref()?.page.as_ref()?,
             *page.pages.as_ref()?.total_pages.as_ref()?,
         )?;
         let mut next = self.clone();
-        next.page = ::std::option::Option::Some(value);
-        ::std::option::Option::Some(next)
+        next.page = Some(value);
+        Some(next)
     }
 }

@@ -13,26 +13,21 @@ pub struct ListConversationAttributes {
     /// Include archived attributes in the list. Default `false`.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub include_archived: ::std::option::Option<bool>,
+    pub include_archived: Option<bool>,
 }
 
 impl ListConversationAttributes {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Self {
-            include_archived: ::std::option::Option::None,
-        }
+        Self { include_archived: None }
     }
 
     /// Include archived attributes in the list. Default `false`.
-    pub fn include_archived(
-        mut self,
-        include_archived: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.include_archived = ::std::option::Option::Some(include_archived.into());
+    pub fn include_archived(mut self, include_archived: impl Into<bool>) -> Self {
+        self.include_archived = Some(include_archived.into());
         self
     }
 }
@@ -47,7 +42,7 @@ impl ::intercom_api_runtime::Operation for ListConversationAttributes {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request
             .query(
                 "include_archived",
@@ -56,14 +51,14 @@ impl ::intercom_api_runtime::Operation for ListConversationAttributes {
                     explode: true,
                 },
             )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -85,9 +80,7 @@ impl CreateConversationAttribute {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new(
-        body: impl ::std::convert::Into<
-            crate::models::CreateConversationAttributeRequest,
-        >,
+        body: impl Into<crate::models::CreateConversationAttributeRequest>,
     ) -> Self {
         Self { body: body.into() }
     }
@@ -103,16 +96,16 @@ impl ::intercom_api_runtime::Operation for CreateConversationAttribute {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -133,7 +126,7 @@ pub struct GetConversationAttribute {
 impl GetConversationAttribute {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<i64>) -> Self {
+    pub fn new(id: impl Into<i64>) -> Self {
         Self { id: id.into() }
     }
 }
@@ -148,16 +141,16 @@ impl ::intercom_api_runtime::Operation for GetConversationAttribute {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -181,10 +174,8 @@ impl UpdateConversationAttribute {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new(
-        id: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<
-            crate::models::UpdateConversationAttributeRequest,
-        >,
+        id: impl Into<i64>,
+        body: impl Into<crate::models::UpdateConversationAttributeRequest>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -203,17 +194,17 @@ impl ::intercom_api_runtime::Operation for UpdateConversationAttribute {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -234,7 +225,7 @@ pub struct DeleteConversationAttribute {
 impl DeleteConversationAttribute {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<i64>) -> Self {
+    pub fn new(id: impl Into<i64>) -> Self {
         Self { id: id.into() }
     }
 }
@@ -249,16 +240,16 @@ impl ::intercom_api_runtime::Operation for DeleteConversationAttribute {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -282,10 +273,8 @@ impl CreateConversationAttributeOption {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new(
-        id: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<
-            crate::models::CreateConversationAttributeOptionRequest,
-        >,
+        id: impl Into<i64>,
+        body: impl Into<crate::models::CreateConversationAttributeOptionRequest>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -304,17 +293,17 @@ impl ::intercom_api_runtime::Operation for CreateConversationAttributeOption {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -331,7 +320,7 @@ pub struct UpdateConversationAttributeOption {
     /// The conversation attribute id
     pub id: i64,
     /// The UUID of the list option to update (from the `id` field in the options array)
-    pub option_id: ::std::string::String,
+    pub option_id: String,
     /// The request body.
     pub body: crate::models::UpdateConversationAttributeOptionRequest,
 }
@@ -340,11 +329,9 @@ impl UpdateConversationAttributeOption {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new(
-        id: impl ::std::convert::Into<i64>,
-        option_id: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<
-            crate::models::UpdateConversationAttributeOptionRequest,
-        >,
+        id: impl Into<i64>,
+        option_id: impl Into<String>,
+        body: impl Into<crate::models::UpdateConversationAttributeOptionRequest>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -364,18 +351,18 @@ impl ::intercom_api_runtime::Operation for UpdateConversationAttributeOption {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
         request.path_param("option_id", &self.option_id)?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -392,16 +379,13 @@ pub struct DeleteConversationAttributeOption {
     /// The conversation attribute id
     pub id: i64,
     /// The UUID of the list option to archive (from the `id` field in the options array)
-    pub option_id: ::std::string::String,
+    pub option_id: String,
 }
 
 impl DeleteConversationAttributeOption {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        id: impl ::std::convert::Into<i64>,
-        option_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(id: impl Into<i64>, option_id: impl Into<String>) -> Self {
         Self {
             id: id.into(),
             option_id: option_id.into(),
@@ -419,17 +403,17 @@ impl ::intercom_api_runtime::Operation for DeleteConversationAttributeOption {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
         request.path_param("option_id", &self.option_id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }

@@ -17,15 +17,15 @@ pub struct LisDataAttributes {
     /// Specify the data attribute model to return. For conversation attributes, use GET /conversations/attributes instead.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub model: ::std::option::Option<crate::models::LisDataAttributesModel>,
+    pub model: Option<crate::models::LisDataAttributesModel>,
     /// Include archived attributes in the list. By default we return only non archived data attributes.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub include_archived: ::std::option::Option<bool>,
+    pub include_archived: Option<bool>,
 }
 
 impl LisDataAttributes {
@@ -33,26 +33,23 @@ impl LisDataAttributes {
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
         Self {
-            model: ::std::option::Option::None,
-            include_archived: ::std::option::Option::None,
+            model: None,
+            include_archived: None,
         }
     }
 
     /// Specify the data attribute model to return. For conversation attributes, use GET /conversations/attributes instead.
     pub fn model(
         mut self,
-        model: impl ::std::convert::Into<crate::models::LisDataAttributesModel>,
+        model: impl Into<crate::models::LisDataAttributesModel>,
     ) -> Self {
-        self.model = ::std::option::Option::Some(model.into());
+        self.model = Some(model.into());
         self
     }
 
     /// Include archived attributes in the list. By default we return only non archived data attributes.
-    pub fn include_archived(
-        mut self,
-        include_archived: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.include_archived = ::std::option::Option::Some(include_archived.into());
+    pub fn include_archived(mut self, include_archived: impl Into<bool>) -> Self {
+        self.include_archived = Some(include_archived.into());
         self
     }
 }
@@ -67,7 +64,7 @@ impl ::intercom_api_runtime::Operation for LisDataAttributes {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request
             .query(
                 "model",
@@ -84,14 +81,14 @@ impl ::intercom_api_runtime::Operation for LisDataAttributes {
                     explode: true,
                 },
             )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -108,26 +105,24 @@ pub struct CreateDataAttribute {
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::CreateDataAttributeRequest>,
+    pub body: Option<crate::models::CreateDataAttributeRequest>,
 }
 
 impl CreateDataAttribute {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Self {
-            body: ::std::option::Option::None,
-        }
+        Self { body: None }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<crate::models::CreateDataAttributeRequest>,
+        body: impl Into<crate::models::CreateDataAttributeRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
@@ -142,16 +137,16 @@ impl ::intercom_api_runtime::Operation for CreateDataAttribute {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -174,27 +169,27 @@ pub struct UpdateDataAttribute {
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::UpdateDataAttributeRequest>,
+    pub body: Option<crate::models::UpdateDataAttributeRequest>,
 }
 
 impl UpdateDataAttribute {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(data_attribute_id: impl ::std::convert::Into<i64>) -> Self {
+    pub fn new(data_attribute_id: impl Into<i64>) -> Self {
         Self {
             data_attribute_id: data_attribute_id.into(),
-            body: ::std::option::Option::None,
+            body: None,
         }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<crate::models::UpdateDataAttributeRequest>,
+        body: impl Into<crate::models::UpdateDataAttributeRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
@@ -209,17 +204,17 @@ impl ::intercom_api_runtime::Operation for UpdateDataAttribute {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("data_attribute_id", &self.data_attribute_id)?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }

@@ -15,15 +15,15 @@ pub struct ListDataConnectors {
     /// The number of results to return per page. Defaults to 20, minimum 1, maximum 50.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub per_page: ::std::option::Option<i64>,
+    pub per_page: Option<i64>,
     /// The cursor value from `pages.next.starting_after` in a previous response. Used to paginate through results.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub starting_after: ::std::option::Option<::std::string::String>,
+    pub starting_after: Option<String>,
 }
 
 impl ListDataConnectors {
@@ -31,23 +31,20 @@ impl ListDataConnectors {
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
         Self {
-            per_page: ::std::option::Option::None,
-            starting_after: ::std::option::Option::None,
+            per_page: None,
+            starting_after: None,
         }
     }
 
     /// The number of results to return per page. Defaults to 20, minimum 1, maximum 50.
-    pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(per_page.into());
+    pub fn per_page(mut self, per_page: impl Into<i64>) -> Self {
+        self.per_page = Some(per_page.into());
         self
     }
 
     /// The cursor value from `pages.next.starting_after` in a previous response. Used to paginate through results.
-    pub fn starting_after(
-        mut self,
-        starting_after: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.starting_after = ::std::option::Option::Some(starting_after.into());
+    pub fn starting_after(mut self, starting_after: impl Into<String>) -> Self {
+        self.starting_after = Some(starting_after.into());
         self
     }
 }
@@ -62,7 +59,7 @@ impl ::intercom_api_runtime::Operation for ListDataConnectors {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request
             .query(
                 "per_page",
@@ -79,14 +76,14 @@ impl ::intercom_api_runtime::Operation for ListDataConnectors {
                     explode: true,
                 },
             )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -94,21 +91,21 @@ impl ::intercom_api_runtime::Operation for ListDataConnectors {
 impl ::intercom_api_runtime::Paginated for ListDataConnectors {
     type Item = crate::models::DataConnector;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::Cursor;
-    fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
+    fn items(page: Self::Output) -> Vec<Self::Item> {
         page.data.unwrap_or_default()
     }
 
     fn item_count(page: &Self::Output) -> usize {
-        page.data.as_ref().map_or(0, ::std::vec::Vec::len)
+        page.data.as_ref().map_or(0, Vec::len)
     }
 
-    fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
+    fn next_page(&self, page: &Self::Output) -> Option<Self> {
         let value = ::intercom_api_runtime::non_empty(
             page.pages.as_ref()?.next.as_ref()?.starting_after.as_ref()?,
         )?;
         let mut next = self.clone();
-        next.starting_after = ::std::option::Option::Some(value);
-        ::std::option::Option::Some(next)
+        next.starting_after = Some(value);
+        Some(next)
     }
 }
 
@@ -124,26 +121,24 @@ pub struct CreateDataConnector {
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::CreateDataConnectorRequest>,
+    pub body: Option<crate::models::CreateDataConnectorRequest>,
 }
 
 impl CreateDataConnector {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Self {
-            body: ::std::option::Option::None,
-        }
+        Self { body: None }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<crate::models::CreateDataConnectorRequest>,
+        body: impl Into<crate::models::CreateDataConnectorRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
@@ -158,16 +153,16 @@ impl ::intercom_api_runtime::Operation for CreateDataConnector {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -184,35 +179,31 @@ impl ::intercom_api_runtime::Operation for CreateDataConnector {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveDataConnector {
     /// The unique identifier of the data connector.
-    pub id: ::std::string::String,
+    pub id: String,
     /// Which version of the data connector to return. Defaults to live.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub state_version: ::std::option::Option<
-        crate::models::RetrieveDataConnectorStateVersion,
-    >,
+    pub state_version: Option<crate::models::RetrieveDataConnectorStateVersion>,
 }
 
 impl RetrieveDataConnector {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: id.into(),
-            state_version: ::std::option::Option::None,
+            state_version: None,
         }
     }
 
     /// Which version of the data connector to return. Defaults to live.
     pub fn state_version(
         mut self,
-        state_version: impl ::std::convert::Into<
-            crate::models::RetrieveDataConnectorStateVersion,
-        >,
+        state_version: impl Into<crate::models::RetrieveDataConnectorStateVersion>,
     ) -> Self {
-        self.state_version = ::std::option::Option::Some(state_version.into());
+        self.state_version = Some(state_version.into());
         self
     }
 }
@@ -227,7 +218,7 @@ impl ::intercom_api_runtime::Operation for RetrieveDataConnector {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
         request
             .query(
@@ -237,14 +228,14 @@ impl ::intercom_api_runtime::Operation for RetrieveDataConnector {
                     explode: true,
                 },
             )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -259,13 +250,13 @@ impl ::intercom_api_runtime::Operation for RetrieveDataConnector {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DeleteDataConnector {
     /// The unique identifier of the data connector
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 impl DeleteDataConnector {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
@@ -280,16 +271,16 @@ impl ::intercom_api_runtime::Operation for DeleteDataConnector {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -304,31 +295,28 @@ impl ::intercom_api_runtime::Operation for DeleteDataConnector {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateDataConnector {
     /// The unique identifier of the data connector.
-    pub id: ::std::string::String,
+    pub id: String,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::UpdateDataConnectorRequest>,
+    pub body: Option<crate::models::UpdateDataConnectorRequest>,
 }
 
 impl UpdateDataConnector {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
-        Self {
-            id: id.into(),
-            body: ::std::option::Option::None,
-        }
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into(), body: None }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<crate::models::UpdateDataConnectorRequest>,
+        body: impl Into<crate::models::UpdateDataConnectorRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
@@ -343,17 +331,17 @@ impl ::intercom_api_runtime::Operation for UpdateDataConnector {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -373,53 +361,49 @@ impl ::intercom_api_runtime::Operation for UpdateDataConnector {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListDataConnectorExecutionResults {
     /// The unique identifier for the data connector.
-    pub data_connector_id: ::std::string::String,
+    pub data_connector_id: String,
     /// The number of results per page (1-30, default 10).
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub per_page: ::std::option::Option<i64>,
+    pub per_page: Option<i64>,
     /// Cursor for pagination. Use the value from `pages.next.starting_after` in a previous response.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub starting_after: ::std::option::Option<::std::string::String>,
+    pub starting_after: Option<String>,
     /// Filter by success status. Use `true`, `false`, or omit for all.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub success: ::std::option::Option<
-        crate::models::ListDataConnectorExecutionResultsSuccess,
-    >,
+    pub success: Option<crate::models::ListDataConnectorExecutionResultsSuccess>,
     /// Filter by error type.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub error_type: ::std::option::Option<
-        crate::models::ListDataConnectorExecutionResultsErrorType,
-    >,
+    pub error_type: Option<crate::models::ListDataConnectorExecutionResultsErrorType>,
     /// Unix timestamp for start of time range (default 1 hour ago).
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub start_ts: ::std::option::Option<i64>,
+    pub start_ts: Option<i64>,
     /// Unix timestamp for end of time range (default now).
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub end_ts: ::std::option::Option<i64>,
+    pub end_ts: Option<i64>,
     /// Include request/response bodies in the response (default false).
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub include_bodies: ::std::option::Option<
+    pub include_bodies: Option<
         crate::models::ListDataConnectorExecutionResultsIncludeBodies,
     >,
 }
@@ -427,78 +411,69 @@ pub struct ListDataConnectorExecutionResults {
 impl ListDataConnectorExecutionResults {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        data_connector_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(data_connector_id: impl Into<String>) -> Self {
         Self {
             data_connector_id: data_connector_id.into(),
-            per_page: ::std::option::Option::None,
-            starting_after: ::std::option::Option::None,
-            success: ::std::option::Option::None,
-            error_type: ::std::option::Option::None,
-            start_ts: ::std::option::Option::None,
-            end_ts: ::std::option::Option::None,
-            include_bodies: ::std::option::Option::None,
+            per_page: None,
+            starting_after: None,
+            success: None,
+            error_type: None,
+            start_ts: None,
+            end_ts: None,
+            include_bodies: None,
         }
     }
 
     /// The number of results per page (1-30, default 10).
-    pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(per_page.into());
+    pub fn per_page(mut self, per_page: impl Into<i64>) -> Self {
+        self.per_page = Some(per_page.into());
         self
     }
 
     /// Cursor for pagination. Use the value from `pages.next.starting_after` in a previous response.
-    pub fn starting_after(
-        mut self,
-        starting_after: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.starting_after = ::std::option::Option::Some(starting_after.into());
+    pub fn starting_after(mut self, starting_after: impl Into<String>) -> Self {
+        self.starting_after = Some(starting_after.into());
         self
     }
 
     /// Filter by success status. Use `true`, `false`, or omit for all.
     pub fn success(
         mut self,
-        success: impl ::std::convert::Into<
-            crate::models::ListDataConnectorExecutionResultsSuccess,
-        >,
+        success: impl Into<crate::models::ListDataConnectorExecutionResultsSuccess>,
     ) -> Self {
-        self.success = ::std::option::Option::Some(success.into());
+        self.success = Some(success.into());
         self
     }
 
     /// Filter by error type.
     pub fn error_type(
         mut self,
-        error_type: impl ::std::convert::Into<
-            crate::models::ListDataConnectorExecutionResultsErrorType,
-        >,
+        error_type: impl Into<crate::models::ListDataConnectorExecutionResultsErrorType>,
     ) -> Self {
-        self.error_type = ::std::option::Option::Some(error_type.into());
+        self.error_type = Some(error_type.into());
         self
     }
 
     /// Unix timestamp for start of time range (default 1 hour ago).
-    pub fn start_ts(mut self, start_ts: impl ::std::convert::Into<i64>) -> Self {
-        self.start_ts = ::std::option::Option::Some(start_ts.into());
+    pub fn start_ts(mut self, start_ts: impl Into<i64>) -> Self {
+        self.start_ts = Some(start_ts.into());
         self
     }
 
     /// Unix timestamp for end of time range (default now).
-    pub fn end_ts(mut self, end_ts: impl ::std::convert::Into<i64>) -> Self {
-        self.end_ts = ::std::option::Option::Some(end_ts.into());
+    pub fn end_ts(mut self, end_ts: impl Into<i64>) -> Self {
+        self.end_ts = Some(end_ts.into());
         self
     }
 
     /// Include request/response bodies in the response (default false).
     pub fn include_bodies(
         mut self,
-        include_bodies: impl ::std::convert::Into<
+        include_bodies: impl Into<
             crate::models::ListDataConnectorExecutionResultsIncludeBodies,
         >,
     ) -> Self {
-        self.include_bodies = ::std::option::Option::Some(include_bodies.into());
+        self.include_bodies = Some(include_bodies.into());
         self
     }
 }
@@ -513,7 +488,7 @@ impl ::intercom_api_runtime::Operation for ListDataConnectorExecutionResults {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("data_connector_id", &self.data_connector_id)?;
         request
             .query(
@@ -571,14 +546,14 @@ impl ::intercom_api_runtime::Operation for ListDataConnectorExecutionResults {
                     explode: true,
                 },
             )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -586,21 +561,21 @@ impl ::intercom_api_runtime::Operation for ListDataConnectorExecutionResults {
 impl ::intercom_api_runtime::Paginated for ListDataConnectorExecutionResults {
     type Item = crate::models::DataConnectorExecutionResult;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::Cursor;
-    fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
+    fn items(page: Self::Output) -> Vec<Self::Item> {
         page.data.unwrap_or_default()
     }
 
     fn item_count(page: &Self::Output) -> usize {
-        page.data.as_ref().map_or(0, ::std::vec::Vec::len)
+        page.data.as_ref().map_or(0, Vec::len)
     }
 
-    fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
+    fn next_page(&self, page: &Self::Output) -> Option<Self> {
         let value = ::intercom_api_runtime::non_empty(
             page.pages.as_ref()?.next.as_ref()?.starting_after.as_ref()?,
         )?;
         let mut next = self.clone();
-        next.starting_after = ::std::option::Option::Some(value);
-        ::std::option::Option::Some(next)
+        next.starting_after = Some(value);
+        Some(next)
     }
 }
 
@@ -615,18 +590,15 @@ impl ::intercom_api_runtime::Paginated for ListDataConnectorExecutionResults {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ShowDataConnectorExecutionResult {
     /// The unique identifier for the data connector.
-    pub data_connector_id: ::std::string::String,
+    pub data_connector_id: String,
     /// The unique identifier for the execution result.
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 impl ShowDataConnectorExecutionResult {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        data_connector_id: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(data_connector_id: impl Into<String>, id: impl Into<String>) -> Self {
         Self {
             data_connector_id: data_connector_id.into(),
             id: id.into(),
@@ -644,17 +616,17 @@ impl ::intercom_api_runtime::Operation for ShowDataConnectorExecutionResult {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("data_connector_id", &self.data_connector_id)?;
         request.path_param("id", &self.id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }

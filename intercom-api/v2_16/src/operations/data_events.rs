@@ -26,45 +26,45 @@ pub struct LisDataEvents {
     /// The `filter` parameter.
     pub filter: crate::models::LisDataEventsFilter,
     /// The value must be user
-    pub r#type: ::std::string::String,
+    pub r#type: String,
     /// summary flag
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub summary: ::std::option::Option<bool>,
+    pub summary: Option<bool>,
     /// How many results to display per page. Defaults to 15
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub per_page: ::std::option::Option<i64>,
+    pub per_page: Option<i64>,
 }
 
 impl LisDataEvents {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new(
-        filter: impl ::std::convert::Into<crate::models::LisDataEventsFilter>,
-        r#type: impl ::std::convert::Into<::std::string::String>,
+        filter: impl Into<crate::models::LisDataEventsFilter>,
+        r#type: impl Into<String>,
     ) -> Self {
         Self {
             filter: filter.into(),
             r#type: r#type.into(),
-            summary: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
+            summary: None,
+            per_page: None,
         }
     }
 
     /// summary flag
-    pub fn summary(mut self, summary: impl ::std::convert::Into<bool>) -> Self {
-        self.summary = ::std::option::Option::Some(summary.into());
+    pub fn summary(mut self, summary: impl Into<bool>) -> Self {
+        self.summary = Some(summary.into());
         self
     }
 
     /// How many results to display per page. Defaults to 15
-    pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(per_page.into());
+    pub fn per_page(mut self, per_page: impl Into<i64>) -> Self {
+        self.per_page = Some(per_page.into());
         self
     }
 }
@@ -79,7 +79,7 @@ impl ::intercom_api_runtime::Operation for LisDataEvents {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request
             .query(
                 "filter",
@@ -112,14 +112,14 @@ impl ::intercom_api_runtime::Operation for LisDataEvents {
                     explode: true,
                 },
             )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -176,26 +176,24 @@ pub struct CreateDataEvent {
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::CreateDataEventRequest>,
+    pub body: Option<crate::models::CreateDataEventRequest>,
 }
 
 impl CreateDataEvent {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Self {
-            body: ::std::option::Option::None,
-        }
+        Self { body: None }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<crate::models::CreateDataEventRequest>,
+        body: impl Into<crate::models::CreateDataEventRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
@@ -206,21 +204,21 @@ impl ::intercom_api_runtime::Operation for CreateDataEvent {
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/events";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
-    const RESPONSE_MEDIA_TYPE: ::std::option::Option<&'static str> = ::std::option::Option::None;
+    const RESPONSE_MEDIA_TYPE: Option<&'static str> = None;
     #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::empty(status, body)
     }
 }
@@ -237,26 +235,24 @@ pub struct DataEventSummaries {
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::CreateDataEventSummariesRequest>,
+    pub body: Option<crate::models::CreateDataEventSummariesRequest>,
 }
 
 impl DataEventSummaries {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Self {
-            body: ::std::option::Option::None,
-        }
+        Self { body: None }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<crate::models::CreateDataEventSummariesRequest>,
+        body: impl Into<crate::models::CreateDataEventSummariesRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
@@ -267,21 +263,21 @@ impl ::intercom_api_runtime::Operation for DataEventSummaries {
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/events/summaries";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
-    const RESPONSE_MEDIA_TYPE: ::std::option::Option<&'static str> = ::std::option::Option::None;
+    const RESPONSE_MEDIA_TYPE: Option<&'static str> = None;
     #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::empty(status, body)
     }
 }

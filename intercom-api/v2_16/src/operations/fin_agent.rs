@@ -27,9 +27,7 @@ pub struct StartFinConversation {
 impl StartFinConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        body: impl ::std::convert::Into<crate::models::StartFinConversationRequest>,
-    ) -> Self {
+    pub fn new(body: impl Into<crate::models::StartFinConversationRequest>) -> Self {
         Self { body: body.into() }
     }
 }
@@ -44,16 +42,16 @@ impl ::intercom_api_runtime::Operation for StartFinConversation {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -80,9 +78,7 @@ pub struct ReplyToFin {
 impl ReplyToFin {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        body: impl ::std::convert::Into<crate::models::ReplyToFinRequest>,
-    ) -> Self {
+    pub fn new(body: impl Into<crate::models::ReplyToFinRequest>) -> Self {
         Self { body: body.into() }
     }
 }
@@ -97,16 +93,16 @@ impl ::intercom_api_runtime::Operation for ReplyToFin {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -143,9 +139,7 @@ pub struct SubmitFinCsat {
 impl SubmitFinCsat {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        body: impl ::std::convert::Into<crate::models::SubmitFinCsatRequest>,
-    ) -> Self {
+    pub fn new(body: impl Into<crate::models::SubmitFinCsatRequest>) -> Self {
         Self { body: body.into() }
     }
 }
@@ -160,16 +154,16 @@ impl ::intercom_api_runtime::Operation for SubmitFinCsat {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }

@@ -18,43 +18,41 @@
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListHelpCenterRedirects {
     /// The unique identifier for the help center.
-    pub help_center_id: ::std::string::String,
+    pub help_center_id: String,
     /// The page of results to fetch. Defaults to the first page.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub page: ::std::option::Option<i64>,
+    pub page: Option<i64>,
     /// The number of results to return per page. Defaults to 50, maximum 250.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub per_page: ::std::option::Option<i64>,
+    pub per_page: Option<i64>,
 }
 
 impl ListHelpCenterRedirects {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        help_center_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(help_center_id: impl Into<String>) -> Self {
         Self {
             help_center_id: help_center_id.into(),
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
+            page: None,
+            per_page: None,
         }
     }
 
     /// The page of results to fetch. Defaults to the first page.
-    pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(page.into());
+    pub fn page(mut self, page: impl Into<i64>) -> Self {
+        self.page = Some(page.into());
         self
     }
 
     /// The number of results to return per page. Defaults to 50, maximum 250.
-    pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(per_page.into());
+    pub fn per_page(mut self, per_page: impl Into<i64>) -> Self {
+        self.per_page = Some(per_page.into());
         self
     }
 }
@@ -69,7 +67,7 @@ impl ::intercom_api_runtime::Operation for ListHelpCenterRedirects {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("help_center_id", &self.help_center_id)?;
         request
             .query(
@@ -87,14 +85,14 @@ impl ::intercom_api_runtime::Operation for ListHelpCenterRedirects {
                     explode: true,
                 },
             )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -102,22 +100,22 @@ impl ::intercom_api_runtime::Operation for ListHelpCenterRedirects {
 impl ::intercom_api_runtime::Paginated for ListHelpCenterRedirects {
     type Item = crate::models::HelpCenterRedirect;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::PageNumber;
-    fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
+    fn items(page: Self::Output) -> Vec<Self::Item> {
         page.data.unwrap_or_default()
     }
 
     fn item_count(page: &Self::Output) -> usize {
-        page.data.as_ref().map_or(0, ::std::vec::Vec::len)
+        page.data.as_ref().map_or(0, Vec::len)
     }
 
-    fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
+    fn next_page(&self, page: &Self::Output) -> Option<Self> {
         let value = ::intercom_api_runtime::next_page_number(
             *page.pages.as_ref()?.page.as_ref()?,
             *page.pages.as_ref()?.total_pages.as_ref()?,
         )?;
         let mut next = self.clone();
-        next.page = ::std::option::Option::Some(value);
-        ::std::option::Option::Some(next)
+        next.page = Some(value);
+        Some(next)
     }
 }
 
@@ -134,33 +132,31 @@ impl ::intercom_api_runtime::Paginated for ListHelpCenterRedirects {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateHelpCenterRedirect {
     /// The unique identifier for the help center.
-    pub help_center_id: ::std::string::String,
+    pub help_center_id: String,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::CreateHelpCenterRedirectRequest>,
+    pub body: Option<crate::models::CreateHelpCenterRedirectRequest>,
 }
 
 impl CreateHelpCenterRedirect {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        help_center_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(help_center_id: impl Into<String>) -> Self {
         Self {
             help_center_id: help_center_id.into(),
-            body: ::std::option::Option::None,
+            body: None,
         }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<crate::models::CreateHelpCenterRedirectRequest>,
+        body: impl Into<crate::models::CreateHelpCenterRedirectRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
@@ -175,17 +171,17 @@ impl ::intercom_api_runtime::Operation for CreateHelpCenterRedirect {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("help_center_id", &self.help_center_id)?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -203,18 +199,15 @@ impl ::intercom_api_runtime::Operation for CreateHelpCenterRedirect {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveHelpCenterRedirect {
     /// The unique identifier for the help center.
-    pub help_center_id: ::std::string::String,
+    pub help_center_id: String,
     /// The unique identifier for the redirect.
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 impl RetrieveHelpCenterRedirect {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        help_center_id: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(help_center_id: impl Into<String>, id: impl Into<String>) -> Self {
         Self {
             help_center_id: help_center_id.into(),
             id: id.into(),
@@ -232,17 +225,17 @@ impl ::intercom_api_runtime::Operation for RetrieveHelpCenterRedirect {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("help_center_id", &self.help_center_id)?;
         request.path_param("id", &self.id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -260,18 +253,15 @@ impl ::intercom_api_runtime::Operation for RetrieveHelpCenterRedirect {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DeleteHelpCenterRedirect {
     /// The unique identifier for the help center.
-    pub help_center_id: ::std::string::String,
+    pub help_center_id: String,
     /// The unique identifier for the redirect.
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 impl DeleteHelpCenterRedirect {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        help_center_id: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(help_center_id: impl Into<String>, id: impl Into<String>) -> Self {
         Self {
             help_center_id: help_center_id.into(),
             id: id.into(),
@@ -289,17 +279,17 @@ impl ::intercom_api_runtime::Operation for DeleteHelpCenterRedirect {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("help_center_id", &self.help_center_id)?;
         request.path_param("id", &self.id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -321,36 +311,33 @@ pub struct ListAllCollections {
     /// The page of results to fetch (the first is 1).
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub page: ::std::option::Option<i64>,
+    pub page: Option<i64>,
     /// How many results to return per page.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub per_page: ::std::option::Option<i64>,
+    pub per_page: Option<i64>,
 }
 
 impl ListAllCollections {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Self {
-            page: ::std::option::Option::None,
-            per_page: ::std::option::Option::None,
-        }
+        Self { page: None, per_page: None }
     }
 
     /// The page of results to fetch (the first is 1).
-    pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(page.into());
+    pub fn page(mut self, page: impl Into<i64>) -> Self {
+        self.page = Some(page.into());
         self
     }
 
     /// How many results to return per page.
-    pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(per_page.into());
+    pub fn per_page(mut self, per_page: impl Into<i64>) -> Self {
+        self.per_page = Some(per_page.into());
         self
     }
 }
@@ -365,7 +352,7 @@ impl ::intercom_api_runtime::Operation for ListAllCollections {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request
             .query(
                 "page",
@@ -382,14 +369,14 @@ impl ::intercom_api_runtime::Operation for ListAllCollections {
                     explode: true,
                 },
             )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -397,22 +384,22 @@ impl ::intercom_api_runtime::Operation for ListAllCollections {
 impl ::intercom_api_runtime::Paginated for ListAllCollections {
     type Item = crate::models::Collection;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::PageNumber;
-    fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
+    fn items(page: Self::Output) -> Vec<Self::Item> {
         page.data.unwrap_or_default()
     }
 
     fn item_count(page: &Self::Output) -> usize {
-        page.data.as_ref().map_or(0, ::std::vec::Vec::len)
+        page.data.as_ref().map_or(0, Vec::len)
     }
 
-    fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
+    fn next_page(&self, page: &Self::Output) -> Option<Self> {
         let value = ::intercom_api_runtime::next_page_number(
             *page.pages.as_ref()?.page.as_ref()?,
             *page.pages.as_ref()?.total_pages.as_ref()?,
         )?;
         let mut next = self.clone();
-        next.page = ::std::option::Option::Some(value);
-        ::std::option::Option::Some(next)
+        next.page = Some(value);
+        Some(next)
     }
 }
 
@@ -429,26 +416,24 @@ pub struct CreateCollection {
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::CreateCollectionRequest>,
+    pub body: Option<crate::models::CreateCollectionRequest>,
 }
 
 impl CreateCollection {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Self {
-            body: ::std::option::Option::None,
-        }
+        Self { body: None }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<crate::models::CreateCollectionRequest>,
+        body: impl Into<crate::models::CreateCollectionRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
@@ -463,16 +448,16 @@ impl ::intercom_api_runtime::Operation for CreateCollection {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -488,13 +473,13 @@ impl ::intercom_api_runtime::Operation for CreateCollection {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveCollection {
     /// The unique identifier for the collection which is given by Intercom.
-    pub collection_id: ::std::string::String,
+    pub collection_id: String,
 }
 
 impl RetrieveCollection {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(collection_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(collection_id: impl Into<String>) -> Self {
         Self {
             collection_id: collection_id.into(),
         }
@@ -511,16 +496,16 @@ impl ::intercom_api_runtime::Operation for RetrieveCollection {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("collection_id", &self.collection_id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -536,31 +521,31 @@ impl ::intercom_api_runtime::Operation for RetrieveCollection {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateCollection {
     /// The unique identifier for the collection which is given by Intercom.
-    pub collection_id: ::std::string::String,
+    pub collection_id: String,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::UpdateCollectionRequest>,
+    pub body: Option<crate::models::UpdateCollectionRequest>,
 }
 
 impl UpdateCollection {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(collection_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(collection_id: impl Into<String>) -> Self {
         Self {
             collection_id: collection_id.into(),
-            body: ::std::option::Option::None,
+            body: None,
         }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<crate::models::UpdateCollectionRequest>,
+        body: impl Into<crate::models::UpdateCollectionRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
@@ -575,17 +560,17 @@ impl ::intercom_api_runtime::Operation for UpdateCollection {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("collection_id", &self.collection_id)?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -601,13 +586,13 @@ impl ::intercom_api_runtime::Operation for UpdateCollection {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DeleteCollection {
     /// The unique identifier for the collection which is given by Intercom.
-    pub collection_id: ::std::string::String,
+    pub collection_id: String,
 }
 
 impl DeleteCollection {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(collection_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(collection_id: impl Into<String>) -> Self {
         Self {
             collection_id: collection_id.into(),
         }
@@ -624,16 +609,16 @@ impl ::intercom_api_runtime::Operation for DeleteCollection {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("collection_id", &self.collection_id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -649,15 +634,13 @@ impl ::intercom_api_runtime::Operation for DeleteCollection {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveHelpCenter {
     /// The unique identifier for the collection which is given by Intercom.
-    pub help_center_id: ::std::string::String,
+    pub help_center_id: String,
 }
 
 impl RetrieveHelpCenter {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        help_center_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(help_center_id: impl Into<String>) -> Self {
         Self {
             help_center_id: help_center_id.into(),
         }
@@ -674,16 +657,16 @@ impl ::intercom_api_runtime::Operation for RetrieveHelpCenter {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("help_center_id", &self.help_center_id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -716,16 +699,16 @@ impl ::intercom_api_runtime::Operation for ListHelpCenters {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         let _ = request;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }

@@ -32,16 +32,16 @@ impl ::intercom_api_runtime::Operation for ListInternalArticles {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         let _ = request;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -60,9 +60,9 @@ pub struct CreateInternalArticle {
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::CreateInternalArticleRequest>,
+    pub body: Option<crate::models::CreateInternalArticleRequest>,
 }
 
 #[cfg(feature = "internal-articles")]
@@ -70,17 +70,15 @@ impl CreateInternalArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Self {
-            body: ::std::option::Option::None,
-        }
+        Self { body: None }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<crate::models::CreateInternalArticleRequest>,
+        body: impl Into<crate::models::CreateInternalArticleRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
@@ -96,16 +94,16 @@ impl ::intercom_api_runtime::Operation for CreateInternalArticle {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -122,16 +120,14 @@ impl ::intercom_api_runtime::Operation for CreateInternalArticle {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveInternalArticle {
     /// The unique identifier for the article which is given by Intercom.
-    pub internal_article_id: ::std::string::String,
+    pub internal_article_id: String,
 }
 
 #[cfg(feature = "internal-articles")]
 impl RetrieveInternalArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        internal_article_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(internal_article_id: impl Into<String>) -> Self {
         Self {
             internal_article_id: internal_article_id.into(),
         }
@@ -149,16 +145,16 @@ impl ::intercom_api_runtime::Operation for RetrieveInternalArticle {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("internal_article_id", &self.internal_article_id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -175,34 +171,32 @@ impl ::intercom_api_runtime::Operation for RetrieveInternalArticle {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateInternalArticle {
     /// The unique identifier for the internal article which is given by Intercom.
-    pub internal_article_id: ::std::string::String,
+    pub internal_article_id: String,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::UpdateInternalArticleRequest>,
+    pub body: Option<crate::models::UpdateInternalArticleRequest>,
 }
 
 #[cfg(feature = "internal-articles")]
 impl UpdateInternalArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        internal_article_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(internal_article_id: impl Into<String>) -> Self {
         Self {
             internal_article_id: internal_article_id.into(),
-            body: ::std::option::Option::None,
+            body: None,
         }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<crate::models::UpdateInternalArticleRequest>,
+        body: impl Into<crate::models::UpdateInternalArticleRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
@@ -218,17 +212,17 @@ impl ::intercom_api_runtime::Operation for UpdateInternalArticle {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("internal_article_id", &self.internal_article_id)?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -245,16 +239,14 @@ impl ::intercom_api_runtime::Operation for UpdateInternalArticle {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DeleteInternalArticle {
     /// The unique identifier for the internal article which is given by Intercom.
-    pub internal_article_id: ::std::string::String,
+    pub internal_article_id: String,
 }
 
 #[cfg(feature = "internal-articles")]
 impl DeleteInternalArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        internal_article_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(internal_article_id: impl Into<String>) -> Self {
         Self {
             internal_article_id: internal_article_id.into(),
         }
@@ -272,16 +264,16 @@ impl ::intercom_api_runtime::Operation for DeleteInternalArticle {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("internal_article_id", &self.internal_article_id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -302,33 +294,31 @@ impl ::intercom_api_runtime::Operation for DeleteInternalArticle {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct AttachTagToInternalArticle {
     /// The unique identifier for the internal article which is given by Intercom.
-    pub internal_article_id: ::std::string::String,
+    pub internal_article_id: String,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::AttachTagToInternalArticleRequest>,
+    pub body: Option<crate::models::AttachTagToInternalArticleRequest>,
 }
 
 impl AttachTagToInternalArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        internal_article_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(internal_article_id: impl Into<String>) -> Self {
         Self {
             internal_article_id: internal_article_id.into(),
-            body: ::std::option::Option::None,
+            body: None,
         }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<crate::models::AttachTagToInternalArticleRequest>,
+        body: impl Into<crate::models::AttachTagToInternalArticleRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
@@ -343,17 +333,17 @@ impl ::intercom_api_runtime::Operation for AttachTagToInternalArticle {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("internal_article_id", &self.internal_article_id)?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -374,18 +364,15 @@ impl ::intercom_api_runtime::Operation for AttachTagToInternalArticle {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DetachTagFromInternalArticle {
     /// The unique identifier for the internal article which is given by Intercom.
-    pub internal_article_id: ::std::string::String,
+    pub internal_article_id: String,
     /// The unique identifier of the tag to remove, as given by Intercom.
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 impl DetachTagFromInternalArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        internal_article_id: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(internal_article_id: impl Into<String>, id: impl Into<String>) -> Self {
         Self {
             internal_article_id: internal_article_id.into(),
             id: id.into(),
@@ -403,17 +390,17 @@ impl ::intercom_api_runtime::Operation for DetachTagFromInternalArticle {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("internal_article_id", &self.internal_article_id)?;
         request.path_param("id", &self.id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -432,9 +419,9 @@ pub struct SearchInternalArticles {
     /// The ID of the folder to search in.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub folder_id: ::std::option::Option<::std::string::String>,
+    pub folder_id: Option<String>,
 }
 
 #[cfg(feature = "internal-articles")]
@@ -442,17 +429,12 @@ impl SearchInternalArticles {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Self {
-            folder_id: ::std::option::Option::None,
-        }
+        Self { folder_id: None }
     }
 
     /// The ID of the folder to search in.
-    pub fn folder_id(
-        mut self,
-        folder_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.folder_id = ::std::option::Option::Some(folder_id.into());
+    pub fn folder_id(mut self, folder_id: impl Into<String>) -> Self {
+        self.folder_id = Some(folder_id.into());
         self
     }
 }
@@ -468,7 +450,7 @@ impl ::intercom_api_runtime::Operation for SearchInternalArticles {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request
             .query(
                 "folder_id",
@@ -477,14 +459,14 @@ impl ::intercom_api_runtime::Operation for SearchInternalArticles {
                     explode: true,
                 },
             )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }

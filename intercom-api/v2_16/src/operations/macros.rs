@@ -28,19 +28,19 @@
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct GetMacro {
     /// The unique identifier of the macro
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 impl GetMacro {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
 
 impl ::intercom_api_runtime::Operation for GetMacro {
-    type Output = ::std::option::Option<crate::models::Macro>;
+    type Output = Option<crate::models::Macro>;
     const OPERATION_ID: &'static str = "getMacro";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/macros/{id}";
@@ -49,16 +49,16 @@ impl ::intercom_api_runtime::Operation for GetMacro {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -90,9 +90,9 @@ pub struct ListMacros {
     /// The number of results per page
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub per_page: ::std::option::Option<i64>,
+    pub per_page: Option<i64>,
     /// Base64-encoded cursor containing [updated_at, id] for pagination
     #[allow(
         rustdoc::bare_urls,
@@ -101,15 +101,15 @@ pub struct ListMacros {
     )]
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub starting_after: ::std::option::Option<::std::string::String>,
+    pub starting_after: Option<String>,
     /// Unix timestamp to filter macros updated after this time
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub updated_since: ::std::option::Option<i64>,
+    pub updated_since: Option<i64>,
 }
 
 impl ListMacros {
@@ -117,15 +117,15 @@ impl ListMacros {
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
         Self {
-            per_page: ::std::option::Option::None,
-            starting_after: ::std::option::Option::None,
-            updated_since: ::std::option::Option::None,
+            per_page: None,
+            starting_after: None,
+            updated_since: None,
         }
     }
 
     /// The number of results per page
-    pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(per_page.into());
+    pub fn per_page(mut self, per_page: impl Into<i64>) -> Self {
+        self.per_page = Some(per_page.into());
         self
     }
 
@@ -135,20 +135,14 @@ impl ListMacros {
         rustdoc::broken_intra_doc_links,
         rustdoc::invalid_html_tags
     )]
-    pub fn starting_after(
-        mut self,
-        starting_after: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.starting_after = ::std::option::Option::Some(starting_after.into());
+    pub fn starting_after(mut self, starting_after: impl Into<String>) -> Self {
+        self.starting_after = Some(starting_after.into());
         self
     }
 
     /// Unix timestamp to filter macros updated after this time
-    pub fn updated_since(
-        mut self,
-        updated_since: impl ::std::convert::Into<i64>,
-    ) -> Self {
-        self.updated_since = ::std::option::Option::Some(updated_since.into());
+    pub fn updated_since(mut self, updated_since: impl Into<i64>) -> Self {
+        self.updated_since = Some(updated_since.into());
         self
     }
 }
@@ -163,7 +157,7 @@ impl ::intercom_api_runtime::Operation for ListMacros {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request
             .query(
                 "per_page",
@@ -188,35 +182,35 @@ impl ::intercom_api_runtime::Operation for ListMacros {
                     explode: true,
                 },
             )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
 
 impl ::intercom_api_runtime::Paginated for ListMacros {
-    type Item = ::std::option::Option<crate::models::Macro>;
+    type Item = Option<crate::models::Macro>;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::Cursor;
-    fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
+    fn items(page: Self::Output) -> Vec<Self::Item> {
         page.data.unwrap_or_default()
     }
 
     fn item_count(page: &Self::Output) -> usize {
-        page.data.as_ref().map_or(0, ::std::vec::Vec::len)
+        page.data.as_ref().map_or(0, Vec::len)
     }
 
-    fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
+    fn next_page(&self, page: &Self::Output) -> Option<Self> {
         let value = ::intercom_api_runtime::non_empty(
             page.pages.as_ref()?.next.as_ref()?.starting_after.as_ref()?,
         )?;
         let mut next = self.clone();
-        next.starting_after = ::std::option::Option::Some(value);
-        ::std::option::Option::Some(next)
+        next.starting_after = Some(value);
+        Some(next)
     }
 }

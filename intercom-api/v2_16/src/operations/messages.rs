@@ -24,9 +24,9 @@ pub struct CreateMessage {
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::CreateMessageRequest>,
+    pub body: Option<crate::models::CreateMessageRequest>,
 }
 
 #[cfg(feature = "messages")]
@@ -34,17 +34,12 @@ impl CreateMessage {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Self {
-            body: ::std::option::Option::None,
-        }
+        Self { body: None }
     }
 
     /// The request body.
-    pub fn body(
-        mut self,
-        body: impl ::std::convert::Into<crate::models::CreateMessageRequest>,
-    ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+    pub fn body(mut self, body: impl Into<crate::models::CreateMessageRequest>) -> Self {
+        self.body = Some(body.into());
         self
     }
 }
@@ -60,16 +55,16 @@ impl ::intercom_api_runtime::Operation for CreateMessage {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -87,13 +82,13 @@ impl ::intercom_api_runtime::Operation for CreateMessage {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveWhatsAppMessageStatus {
     /// The WhatsApp message ID to check status for
-    pub message_id: ::std::string::String,
+    pub message_id: String,
 }
 
 impl RetrieveWhatsAppMessageStatus {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(message_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(message_id: impl Into<String>) -> Self {
         Self {
             message_id: message_id.into(),
         }
@@ -110,7 +105,7 @@ impl ::intercom_api_runtime::Operation for RetrieveWhatsAppMessageStatus {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request
             .query(
                 "message_id",
@@ -119,14 +114,14 @@ impl ::intercom_api_runtime::Operation for RetrieveWhatsAppMessageStatus {
                     explode: true,
                 },
             )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -147,44 +142,41 @@ impl ::intercom_api_runtime::Operation for RetrieveWhatsAppMessageStatus {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct GetWhatsAppMessageStatus {
     /// The unique identifier for the set of messages to check status for
-    pub ruleset_id: ::std::string::String,
+    pub ruleset_id: String,
     /// Number of results per page (default 50, max 100)
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub per_page: ::std::option::Option<i64>,
+    pub per_page: Option<i64>,
     /// Cursor for pagination, used to fetch the next page of results
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub starting_after: ::std::option::Option<::std::string::String>,
+    pub starting_after: Option<String>,
 }
 
 impl GetWhatsAppMessageStatus {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(ruleset_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(ruleset_id: impl Into<String>) -> Self {
         Self {
             ruleset_id: ruleset_id.into(),
-            per_page: ::std::option::Option::None,
-            starting_after: ::std::option::Option::None,
+            per_page: None,
+            starting_after: None,
         }
     }
 
     /// Number of results per page (default 50, max 100)
-    pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(per_page.into());
+    pub fn per_page(mut self, per_page: impl Into<i64>) -> Self {
+        self.per_page = Some(per_page.into());
         self
     }
 
     /// Cursor for pagination, used to fetch the next page of results
-    pub fn starting_after(
-        mut self,
-        starting_after: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.starting_after = ::std::option::Option::Some(starting_after.into());
+    pub fn starting_after(mut self, starting_after: impl Into<String>) -> Self {
+        self.starting_after = Some(starting_after.into());
         self
     }
 }
@@ -199,7 +191,7 @@ impl ::intercom_api_runtime::Operation for GetWhatsAppMessageStatus {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request
             .query(
                 "ruleset_id",
@@ -224,14 +216,14 @@ impl ::intercom_api_runtime::Operation for GetWhatsAppMessageStatus {
                     explode: true,
                 },
             )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -239,7 +231,7 @@ impl ::intercom_api_runtime::Operation for GetWhatsAppMessageStatus {
 impl ::intercom_api_runtime::Paginated for GetWhatsAppMessageStatus {
     type Item = crate::models::WhatsappMessageStatusListEventsItem;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::Cursor;
-    fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
+    fn items(page: Self::Output) -> Vec<Self::Item> {
         page.events
     }
 
@@ -247,12 +239,12 @@ impl ::intercom_api_runtime::Paginated for GetWhatsAppMessageStatus {
         page.events.len()
     }
 
-    fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
+    fn next_page(&self, page: &Self::Output) -> Option<Self> {
         let value = ::intercom_api_runtime::non_empty(
             page.pages.next.as_ref()?.starting_after.as_ref()?,
         )?;
         let mut next = self.clone();
-        next.starting_after = ::std::option::Option::Some(value);
-        ::std::option::Option::Some(next)
+        next.starting_after = Some(value);
+        Some(next)
     }
 }

@@ -11,17 +11,17 @@
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct GetOfficeHoursException {
     /// The unique identifier for the office hours schedule.
-    pub office_hours_schedule_id: ::std::string::String,
+    pub office_hours_schedule_id: String,
     /// The unique identifier for the office hours exception.
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 impl GetOfficeHoursException {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new(
-        office_hours_schedule_id: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<::std::string::String>,
+        office_hours_schedule_id: impl Into<String>,
+        id: impl Into<String>,
     ) -> Self {
         Self {
             office_hours_schedule_id: office_hours_schedule_id.into(),
@@ -40,17 +40,17 @@ impl ::intercom_api_runtime::Operation for GetOfficeHoursException {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("office_hours_schedule_id", &self.office_hours_schedule_id)?;
         request.path_param("id", &self.id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -65,37 +65,37 @@ impl ::intercom_api_runtime::Operation for GetOfficeHoursException {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateOfficeHoursException {
     /// The unique identifier for the office hours schedule.
-    pub office_hours_schedule_id: ::std::string::String,
+    pub office_hours_schedule_id: String,
     /// The unique identifier for the office hours exception.
-    pub id: ::std::string::String,
+    pub id: String,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::UpdateOfficeHoursExceptionRequest>,
+    pub body: Option<crate::models::UpdateOfficeHoursExceptionRequest>,
 }
 
 impl UpdateOfficeHoursException {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new(
-        office_hours_schedule_id: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<::std::string::String>,
+        office_hours_schedule_id: impl Into<String>,
+        id: impl Into<String>,
     ) -> Self {
         Self {
             office_hours_schedule_id: office_hours_schedule_id.into(),
             id: id.into(),
-            body: ::std::option::Option::None,
+            body: None,
         }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<crate::models::UpdateOfficeHoursExceptionRequest>,
+        body: impl Into<crate::models::UpdateOfficeHoursExceptionRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
@@ -110,18 +110,18 @@ impl ::intercom_api_runtime::Operation for UpdateOfficeHoursException {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("office_hours_schedule_id", &self.office_hours_schedule_id)?;
         request.path_param("id", &self.id)?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -136,17 +136,17 @@ impl ::intercom_api_runtime::Operation for UpdateOfficeHoursException {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DeleteOfficeHoursException {
     /// The unique identifier for the office hours schedule.
-    pub office_hours_schedule_id: ::std::string::String,
+    pub office_hours_schedule_id: String,
     /// The unique identifier for the office hours exception.
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 impl DeleteOfficeHoursException {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new(
-        office_hours_schedule_id: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<::std::string::String>,
+        office_hours_schedule_id: impl Into<String>,
+        id: impl Into<String>,
     ) -> Self {
         Self {
             office_hours_schedule_id: office_hours_schedule_id.into(),
@@ -165,17 +165,17 @@ impl ::intercom_api_runtime::Operation for DeleteOfficeHoursException {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("office_hours_schedule_id", &self.office_hours_schedule_id)?;
         request.path_param("id", &self.id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -190,15 +190,13 @@ impl ::intercom_api_runtime::Operation for DeleteOfficeHoursException {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListOfficeHoursExceptions {
     /// The unique identifier for the office hours schedule.
-    pub office_hours_schedule_id: ::std::string::String,
+    pub office_hours_schedule_id: String,
 }
 
 impl ListOfficeHoursExceptions {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        office_hours_schedule_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(office_hours_schedule_id: impl Into<String>) -> Self {
         Self {
             office_hours_schedule_id: office_hours_schedule_id.into(),
         }
@@ -215,16 +213,16 @@ impl ::intercom_api_runtime::Operation for ListOfficeHoursExceptions {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("office_hours_schedule_id", &self.office_hours_schedule_id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -239,7 +237,7 @@ impl ::intercom_api_runtime::Operation for ListOfficeHoursExceptions {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateOfficeHoursException {
     /// The unique identifier for the office hours schedule.
-    pub office_hours_schedule_id: ::std::string::String,
+    pub office_hours_schedule_id: String,
     /// The request body.
     pub body: crate::models::CreateOfficeHoursExceptionRequest,
 }
@@ -248,8 +246,8 @@ impl CreateOfficeHoursException {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new(
-        office_hours_schedule_id: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<crate::models::CreateOfficeHoursExceptionRequest>,
+        office_hours_schedule_id: impl Into<String>,
+        body: impl Into<crate::models::CreateOfficeHoursExceptionRequest>,
     ) -> Self {
         Self {
             office_hours_schedule_id: office_hours_schedule_id.into(),
@@ -268,17 +266,17 @@ impl ::intercom_api_runtime::Operation for CreateOfficeHoursException {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("office_hours_schedule_id", &self.office_hours_schedule_id)?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -293,13 +291,13 @@ impl ::intercom_api_runtime::Operation for CreateOfficeHoursException {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct GetOfficeHoursSchedule {
     /// The unique identifier for the office hours schedule.
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 impl GetOfficeHoursSchedule {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
@@ -314,16 +312,16 @@ impl ::intercom_api_runtime::Operation for GetOfficeHoursSchedule {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -338,31 +336,28 @@ impl ::intercom_api_runtime::Operation for GetOfficeHoursSchedule {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateOfficeHoursSchedule {
     /// The unique identifier for the office hours schedule.
-    pub id: ::std::string::String,
+    pub id: String,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::UpdateOfficeHoursScheduleRequest>,
+    pub body: Option<crate::models::UpdateOfficeHoursScheduleRequest>,
 }
 
 impl UpdateOfficeHoursSchedule {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
-        Self {
-            id: id.into(),
-            body: ::std::option::Option::None,
-        }
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into(), body: None }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<crate::models::UpdateOfficeHoursScheduleRequest>,
+        body: impl Into<crate::models::UpdateOfficeHoursScheduleRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
@@ -377,17 +372,17 @@ impl ::intercom_api_runtime::Operation for UpdateOfficeHoursSchedule {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -402,13 +397,13 @@ impl ::intercom_api_runtime::Operation for UpdateOfficeHoursSchedule {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DeleteOfficeHoursSchedule {
     /// The unique identifier for the office hours schedule.
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 impl DeleteOfficeHoursSchedule {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
@@ -423,16 +418,16 @@ impl ::intercom_api_runtime::Operation for DeleteOfficeHoursSchedule {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -464,16 +459,16 @@ impl ::intercom_api_runtime::Operation for ListOfficeHoursSchedules {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         let _ = request;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -495,7 +490,7 @@ impl CreateOfficeHoursSchedule {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new(
-        body: impl ::std::convert::Into<crate::models::CreateOfficeHoursScheduleRequest>,
+        body: impl Into<crate::models::CreateOfficeHoursScheduleRequest>,
     ) -> Self {
         Self { body: body.into() }
     }
@@ -511,16 +506,16 @@ impl ::intercom_api_runtime::Operation for CreateOfficeHoursSchedule {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }

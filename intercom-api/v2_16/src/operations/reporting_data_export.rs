@@ -18,9 +18,7 @@ impl PostExportReportingDataEnqueue {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new(
-        body: impl ::std::convert::Into<
-            crate::models::PostExportReportingDataEnqueueRequest,
-        >,
+        body: impl Into<crate::models::PostExportReportingDataEnqueueRequest>,
     ) -> Self {
         Self { body: body.into() }
     }
@@ -36,16 +34,16 @@ impl ::intercom_api_runtime::Operation for PostExportReportingDataEnqueue {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -58,20 +56,20 @@ impl ::intercom_api_runtime::Operation for PostExportReportingDataEnqueue {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct GetExportReportingDataJobIdentifier {
     /// Unique identifier of the job.
-    pub job_identifier: ::std::string::String,
+    pub job_identifier: String,
     /// The Intercom defined code of the workspace the company is associated to.
-    pub app_id: ::std::string::String,
+    pub app_id: String,
     /// The `client_id` parameter.
-    pub client_id: ::std::string::String,
+    pub client_id: String,
 }
 
 impl GetExportReportingDataJobIdentifier {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new(
-        job_identifier: impl ::std::convert::Into<::std::string::String>,
-        app_id: impl ::std::convert::Into<::std::string::String>,
-        client_id: impl ::std::convert::Into<::std::string::String>,
+        job_identifier: impl Into<String>,
+        app_id: impl Into<String>,
+        client_id: impl Into<String>,
     ) -> Self {
         Self {
             job_identifier: job_identifier.into(),
@@ -91,7 +89,7 @@ impl ::intercom_api_runtime::Operation for GetExportReportingDataJobIdentifier {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("job_identifier", &self.job_identifier)?;
         request
             .query(
@@ -109,14 +107,14 @@ impl ::intercom_api_runtime::Operation for GetExportReportingDataJobIdentifier {
                     explode: true,
                 },
             )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -146,16 +144,16 @@ impl ::intercom_api_runtime::Operation for GetExportReportingDataGetDatasets {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         let _ = request;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -174,9 +172,9 @@ impl ::intercom_api_runtime::Operation for GetExportReportingDataGetDatasets {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct GetDownloadReportingDataJobIdentifier {
     /// The `job_identifier` parameter.
-    pub job_identifier: ::std::string::String,
+    pub job_identifier: String,
     /// The `app_id` parameter.
-    pub app_id: ::std::string::String,
+    pub app_id: String,
     /// Required header for downloading the export file
     #[cfg_attr(any(feature = "serialize", feature = "deserialize"), serde(default))]
     pub accept: crate::models::constants::ApplicationOctetStream,
@@ -185,20 +183,17 @@ pub struct GetDownloadReportingDataJobIdentifier {
 impl GetDownloadReportingDataJobIdentifier {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(
-        job_identifier: impl ::std::convert::Into<::std::string::String>,
-        app_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(job_identifier: impl Into<String>, app_id: impl Into<String>) -> Self {
         Self {
             job_identifier: job_identifier.into(),
             app_id: app_id.into(),
-            accept: ::std::default::Default::default(),
+            accept: Default::default(),
         }
     }
 }
 
 impl ::intercom_api_runtime::Operation for GetDownloadReportingDataJobIdentifier {
-    type Output = ::std::vec::Vec<u8>;
+    type Output = Vec<u8>;
     const OPERATION_ID: &'static str = "get_download_reporting_data_job_identifier";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/download/reporting_data/{job_identifier}";
@@ -208,7 +203,7 @@ impl ::intercom_api_runtime::Operation for GetDownloadReportingDataJobIdentifier
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("job_identifier", &self.job_identifier)?;
         request
             .query(
@@ -219,14 +214,14 @@ impl ::intercom_api_runtime::Operation for GetDownloadReportingDataJobIdentifier
                 },
             )?;
         request.header("accept", &self.accept)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::bytes(status, body)
     }
 }

@@ -28,16 +28,16 @@ impl ::intercom_api_runtime::Operation for ListTeams {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         let _ = request;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -52,13 +52,13 @@ impl ::intercom_api_runtime::Operation for ListTeams {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveTeam {
     /// The unique identifier of a given team.
-    pub team_id: ::std::string::String,
+    pub team_id: String,
 }
 
 impl RetrieveTeam {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(team_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(team_id: impl Into<String>) -> Self {
         Self { team_id: team_id.into() }
     }
 }
@@ -73,16 +73,16 @@ impl ::intercom_api_runtime::Operation for RetrieveTeam {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("team_id", &self.team_id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -99,31 +99,28 @@ impl ::intercom_api_runtime::Operation for RetrieveTeam {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct GetTeamMetrics {
     /// The unique identifier of the team to retrieve metrics for. Use `GET /teams` to list available team IDs.
-    pub team_id: ::std::string::String,
+    pub team_id: String,
     /// The number of seconds after which an open conversation is considered idle. Clamped to the range 1–86400. Defaults to 1800 (30 minutes).
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub idle_threshold: ::std::option::Option<i64>,
+    pub idle_threshold: Option<i64>,
 }
 
 impl GetTeamMetrics {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(team_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(team_id: impl Into<String>) -> Self {
         Self {
             team_id: team_id.into(),
-            idle_threshold: ::std::option::Option::None,
+            idle_threshold: None,
         }
     }
 
     /// The number of seconds after which an open conversation is considered idle. Clamped to the range 1–86400. Defaults to 1800 (30 minutes).
-    pub fn idle_threshold(
-        mut self,
-        idle_threshold: impl ::std::convert::Into<i64>,
-    ) -> Self {
-        self.idle_threshold = ::std::option::Option::Some(idle_threshold.into());
+    pub fn idle_threshold(mut self, idle_threshold: impl Into<i64>) -> Self {
+        self.idle_threshold = Some(idle_threshold.into());
         self
     }
 }
@@ -138,7 +135,7 @@ impl ::intercom_api_runtime::Operation for GetTeamMetrics {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("team_id", &self.team_id)?;
         request
             .query(
@@ -148,14 +145,14 @@ impl ::intercom_api_runtime::Operation for GetTeamMetrics {
                     explode: true,
                 },
             )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }

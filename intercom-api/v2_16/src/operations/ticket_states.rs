@@ -28,16 +28,16 @@ impl ::intercom_api_runtime::Operation for ListTicketStates {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         let _ = request;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }

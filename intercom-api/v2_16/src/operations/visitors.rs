@@ -11,19 +11,19 @@
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveVisitorWithUserId {
     /// The user_id of the Visitor you want to retrieve.
-    pub user_id: ::std::string::String,
+    pub user_id: String,
 }
 
 impl RetrieveVisitorWithUserId {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(user_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(user_id: impl Into<String>) -> Self {
         Self { user_id: user_id.into() }
     }
 }
 
 impl ::intercom_api_runtime::Operation for RetrieveVisitorWithUserId {
-    type Output = ::std::option::Option<crate::models::Visitor>;
+    type Output = Option<crate::models::Visitor>;
     const OPERATION_ID: &'static str = "retrieveVisitorWithUserId";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/visitors";
@@ -32,7 +32,7 @@ impl ::intercom_api_runtime::Operation for RetrieveVisitorWithUserId {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request
             .query(
                 "user_id",
@@ -41,14 +41,14 @@ impl ::intercom_api_runtime::Operation for RetrieveVisitorWithUserId {
                     explode: true,
                 },
             )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -69,32 +69,27 @@ pub struct UpdateVisitor {
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::UpdateVisitorRequest>,
+    pub body: Option<crate::models::UpdateVisitorRequest>,
 }
 
 impl UpdateVisitor {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Self {
-            body: ::std::option::Option::None,
-        }
+        Self { body: None }
     }
 
     /// The request body.
-    pub fn body(
-        mut self,
-        body: impl ::std::convert::Into<crate::models::UpdateVisitorRequest>,
-    ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+    pub fn body(mut self, body: impl Into<crate::models::UpdateVisitorRequest>) -> Self {
+        self.body = Some(body.into());
         self
     }
 }
 
 impl ::intercom_api_runtime::Operation for UpdateVisitor {
-    type Output = ::std::option::Option<crate::models::Visitor>;
+    type Output = Option<crate::models::Visitor>;
     const OPERATION_ID: &'static str = "updateVisitor";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::PUT;
     const PATH: &'static str = "/visitors";
@@ -103,16 +98,16 @@ impl ::intercom_api_runtime::Operation for UpdateVisitor {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -133,26 +128,24 @@ pub struct ConvertVisitor {
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::ConvertVisitorRequest>,
+    pub body: Option<crate::models::ConvertVisitorRequest>,
 }
 
 impl ConvertVisitor {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Self {
-            body: ::std::option::Option::None,
-        }
+        Self { body: None }
     }
 
     /// The request body.
     pub fn body(
         mut self,
-        body: impl ::std::convert::Into<crate::models::ConvertVisitorRequest>,
+        body: impl Into<crate::models::ConvertVisitorRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+        self.body = Some(body.into());
         self
     }
 }
@@ -167,16 +160,16 @@ impl ::intercom_api_runtime::Operation for ConvertVisitor {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }

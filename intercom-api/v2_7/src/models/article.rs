@@ -8,37 +8,37 @@ pub struct Article {
     /// The type of object - `article`.
     pub r#type: super::constants::Article,
     /// The unique identifier for the article which is given by Intercom.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The id of the workspace which the article belongs to.
-    pub workspace_id: ::std::option::Option<::std::string::String>,
+    pub workspace_id: Option<String>,
     /// The title of the article. For multilingual articles, this will be the title of the default language's content.
-    pub title: ::std::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// The description of the article. For multilingual articles, this will be the description of the default language's content.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The body of the article in HTML. For multilingual articles, this will be the body of the default language's content.
-    pub body: ::std::option::Option<::std::string::String>,
+    pub body: Option<String>,
     /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
-    pub author_id: ::std::option::Option<::std::string::String>,
+    pub author_id: Option<String>,
     /// Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the default language's content.
-    pub state: ::std::option::Option<super::ArticleState>,
+    pub state: Option<super::ArticleState>,
     /// The time when the article was created. For multilingual articles, this will be the timestamp of creation of the default language's content in seconds.
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// The time when the article was last updated. For multilingual articles, this will be the timestamp of last update of the default language's content in seconds.
-    pub updated_at: ::std::option::Option<i64>,
+    pub updated_at: Option<i64>,
     /// The URL of the article. For multilingual articles, this will be the URL of the default language's content.
-    pub url: ::std::option::Option<::std::string::String>,
+    pub url: Option<String>,
     /// The id of the article's parent collection or section. An article without this field stands alone.
-    pub parent_id: ::std::option::Option<::std::string::String>,
+    pub parent_id: Option<String>,
     /// The ids of the article's parent collections or sections. An article without this field stands alone.
-    pub parent_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub parent_ids: Option<Vec<String>>,
     /// The type of parent, which can either be a `collection` or `section`.
-    pub parent_type: ::std::option::Option<::std::string::String>,
+    pub parent_type: Option<String>,
     /// The default locale of the help center. This field is only returned for multilingual help centers.
-    pub default_locale: ::std::option::Option<::std::string::String>,
+    pub default_locale: Option<String>,
     /// The `translated_content` property.
-    pub translated_content: ::std::option::Option<super::ArticleTranslatedContent>,
+    pub translated_content: Option<super::ArticleTranslatedContent>,
     /// The `statistics` property.
-    pub statistics: ::std::option::Option<super::ArticleStatistics>,
+    pub statistics: Option<super::ArticleStatistics>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -48,7 +48,7 @@ impl ::serde::Serialize for Article {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("id", &self.id);
@@ -116,9 +116,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Article {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -141,14 +141,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Article {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for Article {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -163,7 +163,7 @@ pub enum ArticleState {
     /// `draft`
     Draft,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl ArticleState {
@@ -199,7 +199,7 @@ impl ::serde::Serialize for ArticleState {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -207,7 +207,7 @@ impl ::serde::Serialize for ArticleState {
 impl<'de> ::serde::Deserialize<'de> for ArticleState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

@@ -6,11 +6,9 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttachContactToConversationRequest {
     /// The `id` of the admin who is adding the new participant.
-    pub admin_id: ::std::option::Option<::std::string::String>,
+    pub admin_id: Option<String>,
     /// The `customer` property.
-    pub customer: ::std::option::Option<
-        super::AttachContactToConversationRequestCustomer,
-    >,
+    pub customer: Option<super::AttachContactToConversationRequestCustomer>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -19,7 +17,7 @@ impl ::serde::Serialize for AttachContactToConversationRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("admin_id", &self.admin_id);
         object.optional("customer", &self.customer);
@@ -34,9 +32,9 @@ for AttachContactToConversationRequest {
     const FIELDS: &'static [&'static str] = &["admin_id", "customer"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.admin_id),
                 1 => __object.set(&mut __out.customer),
@@ -44,7 +42,7 @@ for AttachContactToConversationRequest {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -52,7 +50,7 @@ for AttachContactToConversationRequest {
 impl<'de> ::serde::Deserialize<'de> for AttachContactToConversationRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -79,7 +77,7 @@ pub enum AttachContactToConversationRequestCustomer {
 impl<'de> ::serde::Deserialize<'de> for AttachContactToConversationRequestCustomer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::decode_untagged(
             deserializer,
             &[
@@ -112,7 +110,7 @@ impl<'de> ::serde::Deserialize<'de> for AttachContactToConversationRequestCustom
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttachContactToConversationRequestCustomerIntercomUserId {
     /// The identifier for the contact as given by Intercom.
-    pub intercom_user_id: ::std::string::String,
+    pub intercom_user_id: String,
     /// The `customer` property.
     pub customer: ::intercom_api_runtime::Patch<super::CustomerRequest>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
@@ -122,11 +120,11 @@ pub struct AttachContactToConversationRequestCustomerIntercomUserId {
 impl AttachContactToConversationRequestCustomerIntercomUserId {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(intercom_user_id: ::std::string::String) -> Self {
+    pub fn new(intercom_user_id: String) -> Self {
         Self {
             intercom_user_id,
-            customer: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            customer: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -135,7 +133,7 @@ impl ::serde::Serialize for AttachContactToConversationRequestCustomerIntercomUs
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("intercom_user_id", &self.intercom_user_id);
         object.patch("customer", &self.customer);
@@ -150,17 +148,17 @@ for AttachContactToConversationRequestCustomerIntercomUserId {
     const FIELDS: &'static [&'static str] = &["intercom_user_id", "customer"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut intercom_user_id = ::std::option::Option::None;
+    ) -> Result<Self, M::Error> {
+        let mut intercom_user_id = None;
         let mut customer = ::intercom_api_runtime::Patch::Absent;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut intercom_user_id),
                 1 => __object.set(&mut customer),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             intercom_user_id: __object.required(intercom_user_id, 0)?,
             customer,
             extra: __object.into_extra(),
@@ -173,7 +171,7 @@ impl<'de> ::serde::Deserialize<'de>
 for AttachContactToConversationRequestCustomerIntercomUserId {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -183,7 +181,7 @@ for AttachContactToConversationRequestCustomerIntercomUserId {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttachContactToConversationRequestCustomerUserId {
     /// The external_id you have defined for the contact who is being added as a participant.
-    pub user_id: ::std::string::String,
+    pub user_id: String,
     /// The `customer` property.
     pub customer: ::intercom_api_runtime::Patch<super::CustomerRequest>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
@@ -193,11 +191,11 @@ pub struct AttachContactToConversationRequestCustomerUserId {
 impl AttachContactToConversationRequestCustomerUserId {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(user_id: ::std::string::String) -> Self {
+    pub fn new(user_id: String) -> Self {
         Self {
             user_id,
-            customer: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            customer: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -206,7 +204,7 @@ impl ::serde::Serialize for AttachContactToConversationRequestCustomerUserId {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("user_id", &self.user_id);
         object.patch("customer", &self.customer);
@@ -221,17 +219,17 @@ for AttachContactToConversationRequestCustomerUserId {
     const FIELDS: &'static [&'static str] = &["user_id", "customer"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut user_id = ::std::option::Option::None;
+    ) -> Result<Self, M::Error> {
+        let mut user_id = None;
         let mut customer = ::intercom_api_runtime::Patch::Absent;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut user_id),
                 1 => __object.set(&mut customer),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             user_id: __object.required(user_id, 0)?,
             customer,
             extra: __object.into_extra(),
@@ -244,7 +242,7 @@ impl<'de> ::serde::Deserialize<'de>
 for AttachContactToConversationRequestCustomerUserId {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -254,7 +252,7 @@ for AttachContactToConversationRequestCustomerUserId {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttachContactToConversationRequestCustomerEmail {
     /// The email you have defined for the contact who is being added as a participant.
-    pub email: ::std::string::String,
+    pub email: String,
     /// The `customer` property.
     pub customer: ::intercom_api_runtime::Patch<super::CustomerRequest>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
@@ -264,11 +262,11 @@ pub struct AttachContactToConversationRequestCustomerEmail {
 impl AttachContactToConversationRequestCustomerEmail {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(email: ::std::string::String) -> Self {
+    pub fn new(email: String) -> Self {
         Self {
             email,
-            customer: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            customer: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -277,7 +275,7 @@ impl ::serde::Serialize for AttachContactToConversationRequestCustomerEmail {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("email", &self.email);
         object.patch("customer", &self.customer);
@@ -292,17 +290,17 @@ for AttachContactToConversationRequestCustomerEmail {
     const FIELDS: &'static [&'static str] = &["email", "customer"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut email = ::std::option::Option::None;
+    ) -> Result<Self, M::Error> {
+        let mut email = None;
         let mut customer = ::intercom_api_runtime::Patch::Absent;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut email),
                 1 => __object.set(&mut customer),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             email: __object.required(email, 0)?,
             customer,
             extra: __object.into_extra(),
@@ -314,7 +312,7 @@ for AttachContactToConversationRequestCustomerEmail {
 impl<'de> ::serde::Deserialize<'de> for AttachContactToConversationRequestCustomerEmail {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

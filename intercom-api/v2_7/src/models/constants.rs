@@ -14,7 +14,7 @@ impl ::serde::Serialize for Admin {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -22,7 +22,7 @@ impl ::serde::Serialize for Admin {
 impl<'de> ::serde::Deserialize<'de> for Admin {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -40,7 +40,7 @@ impl ::serde::Serialize for Article {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -48,7 +48,7 @@ impl ::serde::Serialize for Article {
 impl<'de> ::serde::Deserialize<'de> for Article {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -66,7 +66,7 @@ impl ::serde::Serialize for ArticleContent {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -74,7 +74,7 @@ impl ::serde::Serialize for ArticleContent {
 impl<'de> ::serde::Deserialize<'de> for ArticleContent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -92,7 +92,7 @@ impl ::serde::Serialize for List {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -100,7 +100,7 @@ impl ::serde::Serialize for List {
 impl<'de> ::serde::Deserialize<'de> for List {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -118,7 +118,7 @@ impl ::serde::Serialize for ArticleStatistics {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -126,7 +126,7 @@ impl ::serde::Serialize for ArticleStatistics {
 impl<'de> ::serde::Deserialize<'de> for ArticleStatistics {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -144,7 +144,7 @@ impl ::serde::Serialize for ArticleTranslatedContent {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -152,7 +152,7 @@ impl ::serde::Serialize for ArticleTranslatedContent {
 impl<'de> ::serde::Deserialize<'de> for ArticleTranslatedContent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -170,7 +170,7 @@ impl ::serde::Serialize for Assignment {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -178,7 +178,7 @@ impl ::serde::Serialize for Assignment {
 impl<'de> ::serde::Deserialize<'de> for Assignment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -196,7 +196,7 @@ impl ::serde::Serialize for Close {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -204,7 +204,7 @@ impl ::serde::Serialize for Close {
 impl<'de> ::serde::Deserialize<'de> for Close {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -222,7 +222,7 @@ impl ::serde::Serialize for Collection {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -230,7 +230,7 @@ impl ::serde::Serialize for Collection {
 impl<'de> ::serde::Deserialize<'de> for Collection {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -248,7 +248,7 @@ impl ::serde::Serialize for Company {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -256,7 +256,7 @@ impl ::serde::Serialize for Company {
 impl<'de> ::serde::Deserialize<'de> for Company {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -274,7 +274,7 @@ impl ::serde::Serialize for TagList {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -282,7 +282,7 @@ impl ::serde::Serialize for TagList {
 impl<'de> ::serde::Deserialize<'de> for TagList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -300,7 +300,7 @@ impl ::serde::Serialize for SegmentList {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -308,7 +308,7 @@ impl ::serde::Serialize for SegmentList {
 impl<'de> ::serde::Deserialize<'de> for SegmentList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -326,7 +326,7 @@ impl ::serde::Serialize for Contact {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -334,7 +334,7 @@ impl ::serde::Serialize for Contact {
 impl<'de> ::serde::Deserialize<'de> for Contact {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -352,7 +352,7 @@ impl ::serde::Serialize for Comment {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -360,7 +360,7 @@ impl ::serde::Serialize for Comment {
 impl<'de> ::serde::Deserialize<'de> for Comment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -378,7 +378,7 @@ impl ::serde::Serialize for User {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -386,7 +386,7 @@ impl ::serde::Serialize for User {
 impl<'de> ::serde::Deserialize<'de> for User {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -404,7 +404,7 @@ impl ::serde::Serialize for ContactList {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -412,7 +412,7 @@ impl ::serde::Serialize for ContactList {
 impl<'de> ::serde::Deserialize<'de> for ContactList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -430,7 +430,7 @@ impl ::serde::Serialize for ConversationList {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -438,7 +438,7 @@ impl ::serde::Serialize for ConversationList {
 impl<'de> ::serde::Deserialize<'de> for ConversationList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -456,7 +456,7 @@ impl ::serde::Serialize for ConversationPartList {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -464,7 +464,7 @@ impl ::serde::Serialize for ConversationPartList {
 impl<'de> ::serde::Deserialize<'de> for ConversationPartList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -482,7 +482,7 @@ impl ::serde::Serialize for AdminList {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -490,7 +490,7 @@ impl ::serde::Serialize for AdminList {
 impl<'de> ::serde::Deserialize<'de> for AdminList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -508,7 +508,7 @@ impl ::serde::Serialize for Email {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -516,7 +516,7 @@ impl ::serde::Serialize for Email {
 impl<'de> ::serde::Deserialize<'de> for Email {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -534,7 +534,7 @@ impl ::serde::Serialize for Inapp {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -542,7 +542,7 @@ impl ::serde::Serialize for Inapp {
 impl<'de> ::serde::Deserialize<'de> for Inapp {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -560,7 +560,7 @@ impl ::serde::Serialize for Pages {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -568,7 +568,7 @@ impl ::serde::Serialize for Pages {
 impl<'de> ::serde::Deserialize<'de> for Pages {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -586,7 +586,7 @@ impl ::serde::Serialize for DataAttribute {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -594,7 +594,7 @@ impl ::serde::Serialize for DataAttribute {
 impl<'de> ::serde::Deserialize<'de> for DataAttribute {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -612,7 +612,7 @@ impl ::serde::Serialize for Event {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -620,7 +620,7 @@ impl ::serde::Serialize for Event {
 impl<'de> ::serde::Deserialize<'de> for Event {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -638,7 +638,7 @@ impl ::serde::Serialize for EventList {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -646,7 +646,7 @@ impl ::serde::Serialize for EventList {
 impl<'de> ::serde::Deserialize<'de> for EventList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -664,7 +664,7 @@ impl ::serde::Serialize for EventSummary {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -672,7 +672,7 @@ impl ::serde::Serialize for EventSummary {
 impl<'de> ::serde::Deserialize<'de> for EventSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -690,7 +690,7 @@ impl ::serde::Serialize for NewsItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -698,7 +698,7 @@ impl ::serde::Serialize for NewsItem {
 impl<'de> ::serde::Deserialize<'de> for NewsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -716,7 +716,7 @@ impl ::serde::Serialize for Section {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -724,7 +724,7 @@ impl ::serde::Serialize for Section {
 impl<'de> ::serde::Deserialize<'de> for Section {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -742,7 +742,7 @@ impl ::serde::Serialize for ErrorList {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -750,7 +750,7 @@ impl ::serde::Serialize for ErrorList {
 impl<'de> ::serde::Deserialize<'de> for ErrorList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -768,7 +768,7 @@ impl ::serde::Serialize for GroupContent {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -776,7 +776,7 @@ impl ::serde::Serialize for GroupContent {
 impl<'de> ::serde::Deserialize<'de> for GroupContent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -794,7 +794,7 @@ impl ::serde::Serialize for GroupTranslatedContent {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -802,7 +802,7 @@ impl ::serde::Serialize for GroupTranslatedContent {
 impl<'de> ::serde::Deserialize<'de> for GroupTranslatedContent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -820,7 +820,7 @@ impl ::serde::Serialize for Newsfeed {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -828,7 +828,7 @@ impl ::serde::Serialize for Newsfeed {
 impl<'de> ::serde::Deserialize<'de> for Newsfeed {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -846,7 +846,7 @@ impl ::serde::Serialize for Open {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -854,7 +854,7 @@ impl ::serde::Serialize for Open {
 impl<'de> ::serde::Deserialize<'de> for Open {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -872,7 +872,7 @@ impl ::serde::Serialize for PhoneCallRedirect {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -880,7 +880,7 @@ impl ::serde::Serialize for PhoneCallRedirect {
 impl<'de> ::serde::Deserialize<'de> for PhoneCallRedirect {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -898,7 +898,7 @@ impl ::serde::Serialize for ConversationPart {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -906,7 +906,7 @@ impl ::serde::Serialize for ConversationPart {
 impl<'de> ::serde::Deserialize<'de> for ConversationPart {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -924,7 +924,7 @@ impl ::serde::Serialize for Source {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -932,7 +932,7 @@ impl ::serde::Serialize for Source {
 impl<'de> ::serde::Deserialize<'de> for Source {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -950,7 +950,7 @@ impl ::serde::Serialize for Segment {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -958,7 +958,7 @@ impl ::serde::Serialize for Segment {
 impl<'de> ::serde::Deserialize<'de> for Segment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -976,7 +976,7 @@ impl ::serde::Serialize for Snoozed {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -984,7 +984,7 @@ impl ::serde::Serialize for Snoozed {
 impl<'de> ::serde::Deserialize<'de> for Snoozed {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -1002,7 +1002,7 @@ impl ::serde::Serialize for SocialProfile {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -1010,7 +1010,7 @@ impl ::serde::Serialize for SocialProfile {
 impl<'de> ::serde::Deserialize<'de> for SocialProfile {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -1028,7 +1028,7 @@ impl ::serde::Serialize for Subscription {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -1036,7 +1036,7 @@ impl ::serde::Serialize for Subscription {
 impl<'de> ::serde::Deserialize<'de> for Subscription {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -1054,7 +1054,7 @@ impl ::serde::Serialize for Tag {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -1062,7 +1062,7 @@ impl ::serde::Serialize for Tag {
 impl<'de> ::serde::Deserialize<'de> for Tag {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -1080,7 +1080,7 @@ impl ::serde::Serialize for TeamList {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -1088,7 +1088,7 @@ impl ::serde::Serialize for TeamList {
 impl<'de> ::serde::Deserialize<'de> for TeamList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -1106,7 +1106,7 @@ impl ::serde::Serialize for Visitor {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -1114,7 +1114,7 @@ impl ::serde::Serialize for Visitor {
 impl<'de> ::serde::Deserialize<'de> for Visitor {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -1132,7 +1132,7 @@ impl ::serde::Serialize for CompanyList {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -1140,7 +1140,7 @@ impl ::serde::Serialize for CompanyList {
 impl<'de> ::serde::Deserialize<'de> for CompanyList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -1158,7 +1158,7 @@ impl ::serde::Serialize for SocialProfileList {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -1166,7 +1166,7 @@ impl ::serde::Serialize for SocialProfileList {
 impl<'de> ::serde::Deserialize<'de> for SocialProfileList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }

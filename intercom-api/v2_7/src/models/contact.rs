@@ -8,95 +8,93 @@ pub struct Contact {
     /// The type of object.
     pub r#type: super::constants::Contact,
     /// The unique identifier for the contact which is given by Intercom.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The unique identifier for the contact which is provided by the Client.
-    pub external_id: ::std::option::Option<::std::string::String>,
+    pub external_id: Option<String>,
     /// The id of the workspace which the contact belongs to.
-    pub workspace_id: ::std::option::Option<::std::string::String>,
+    pub workspace_id: Option<String>,
     /// The role of the contact.
-    pub role: ::std::option::Option<::std::string::String>,
+    pub role: Option<String>,
     /// The contact's email.
-    pub email: ::std::option::Option<::std::string::String>,
+    pub email: Option<String>,
     /// The contact's email domain.
-    pub email_domain: ::std::option::Option<::std::string::String>,
+    pub email_domain: Option<String>,
     /// The contacts phone.
-    pub phone: ::std::option::Option<::std::string::String>,
+    pub phone: Option<String>,
     /// The contacts name.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The id of an admin that has been assigned account ownership of the contact.
-    pub owner_id: ::std::option::Option<::std::string::String>,
+    pub owner_id: Option<String>,
     /// Whether the contact has had an email sent to them hard bounce.
-    pub has_hard_bounced: ::std::option::Option<bool>,
+    pub has_hard_bounced: Option<bool>,
     /// Whether the contact has marked an email sent to them as spam.
-    pub marked_email_as_spam: ::std::option::Option<bool>,
+    pub marked_email_as_spam: Option<bool>,
     /// Whether the contact is unsubscribed from emails.
-    pub unsubscribed_from_emails: ::std::option::Option<bool>,
+    pub unsubscribed_from_emails: Option<bool>,
     /// (Unix timestamp in seconds) The time when the contact was created.
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact was last updated.
-    pub updated_at: ::std::option::Option<i64>,
+    pub updated_at: Option<i64>,
     /// (Unix timestamp in seconds) The time specified for when a contact signed up.
-    pub signed_up_at: ::std::option::Option<i64>,
+    pub signed_up_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    pub last_seen_at: ::std::option::Option<i64>,
+    pub last_seen_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact last messaged in.
-    pub last_replied_at: ::std::option::Option<i64>,
+    pub last_replied_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact was last messaged.
-    pub last_contacted_at: ::std::option::Option<i64>,
+    pub last_contacted_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact last opened an email.
-    pub last_email_opened_at: ::std::option::Option<i64>,
+    pub last_email_opened_at: Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-    pub last_email_clicked_at: ::std::option::Option<i64>,
+    pub last_email_clicked_at: Option<i64>,
     /// A preferred language setting for the contact, used by the Intercom Messenger even if their browser settings change.
-    pub language_override: ::std::option::Option<::std::string::String>,
+    pub language_override: Option<String>,
     /// The name of the browser which the contact is using.
-    pub browser: ::std::option::Option<::std::string::String>,
+    pub browser: Option<String>,
     /// The version of the browser which the contact is using.
-    pub browser_version: ::std::option::Option<::std::string::String>,
+    pub browser_version: Option<String>,
     /// The language set by the browser which the contact is using.
-    pub browser_language: ::std::option::Option<::std::string::String>,
+    pub browser_language: Option<String>,
     /// The operating system which the contact is using.
-    pub os: ::std::option::Option<::std::string::String>,
+    pub os: Option<String>,
     /// The name of the Android app which the contact is using.
-    pub android_app_name: ::std::option::Option<::std::string::String>,
+    pub android_app_name: Option<String>,
     /// The version of the Android app which the contact is using.
-    pub android_app_version: ::std::option::Option<::std::string::String>,
+    pub android_app_version: Option<String>,
     /// The Android device which the contact is using.
-    pub android_device: ::std::option::Option<::std::string::String>,
+    pub android_device: Option<String>,
     /// The version of the Android OS which the contact is using.
-    pub android_os_version: ::std::option::Option<::std::string::String>,
+    pub android_os_version: Option<String>,
     /// The version of the Android SDK which the contact is using.
-    pub android_sdk_version: ::std::option::Option<::std::string::String>,
+    pub android_sdk_version: Option<String>,
     /// (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-    pub android_last_seen_at: ::std::option::Option<i64>,
+    pub android_last_seen_at: Option<i64>,
     /// The name of the iOS app which the contact is using.
-    pub ios_app_name: ::std::option::Option<::std::string::String>,
+    pub ios_app_name: Option<String>,
     /// The version of the iOS app which the contact is using.
-    pub ios_app_version: ::std::option::Option<::std::string::String>,
+    pub ios_app_version: Option<String>,
     /// The iOS device which the contact is using.
-    pub ios_device: ::std::option::Option<::std::string::String>,
+    pub ios_device: Option<String>,
     /// The version of iOS which the contact is using.
-    pub ios_os_version: ::std::option::Option<::std::string::String>,
+    pub ios_os_version: Option<String>,
     /// The version of the iOS SDK which the contact is using.
-    pub ios_sdk_version: ::std::option::Option<::std::string::String>,
+    pub ios_sdk_version: Option<String>,
     /// (Unix timestamp in seconds) The last time the contact used the iOS app.
-    pub ios_last_seen_at: ::std::option::Option<i64>,
+    pub ios_last_seen_at: Option<i64>,
     /// The custom attributes which are set for the contact.
-    pub custom_attributes: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    pub custom_attributes: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// The contact's avatar: an image URL, or an object holding one.
-    pub avatar: ::std::option::Option<super::ContactAvatar>,
+    pub avatar: Option<super::ContactAvatar>,
     /// The `tags` property.
-    pub tags: ::std::option::Option<super::ContactTags>,
+    pub tags: Option<super::ContactTags>,
     /// The `notes` property.
-    pub notes: ::std::option::Option<super::ContactNotes>,
+    pub notes: Option<super::ContactNotes>,
     /// The `companies` property.
-    pub companies: ::std::option::Option<super::ContactCompanies>,
+    pub companies: Option<super::ContactCompanies>,
     /// The `location` property.
-    pub location: ::std::option::Option<super::ContactLocation>,
+    pub location: Option<super::ContactLocation>,
     /// The `social_profiles` property.
-    pub social_profiles: ::std::option::Option<super::ContactSocialProfiles>,
+    pub social_profiles: Option<super::ContactSocialProfiles>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -106,7 +104,7 @@ impl ::serde::Serialize for Contact {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("id", &self.id);
@@ -258,9 +256,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Contact {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -311,14 +309,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Contact {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for Contact {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -334,7 +332,7 @@ impl<'de> ::serde::Deserialize<'de> for Contact {
 #[cfg_attr(feature = "serialize", serde(untagged))]
 pub enum ContactAvatar {
     /// url
-    Url(::std::string::String),
+    Url(String),
     /// image
     Image(super::ContactAvatarImage),
     /// A value that matches none of the forms above, kept as it was received.
@@ -344,14 +342,11 @@ pub enum ContactAvatar {
 impl<'de> ::serde::Deserialize<'de> for ContactAvatar {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::decode_untagged(
             deserializer,
             &[
-                |v| {
-                    ::intercom_api_runtime::de::lenient::<::std::string::String, _>(v)
-                        .map(Self::Url)
-                },
+                |v| ::intercom_api_runtime::de::lenient::<String, _>(v).map(Self::Url),
                 |v| {
                     <super::ContactAvatarImage as ::serde::Deserialize>::deserialize(v)
                         .map(Self::Image)
@@ -367,9 +362,9 @@ impl<'de> ::serde::Deserialize<'de> for ContactAvatar {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactAvatarImage {
     /// An image URL containing the avatar of a contact.
-    pub image_url: ::std::option::Option<::std::string::String>,
+    pub image_url: Option<String>,
     /// The type of object
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -379,7 +374,7 @@ impl ::serde::Serialize for ContactAvatarImage {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("image_url", &self.image_url);
         object.optional("type", &self.r#type);
@@ -392,9 +387,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactAvatarImage {
     const FIELDS: &'static [&'static str] = &["image_url", "type"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.image_url),
                 1 => __object.set_lenient(&mut __out.r#type),
@@ -402,14 +397,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactAvatarImage {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ContactAvatarImage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

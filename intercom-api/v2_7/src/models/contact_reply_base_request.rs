@@ -10,9 +10,9 @@ pub struct ContactReplyBaseRequest {
     /// The `type` property.
     pub r#type: super::constants::User,
     /// The text body of the comment.
-    pub body: ::std::string::String,
+    pub body: String,
     /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    pub attachment_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub attachment_urls: Option<Vec<String>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -20,13 +20,13 @@ pub struct ContactReplyBaseRequest {
 impl ContactReplyBaseRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(body: ::std::string::String) -> Self {
+    pub fn new(body: String) -> Self {
         Self {
-            message_type: ::std::default::Default::default(),
-            r#type: ::std::default::Default::default(),
+            message_type: Default::default(),
+            r#type: Default::default(),
             body,
-            attachment_urls: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            attachment_urls: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -36,7 +36,7 @@ impl ::serde::Serialize for ContactReplyBaseRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("message_type", &self.message_type);
         object.field("type", &self.r#type);
@@ -56,12 +56,12 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactReplyBaseRequ
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut message_type = ::std::default::Default::default();
-        let mut r#type = ::std::default::Default::default();
-        let mut body = ::std::option::Option::None;
-        let mut attachment_urls = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut message_type = Default::default();
+        let mut r#type = Default::default();
+        let mut body = None;
+        let mut attachment_urls = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut message_type),
                 1 => __object.set(&mut r#type),
@@ -70,7 +70,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactReplyBaseRequ
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             message_type,
             r#type,
             body: __object.required(body, 2)?,
@@ -83,7 +83,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactReplyBaseRequ
 impl<'de> ::serde::Deserialize<'de> for ContactReplyBaseRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

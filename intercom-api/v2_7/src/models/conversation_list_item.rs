@@ -6,47 +6,47 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationListItem {
     /// Always conversation.
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// The id representing the conversation.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The title given to the conversation.
-    pub title: ::std::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// The time the conversation was created.
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// The last time the conversation was updated.
-    pub updated_at: ::std::option::Option<i64>,
+    pub updated_at: Option<i64>,
     /// The last time a Contact responded to an Admin. In other words, the time a customer started waiting for a response. Set to null if last reply is from an Admin.
-    pub waiting_since: ::std::option::Option<i64>,
+    pub waiting_since: Option<i64>,
     /// If set this is the time in the future when this conversation will be marked as open. i.e. it will be in a snoozed state until this time. i.e. it will be in a snoozed state until this time.
-    pub snoozed_until: ::std::option::Option<i64>,
+    pub snoozed_until: Option<i64>,
     /// Indicates whether a conversation is open (true) or closed (false).
-    pub open: ::std::option::Option<bool>,
+    pub open: Option<bool>,
     /// Can be set to "open", "closed" or "snoozed".
-    pub state: ::std::option::Option<super::ConversationListItemState>,
+    pub state: Option<super::ConversationListItemState>,
     /// Indicates whether a conversation has been read.
-    pub read: ::std::option::Option<bool>,
+    pub read: Option<bool>,
     /// If marked as priority, it will return priority or else not_priority.
-    pub priority: ::std::option::Option<super::ConversationListItemPriority>,
+    pub priority: Option<super::ConversationListItemPriority>,
     /// The id of the admin assigned to the conversation. If it's not assigned to an admin it will return null.
-    pub admin_assignee_id: ::std::option::Option<::std::string::String>,
+    pub admin_assignee_id: Option<String>,
     /// The id of the team assigned to the conversation. If it's not assigned to a team it will return null.
-    pub team_assignee_id: ::std::option::Option<::std::string::String>,
+    pub team_assignee_id: Option<String>,
     /// The `tags` property.
-    pub tags: ::std::option::Option<super::Tags>,
+    pub tags: Option<super::Tags>,
     /// The `conversation_rating` property.
-    pub conversation_rating: ::std::option::Option<super::ConversationRating>,
+    pub conversation_rating: Option<super::ConversationRating>,
     /// The `source` property.
-    pub source: ::std::option::Option<super::ConversationSource>,
+    pub source: Option<super::ConversationSource>,
     /// The `contacts` property.
-    pub contacts: ::std::option::Option<super::ConversationContacts>,
+    pub contacts: Option<super::ConversationContacts>,
     /// The `teammates` property.
-    pub teammates: ::std::option::Option<super::ConversationTeammates>,
+    pub teammates: Option<super::ConversationTeammates>,
     /// The `first_contact_reply` property.
-    pub first_contact_reply: ::std::option::Option<super::ConversationFirstContactReply>,
+    pub first_contact_reply: Option<super::ConversationFirstContactReply>,
     /// The `sla_applied` property.
-    pub sla_applied: ::std::option::Option<super::SlaApplied>,
+    pub sla_applied: Option<super::SlaApplied>,
     /// The `statistics` property.
-    pub statistics: ::std::option::Option<super::ConversationStatistics>,
+    pub statistics: Option<super::ConversationStatistics>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -56,7 +56,7 @@ impl ::serde::Serialize for ConversationListItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type);
         object.optional("id", &self.id);
@@ -136,9 +136,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationListItem
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -165,14 +165,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationListItem
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ConversationListItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -189,7 +189,7 @@ pub enum ConversationListItemState {
     /// `snoozed`
     Snoozed,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl ConversationListItemState {
@@ -227,7 +227,7 @@ impl ::serde::Serialize for ConversationListItemState {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -235,7 +235,7 @@ impl ::serde::Serialize for ConversationListItemState {
 impl<'de> ::serde::Deserialize<'de> for ConversationListItemState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -255,7 +255,7 @@ pub enum ConversationListItemPriority {
     /// `not_priority`
     NotPriority,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl ConversationListItemPriority {
@@ -291,7 +291,7 @@ impl ::serde::Serialize for ConversationListItemPriority {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -299,7 +299,7 @@ impl ::serde::Serialize for ConversationListItemPriority {
 impl<'de> ::serde::Deserialize<'de> for ConversationListItemPriority {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

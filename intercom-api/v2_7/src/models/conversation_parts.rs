@@ -8,11 +8,9 @@ pub struct ConversationParts {
     /// The `type` property.
     pub r#type: super::constants::ConversationPartList,
     /// A list of Conversation Part objects for each part message in the conversation. This is only returned when Retrieving a Conversation, and ignored when Listing all Conversations. There is a limit of 500 parts.
-    pub conversation_parts: ::std::option::Option<
-        ::std::vec::Vec<super::ConversationPart>,
-    >,
+    pub conversation_parts: Option<Vec<super::ConversationPart>>,
     /// The `total_count` property.
-    pub total_count: ::std::option::Option<i64>,
+    pub total_count: Option<i64>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -22,7 +20,7 @@ impl ::serde::Serialize for ConversationParts {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("conversation_parts", &self.conversation_parts);
@@ -40,9 +38,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationParts {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set(&mut __out.conversation_parts),
@@ -51,14 +49,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationParts {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ConversationParts {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,23 +6,23 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationSource {
     /// This includes conversation, email, facebook, instagram, phone_call, phone_switch, push, sms, twitter and whatsapp.
-    pub r#type: ::std::option::Option<super::ConversationSourceType>,
+    pub r#type: Option<super::ConversationSourceType>,
     /// The id representing the message.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The conversation's initiation type. Possible values are customer_initiated, campaigns_initiated (legacy campaigns), operator_initiated (Custom bot), automated (Series and other outbounds with dynamic audience message) and admin_initiated (fixed audience message, ticket initiated by an admin, group email).
-    pub delivered_as: ::std::option::Option<::std::string::String>,
+    pub delivered_as: Option<String>,
     /// Optional. The message subject. For Twitter, this will show a generic message regarding why the subject is obscured.
-    pub subject: ::std::option::Option<::std::string::String>,
+    pub subject: Option<String>,
     /// The message body, which may contain HTML. For Twitter, this will show a generic message regarding why the body is obscured.
-    pub body: ::std::option::Option<::std::string::String>,
+    pub body: Option<String>,
     /// The `author` property.
-    pub author: ::std::option::Option<super::ConversationPartAuthor>,
+    pub author: Option<super::ConversationPartAuthor>,
     /// A list of attachments for the part.
-    pub attachments: ::std::option::Option<::std::vec::Vec<super::PartAttachment>>,
+    pub attachments: Option<Vec<super::PartAttachment>>,
     /// The URL where the conversation was started. For Twitter, Email, and Bots, this will be blank.
-    pub url: ::std::option::Option<::std::string::String>,
+    pub url: Option<String>,
     /// Whether or not the source message has been redacted. Only applicable for contact initiated messages.
-    pub redacted: ::std::option::Option<bool>,
+    pub redacted: Option<bool>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -32,7 +32,7 @@ impl ::serde::Serialize for ConversationSource {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type);
         object.optional("id", &self.id);
@@ -76,9 +76,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationSource {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -93,14 +93,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationSource {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ConversationSource {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -131,7 +131,7 @@ pub enum ConversationSourceType {
     /// `whatsapp`
     Whatsapp,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl ConversationSourceType {
@@ -194,7 +194,7 @@ impl ::serde::Serialize for ConversationSourceType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -202,7 +202,7 @@ impl ::serde::Serialize for ConversationSourceType {
 impl<'de> ::serde::Deserialize<'de> for ConversationSourceType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

@@ -6,19 +6,17 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateDataAttributeRequest {
     /// The name of the data attribute.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The model that the data attribute belongs to.
     pub model: super::CreateDataAttributeRequestModel,
     /// The type of data stored for this attribute.
     pub data_type: super::CreateDataAttributeRequestDataType,
     /// The readable description you see in the UI for the attribute.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// To create list attributes. Provide a set of hashes with `value` as the key of the options you want to make. `data_type` must be `string`.
-    pub options: ::std::option::Option<
-        ::std::vec::Vec<super::CreateDataAttributeRequestOptionsItem>,
-    >,
+    pub options: Option<Vec<super::CreateDataAttributeRequestOptionsItem>>,
     /// Can this attribute be updated by the Messenger
-    pub messenger_writable: ::std::option::Option<bool>,
+    pub messenger_writable: Option<bool>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -27,7 +25,7 @@ impl CreateDataAttributeRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        name: ::std::string::String,
+        name: String,
         model: super::CreateDataAttributeRequestModel,
         data_type: super::CreateDataAttributeRequestDataType,
     ) -> Self {
@@ -35,10 +33,10 @@ impl CreateDataAttributeRequest {
             name,
             model,
             data_type,
-            description: ::std::default::Default::default(),
-            options: ::std::default::Default::default(),
-            messenger_writable: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            description: Default::default(),
+            options: Default::default(),
+            messenger_writable: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -47,7 +45,7 @@ impl ::serde::Serialize for CreateDataAttributeRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("name", &self.name);
         object.field("model", &self.model);
@@ -83,14 +81,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateDataAttributeR
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut name = ::std::option::Option::None;
-        let mut model = ::std::option::Option::None;
-        let mut data_type = ::std::option::Option::None;
-        let mut description = ::std::option::Option::None;
-        let mut options = ::std::option::Option::None;
-        let mut messenger_writable = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut name = None;
+        let mut model = None;
+        let mut data_type = None;
+        let mut description = None;
+        let mut options = None;
+        let mut messenger_writable = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut name),
                 1 => __object.set_required(&mut model),
@@ -101,7 +99,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateDataAttributeR
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: __object.required(name, 0)?,
             model: __object.required(model, 1)?,
             data_type: __object.required(data_type, 2)?,
@@ -117,7 +115,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateDataAttributeR
 impl<'de> ::serde::Deserialize<'de> for CreateDataAttributeRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -132,7 +130,7 @@ pub enum CreateDataAttributeRequestModel {
     /// `company`
     Company,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl CreateDataAttributeRequestModel {
@@ -168,7 +166,7 @@ impl ::serde::Serialize for CreateDataAttributeRequestModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -176,7 +174,7 @@ impl ::serde::Serialize for CreateDataAttributeRequestModel {
 impl<'de> ::serde::Deserialize<'de> for CreateDataAttributeRequestModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -204,7 +202,7 @@ pub enum CreateDataAttributeRequestDataType {
     /// `date`
     Date,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl CreateDataAttributeRequestDataType {
@@ -255,7 +253,7 @@ impl ::serde::Serialize for CreateDataAttributeRequestDataType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -263,7 +261,7 @@ impl ::serde::Serialize for CreateDataAttributeRequestDataType {
 impl<'de> ::serde::Deserialize<'de> for CreateDataAttributeRequestDataType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -278,7 +276,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateDataAttributeRequestDataType {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDataAttributeRequestOptionsItem {
     /// The `value` property.
-    pub value: ::std::option::Option<::std::string::String>,
+    pub value: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -287,7 +285,7 @@ impl ::serde::Serialize for CreateDataAttributeRequestOptionsItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("value", &self.value);
         object.end(&self.extra, &["value"])
@@ -301,16 +299,16 @@ for CreateDataAttributeRequestOptionsItem {
     const FIELDS: &'static [&'static str] = &["value"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.value),
                 _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -318,7 +316,7 @@ for CreateDataAttributeRequestOptionsItem {
 impl<'de> ::serde::Deserialize<'de> for CreateDataAttributeRequestOptionsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -20,7 +20,7 @@ impl CreateDataExportsRequest {
         Self {
             created_at_after,
             created_at_before,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -29,7 +29,7 @@ impl ::serde::Serialize for CreateDataExportsRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("created_at_after", &self.created_at_after);
         object.field("created_at_before", &self.created_at_before);
@@ -43,17 +43,17 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateDataExportsReq
     const FIELDS: &'static [&'static str] = &["created_at_after", "created_at_before"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut created_at_after = ::std::option::Option::None;
-        let mut created_at_before = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut created_at_after = None;
+        let mut created_at_before = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut created_at_after),
                 1 => __object.set_required_lenient(&mut created_at_before),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             created_at_after: __object.required(created_at_after, 0)?,
             created_at_before: __object.required(created_at_before, 1)?,
             extra: __object.into_extra(),
@@ -65,7 +65,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateDataExportsReq
 impl<'de> ::serde::Deserialize<'de> for CreateDataExportsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

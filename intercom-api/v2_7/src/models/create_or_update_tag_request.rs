@@ -6,9 +6,9 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateOrUpdateTagRequest {
     /// The name of the tag, which will be created if not found, or the new name for the tag if this is an update request. Names are case insensitive.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The id of tag to updates.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -16,11 +16,11 @@ pub struct CreateOrUpdateTagRequest {
 impl CreateOrUpdateTagRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(name: ::std::string::String) -> Self {
+    pub fn new(name: String) -> Self {
         Self {
             name,
-            id: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            id: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -29,7 +29,7 @@ impl ::serde::Serialize for CreateOrUpdateTagRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("name", &self.name);
         object.optional("id", &self.id);
@@ -43,17 +43,17 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateOrUpdateTagReq
     const FIELDS: &'static [&'static str] = &["name", "id"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut name = ::std::option::Option::None;
-        let mut id = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut name = None;
+        let mut id = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut name),
                 1 => __object.set_lenient(&mut id),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: __object.required(name, 0)?,
             id,
             extra: __object.into_extra(),
@@ -65,7 +65,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateOrUpdateTagReq
 impl<'de> ::serde::Deserialize<'de> for CreateOrUpdateTagRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,9 +6,9 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateSectionRequest {
     /// The name of the collection. For multilingual collections, this will be the name of the default language's content.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The id for the collection this section will be within.
-    pub parent_id: ::std::string::String,
+    pub parent_id: String,
     /// The `translated_content` property.
     pub translated_content: ::intercom_api_runtime::Patch<super::GroupTranslatedContent>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
@@ -18,12 +18,12 @@ pub struct CreateSectionRequest {
 impl CreateSectionRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(name: ::std::string::String, parent_id: ::std::string::String) -> Self {
+    pub fn new(name: String, parent_id: String) -> Self {
         Self {
             name,
             parent_id,
-            translated_content: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            translated_content: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -32,7 +32,7 @@ impl ::serde::Serialize for CreateSectionRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("name", &self.name);
         object.field("parent_id", &self.parent_id);
@@ -47,11 +47,11 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateSectionRequest
     const FIELDS: &'static [&'static str] = &["name", "parent_id", "translated_content"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut name = ::std::option::Option::None;
-        let mut parent_id = ::std::option::Option::None;
+    ) -> Result<Self, M::Error> {
+        let mut name = None;
+        let mut parent_id = None;
         let mut translated_content = ::intercom_api_runtime::Patch::Absent;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut name),
                 1 => __object.set_required_lenient(&mut parent_id),
@@ -59,7 +59,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateSectionRequest
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: __object.required(name, 0)?,
             parent_id: __object.required(parent_id, 1)?,
             translated_content,
@@ -72,7 +72,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateSectionRequest
 impl<'de> ::serde::Deserialize<'de> for CreateSectionRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

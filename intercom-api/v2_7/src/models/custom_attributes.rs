@@ -3,7 +3,4 @@
 
 /// An object containing the different custom attributes associated to the conversation as key-value pairs.
 #[doc(alias = "custom_attributes")]
-pub type CustomAttributes = ::std::collections::BTreeMap<
-    ::std::string::String,
-    ::serde_json::Value,
->;
+pub type CustomAttributes = ::std::collections::BTreeMap<String, ::serde_json::Value>;

@@ -8,15 +8,13 @@ pub struct DataEventSummary {
     /// The type of the object
     pub r#type: super::constants::EventSummary,
     /// The email address of the user
-    pub email: ::std::option::Option<::std::string::String>,
+    pub email: Option<String>,
     /// The Intercom user ID of the user
-    pub intercom_user_id: ::std::option::Option<::std::string::String>,
+    pub intercom_user_id: Option<String>,
     /// The user ID of the user
-    pub user_id: ::std::option::Option<::std::string::String>,
+    pub user_id: Option<String>,
     /// A summary of data events
-    pub events: ::std::option::Option<
-        ::std::vec::Vec<::std::option::Option<super::DataEventSummaryItem>>,
-    >,
+    pub events: Option<Vec<Option<super::DataEventSummaryItem>>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -26,7 +24,7 @@ impl ::serde::Serialize for DataEventSummary {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("email", &self.email);
@@ -52,9 +50,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataEventSummary {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.email),
@@ -65,14 +63,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataEventSummary {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for DataEventSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -8,9 +8,9 @@ pub struct Error {
     /// The type is error.list
     pub r#type: super::constants::ErrorList,
     /// The `request_id` property.
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: Option<String>,
     /// An array of one or more error objects
-    pub errors: ::std::vec::Vec<super::ErrorErrorsItem>,
+    pub errors: Vec<super::ErrorErrorsItem>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -18,12 +18,12 @@ pub struct Error {
 impl Error {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(errors: ::std::vec::Vec<super::ErrorErrorsItem>) -> Self {
+    pub fn new(errors: Vec<super::ErrorErrorsItem>) -> Self {
         Self {
-            r#type: ::std::default::Default::default(),
-            request_id: ::std::default::Default::default(),
+            r#type: Default::default(),
+            request_id: Default::default(),
             errors,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -33,7 +33,7 @@ impl ::serde::Serialize for Error {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("request_id", &self.request_id);
@@ -47,11 +47,11 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Error {
     const FIELDS: &'static [&'static str] = &["type", "request_id", "errors"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::default::Default::default();
-        let mut request_id = ::std::option::Option::None;
-        let mut errors = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut r#type = Default::default();
+        let mut request_id = None;
+        let mut errors = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut r#type),
                 1 => __object.set_lenient(&mut request_id),
@@ -59,7 +59,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Error {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             r#type,
             request_id,
             errors: __object.required(errors, 2)?,
@@ -71,7 +71,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Error {
 impl<'de> ::serde::Deserialize<'de> for Error {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -81,11 +81,11 @@ impl<'de> ::serde::Deserialize<'de> for Error {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ErrorErrorsItem {
     /// A string indicating the kind of error, used to further qualify the HTTP response code
-    pub code: ::std::string::String,
+    pub code: String,
     /// Optional. Human readable description of the error.
-    pub message: ::std::option::Option<::std::string::String>,
+    pub message: Option<String>,
     /// Optional. Used to identify a particular field or query parameter that was in error.
-    pub field: ::std::option::Option<::std::string::String>,
+    pub field: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -93,12 +93,12 @@ pub struct ErrorErrorsItem {
 impl ErrorErrorsItem {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(code: ::std::string::String) -> Self {
+    pub fn new(code: String) -> Self {
         Self {
             code,
-            message: ::std::default::Default::default(),
-            field: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            message: Default::default(),
+            field: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -108,7 +108,7 @@ impl ::serde::Serialize for ErrorErrorsItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("code", &self.code);
         object.optional("message", &self.message);
@@ -122,11 +122,11 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ErrorErrorsItem {
     const FIELDS: &'static [&'static str] = &["code", "message", "field"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut code = ::std::option::Option::None;
-        let mut message = ::std::option::Option::None;
-        let mut field = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut code = None;
+        let mut message = None;
+        let mut field = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut code),
                 1 => __object.set_lenient(&mut message),
@@ -134,7 +134,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ErrorErrorsItem {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             code: __object.required(code, 0)?,
             message,
             field,
@@ -146,7 +146,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ErrorErrorsItem {
 impl<'de> ::serde::Deserialize<'de> for ErrorErrorsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -8,9 +8,9 @@ pub struct GroupContent {
     /// The type of object - `group_content` .
     pub r#type: ::intercom_api_runtime::Patch<super::constants::GroupContent>,
     /// The name of the collection or section.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The description of the collection. Only available for collections.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -19,7 +19,7 @@ impl ::serde::Serialize for GroupContent {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.patch("type", &self.r#type);
         object.optional("name", &self.name);
@@ -33,9 +33,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for GroupContent {
     const FIELDS: &'static [&'static str] = &["type", "name", "description"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.name),
@@ -44,14 +44,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for GroupContent {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for GroupContent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

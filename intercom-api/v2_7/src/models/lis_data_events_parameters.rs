@@ -23,7 +23,7 @@ pub enum LisDataEventsFilter {
 impl<'de> ::serde::Deserialize<'de> for LisDataEventsFilter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::decode_untagged(
             deserializer,
             &[
@@ -56,7 +56,7 @@ impl<'de> ::serde::Deserialize<'de> for LisDataEventsFilter {
 #[derive(Debug, Clone, PartialEq)]
 pub struct LisDataEventsFilterUserIdQueryParameter {
     /// The `user_id` property.
-    pub user_id: ::std::string::String,
+    pub user_id: String,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -64,10 +64,10 @@ pub struct LisDataEventsFilterUserIdQueryParameter {
 impl LisDataEventsFilterUserIdQueryParameter {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(user_id: ::std::string::String) -> Self {
+    pub fn new(user_id: String) -> Self {
         Self {
             user_id,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -76,7 +76,7 @@ impl ::serde::Serialize for LisDataEventsFilterUserIdQueryParameter {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("user_id", &self.user_id);
         object.end(&self.extra, &["user_id"])
@@ -90,15 +90,15 @@ for LisDataEventsFilterUserIdQueryParameter {
     const FIELDS: &'static [&'static str] = &["user_id"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut user_id = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut user_id = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut user_id),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             user_id: __object.required(user_id, 0)?,
             extra: __object.into_extra(),
         })
@@ -109,7 +109,7 @@ for LisDataEventsFilterUserIdQueryParameter {
 impl<'de> ::serde::Deserialize<'de> for LisDataEventsFilterUserIdQueryParameter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -119,7 +119,7 @@ impl<'de> ::serde::Deserialize<'de> for LisDataEventsFilterUserIdQueryParameter 
 #[derive(Debug, Clone, PartialEq)]
 pub struct LisDataEventsFilterIntercomUserIdQueryParameter {
     /// The `intercom_user_id` property.
-    pub intercom_user_id: ::std::string::String,
+    pub intercom_user_id: String,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -127,10 +127,10 @@ pub struct LisDataEventsFilterIntercomUserIdQueryParameter {
 impl LisDataEventsFilterIntercomUserIdQueryParameter {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(intercom_user_id: ::std::string::String) -> Self {
+    pub fn new(intercom_user_id: String) -> Self {
         Self {
             intercom_user_id,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -139,7 +139,7 @@ impl ::serde::Serialize for LisDataEventsFilterIntercomUserIdQueryParameter {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("intercom_user_id", &self.intercom_user_id);
         object.end(&self.extra, &["intercom_user_id"])
@@ -153,15 +153,15 @@ for LisDataEventsFilterIntercomUserIdQueryParameter {
     const FIELDS: &'static [&'static str] = &["intercom_user_id"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut intercom_user_id = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut intercom_user_id = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut intercom_user_id),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             intercom_user_id: __object.required(intercom_user_id, 0)?,
             extra: __object.into_extra(),
         })
@@ -172,7 +172,7 @@ for LisDataEventsFilterIntercomUserIdQueryParameter {
 impl<'de> ::serde::Deserialize<'de> for LisDataEventsFilterIntercomUserIdQueryParameter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -182,7 +182,7 @@ impl<'de> ::serde::Deserialize<'de> for LisDataEventsFilterIntercomUserIdQueryPa
 #[derive(Debug, Clone, PartialEq)]
 pub struct LisDataEventsFilterEmailQueryParameter {
     /// The `email` property.
-    pub email: ::std::string::String,
+    pub email: String,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -190,10 +190,10 @@ pub struct LisDataEventsFilterEmailQueryParameter {
 impl LisDataEventsFilterEmailQueryParameter {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(email: ::std::string::String) -> Self {
+    pub fn new(email: String) -> Self {
         Self {
             email,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -202,7 +202,7 @@ impl ::serde::Serialize for LisDataEventsFilterEmailQueryParameter {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("email", &self.email);
         object.end(&self.extra, &["email"])
@@ -216,15 +216,15 @@ for LisDataEventsFilterEmailQueryParameter {
     const FIELDS: &'static [&'static str] = &["email"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut email = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut email = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut email),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             email: __object.required(email, 0)?,
             extra: __object.into_extra(),
         })
@@ -235,7 +235,7 @@ for LisDataEventsFilterEmailQueryParameter {
 impl<'de> ::serde::Deserialize<'de> for LisDataEventsFilterEmailQueryParameter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

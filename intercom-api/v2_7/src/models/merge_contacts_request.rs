@@ -6,9 +6,9 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct MergeContactsRequest {
     /// The unique identifier for the contact to merge away from. Must be a lead.
-    pub from: ::std::string::String,
+    pub from: String,
     /// The unique identifier for the contact to merge into. Must be a user.
-    pub into: ::std::string::String,
+    pub into: String,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -16,11 +16,11 @@ pub struct MergeContactsRequest {
 impl MergeContactsRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(from: ::std::string::String, into: ::std::string::String) -> Self {
+    pub fn new(from: String, into: String) -> Self {
         Self {
             from,
             into,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -29,7 +29,7 @@ impl ::serde::Serialize for MergeContactsRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("from", &self.from);
         object.field("into", &self.into);
@@ -43,17 +43,17 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergeContactsRequest
     const FIELDS: &'static [&'static str] = &["from", "into"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut from = ::std::option::Option::None;
-        let mut into = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut from = None;
+        let mut into = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut from),
                 1 => __object.set_required_lenient(&mut into),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             from: __object.required(from, 0)?,
             into: __object.required(into, 1)?,
             extra: __object.into_extra(),
@@ -65,7 +65,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergeContactsRequest
 impl<'de> ::serde::Deserialize<'de> for MergeContactsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

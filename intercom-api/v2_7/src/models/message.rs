@@ -6,19 +6,19 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct Message {
     /// The type of the message
-    pub r#type: ::std::string::String,
+    pub r#type: String,
     /// The id representing the message.
-    pub id: ::std::string::String,
+    pub id: String,
     /// The time the conversation was created.
     pub created_at: i64,
     /// The subject of the message. Only present if message_type: email.
-    pub subject: ::std::option::Option<::std::string::String>,
+    pub subject: Option<String>,
     /// The message body, which may contain HTML.
-    pub body: ::std::string::String,
+    pub body: String,
     /// The type of message that was sent. Can be email, inapp, facebook or twitter.
     pub message_type: super::MessageMessageType,
     /// The associated conversation_id
-    pub conversation_id: ::std::option::Option<::std::string::String>,
+    pub conversation_id: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -27,21 +27,21 @@ impl Message {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        r#type: ::std::string::String,
-        id: ::std::string::String,
+        r#type: String,
+        id: String,
         created_at: i64,
-        body: ::std::string::String,
+        body: String,
         message_type: super::MessageMessageType,
     ) -> Self {
         Self {
             r#type,
             id,
             created_at,
-            subject: ::std::default::Default::default(),
+            subject: Default::default(),
             body,
             message_type,
-            conversation_id: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            conversation_id: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -51,7 +51,7 @@ impl ::serde::Serialize for Message {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.field("id", &self.id);
@@ -89,15 +89,15 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Message {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::option::Option::None;
-        let mut id = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut subject = ::std::option::Option::None;
-        let mut body = ::std::option::Option::None;
-        let mut message_type = ::std::option::Option::None;
-        let mut conversation_id = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut r#type = None;
+        let mut id = None;
+        let mut created_at = None;
+        let mut subject = None;
+        let mut body = None;
+        let mut message_type = None;
+        let mut conversation_id = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut r#type),
                 1 => __object.set_required_lenient(&mut id),
@@ -109,7 +109,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Message {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             r#type: __object.required(r#type, 0)?,
             id: __object.required(id, 1)?,
             created_at: __object.required(created_at, 2)?,
@@ -125,7 +125,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Message {
 impl<'de> ::serde::Deserialize<'de> for Message {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -144,7 +144,7 @@ pub enum MessageMessageType {
     /// `twitter`
     Twitter,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl MessageMessageType {
@@ -189,7 +189,7 @@ impl ::serde::Serialize for MessageMessageType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -197,7 +197,7 @@ impl ::serde::Serialize for MessageMessageType {
 impl<'de> ::serde::Deserialize<'de> for MessageMessageType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

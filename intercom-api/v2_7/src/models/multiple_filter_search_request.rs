@@ -6,11 +6,9 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MultipleFilterSearchRequest {
     /// An operator to allow boolean inspection between multiple fields.
-    pub operator: ::std::option::Option<super::MultipleFilterSearchRequestOperator>,
+    pub operator: Option<super::MultipleFilterSearchRequestOperator>,
     /// The `value` property.
-    pub value: ::std::option::Option<
-        ::std::vec::Vec<super::MultipleOrSingleFilterSearchRequest>,
-    >,
+    pub value: Option<Vec<super::MultipleOrSingleFilterSearchRequest>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -19,7 +17,7 @@ impl ::serde::Serialize for MultipleFilterSearchRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("operator", &self.operator);
         object.optional("value", &self.value);
@@ -33,9 +31,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MultipleFilterSearch
     const FIELDS: &'static [&'static str] = &["operator", "value"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.operator),
                 1 => __object.set(&mut __out.value),
@@ -43,7 +41,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MultipleFilterSearch
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -51,7 +49,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MultipleFilterSearch
 impl<'de> ::serde::Deserialize<'de> for MultipleFilterSearchRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -66,7 +64,7 @@ pub enum MultipleFilterSearchRequestOperator {
     /// `OR`
     Or,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl MultipleFilterSearchRequestOperator {
@@ -102,7 +100,7 @@ impl ::serde::Serialize for MultipleFilterSearchRequestOperator {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -110,7 +108,7 @@ impl ::serde::Serialize for MultipleFilterSearchRequestOperator {
 impl<'de> ::serde::Deserialize<'de> for MultipleFilterSearchRequestOperator {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

@@ -22,7 +22,7 @@ pub enum MultipleOrSingleFilterSearchRequest {
 impl<'de> ::serde::Deserialize<'de> for MultipleOrSingleFilterSearchRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::decode_untagged(
             deserializer,
             &[

@@ -6,9 +6,9 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NewsfeedAssignment {
     /// The unique identifier for the newsfeed which is given by Intercom. Publish dates cannot be in the future, to schedule news items use the dedicated feature in app (see this article).
-    pub newsfeed_id: ::std::option::Option<::std::string::String>,
+    pub newsfeed_id: Option<String>,
     /// Publish date of the news item on the newsfeed, use this field if you want to set a publish date in the past (e.g. when importing existing news items). On write, this field will be ignored if the news item state is "draft".
-    pub published_at: ::std::option::Option<i64>,
+    pub published_at: Option<i64>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -17,7 +17,7 @@ impl ::serde::Serialize for NewsfeedAssignment {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("newsfeed_id", &self.newsfeed_id);
         object.optional("published_at", &self.published_at);
@@ -30,9 +30,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for NewsfeedAssignment {
     const FIELDS: &'static [&'static str] = &["newsfeed_id", "published_at"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.newsfeed_id),
                 1 => __object.set_lenient(&mut __out.published_at),
@@ -40,14 +40,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for NewsfeedAssignment {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for NewsfeedAssignment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,13 +6,13 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NoteList {
     /// String representing the object's type. Always has the value `list`.
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// An array of notes.
-    pub data: ::std::option::Option<::std::vec::Vec<super::Note>>,
+    pub data: Option<Vec<super::Note>>,
     /// A count of the total number of notes.
-    pub total_count: ::std::option::Option<i64>,
+    pub total_count: Option<i64>,
     /// The `pages` property.
-    pub pages: ::std::option::Option<super::CursorPages>,
+    pub pages: Option<super::CursorPages>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -22,7 +22,7 @@ impl ::serde::Serialize for NoteList {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type);
         object.optional("data", &self.data);
@@ -37,9 +37,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for NoteList {
     const FIELDS: &'static [&'static str] = &["type", "data", "total_count", "pages"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.r#type),
                 1 => __object.set(&mut __out.data),
@@ -49,14 +49,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for NoteList {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for NoteList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -8,7 +8,7 @@ pub struct OpenConversationRequest {
     /// The `message_type` property.
     pub message_type: super::constants::Open,
     /// The id of the admin who is performing the action.
-    pub admin_id: ::std::string::String,
+    pub admin_id: String,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -16,11 +16,11 @@ pub struct OpenConversationRequest {
 impl OpenConversationRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(admin_id: ::std::string::String) -> Self {
+    pub fn new(admin_id: String) -> Self {
         Self {
-            message_type: ::std::default::Default::default(),
+            message_type: Default::default(),
             admin_id,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -29,7 +29,7 @@ impl ::serde::Serialize for OpenConversationRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("message_type", &self.message_type);
         object.field("admin_id", &self.admin_id);
@@ -43,17 +43,17 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for OpenConversationRequ
     const FIELDS: &'static [&'static str] = &["message_type", "admin_id"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut message_type = ::std::default::Default::default();
-        let mut admin_id = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut message_type = Default::default();
+        let mut admin_id = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut message_type),
                 1 => __object.set_required_lenient(&mut admin_id),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             message_type,
             admin_id: __object.required(admin_id, 1)?,
             extra: __object.into_extra(),
@@ -65,7 +65,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for OpenConversationRequ
 impl<'de> ::serde::Deserialize<'de> for OpenConversationRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

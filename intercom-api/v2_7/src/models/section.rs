@@ -8,27 +8,27 @@ pub struct Section {
     /// The type of object - `section`.
     pub r#type: super::constants::Section,
     /// The unique identifier for the section which is given by Intercom.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The id of the workspace which the section belongs to.
-    pub workspace_id: ::std::option::Option<::std::string::String>,
+    pub workspace_id: Option<String>,
     /// The name of the section. For multilingual sections, this will be the name of the default language's content.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The time when the section was created. For multilingual sections, this will be the timestamp of creation of the default language's content.
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// The time when the section was last updated. For multilingual sections, this will be the timestamp of last update of the default language's content.
-    pub updated_at: ::std::option::Option<i64>,
+    pub updated_at: Option<i64>,
     /// The URL of the section. For multilingual help centers, this will be the URL of the section for the default language.
-    pub url: ::std::option::Option<::std::string::String>,
+    pub url: Option<String>,
     /// The icon of the section.
-    pub icon: ::std::option::Option<::std::string::String>,
+    pub icon: Option<String>,
     /// The order of the section in relation to others sections within a collection. Values go from `0` upwards. `0` is the default if there's no order.
-    pub order: ::std::option::Option<i64>,
+    pub order: Option<i64>,
     /// The id of the parent section.
-    pub parent_id: ::std::option::Option<super::SectionParentId>,
+    pub parent_id: Option<super::SectionParentId>,
     /// The default locale of the help center. This field is only returned for multilingual help centers.
-    pub default_locale: ::std::option::Option<::std::string::String>,
+    pub default_locale: Option<String>,
     /// The `translated_content` property.
-    pub translated_content: ::std::option::Option<super::GroupTranslatedContent>,
+    pub translated_content: Option<super::GroupTranslatedContent>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -38,7 +38,7 @@ impl ::serde::Serialize for Section {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type);
         object.optional("id", &self.id);
@@ -91,9 +91,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Section {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set(&mut __out.r#type),
                 1 => __object.set_lenient(&mut __out.id),
@@ -111,14 +111,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Section {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for Section {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -136,7 +136,7 @@ pub enum SectionParentId {
     /// Integer
     Integer(i64),
     /// String
-    String(::std::string::String),
+    String(String),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }
@@ -144,15 +144,12 @@ pub enum SectionParentId {
 impl<'de> ::serde::Deserialize<'de> for SectionParentId {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::decode_untagged(
             deserializer,
             &[
                 |v| ::intercom_api_runtime::de::lenient::<i64, _>(v).map(Self::Integer),
-                |v| {
-                    ::intercom_api_runtime::de::lenient::<::std::string::String, _>(v)
-                        .map(Self::String)
-                },
+                |v| ::intercom_api_runtime::de::lenient::<String, _>(v).map(Self::String),
             ],
             Self::Unknown,
         )

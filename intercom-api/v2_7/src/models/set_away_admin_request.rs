@@ -20,7 +20,7 @@ impl SetAwayAdminRequest {
         Self {
             away_mode_enabled,
             away_mode_reassign,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -29,7 +29,7 @@ impl ::serde::Serialize for SetAwayAdminRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("away_mode_enabled", &self.away_mode_enabled);
         object.field("away_mode_reassign", &self.away_mode_reassign);
@@ -43,17 +43,17 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SetAwayAdminRequest 
     const FIELDS: &'static [&'static str] = &["away_mode_enabled", "away_mode_reassign"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut away_mode_enabled = ::std::option::Option::None;
-        let mut away_mode_reassign = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut away_mode_enabled = None;
+        let mut away_mode_reassign = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut away_mode_enabled),
                 1 => __object.set_required_lenient(&mut away_mode_reassign),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             away_mode_enabled: __object.required(away_mode_enabled, 0)?,
             away_mode_reassign: __object.required(away_mode_reassign, 1)?,
             extra: __object.into_extra(),
@@ -65,7 +65,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SetAwayAdminRequest 
 impl<'de> ::serde::Deserialize<'de> for SetAwayAdminRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,9 +6,9 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StartingAfterPaging {
     /// The number of results to fetch per page.
-    pub per_page: ::std::option::Option<i64>,
+    pub per_page: Option<i64>,
     /// The cursor to use in the next request to get the next page of results.
-    pub starting_after: ::intercom_api_runtime::Patch<::std::string::String>,
+    pub starting_after: ::intercom_api_runtime::Patch<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -17,7 +17,7 @@ impl ::serde::Serialize for StartingAfterPaging {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("per_page", &self.per_page);
         object.patch("starting_after", &self.starting_after);
@@ -30,9 +30,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for StartingAfterPaging 
     const FIELDS: &'static [&'static str] = &["per_page", "starting_after"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.per_page),
                 1 => __object.set_lenient(&mut __out.starting_after),
@@ -40,14 +40,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for StartingAfterPaging 
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for StartingAfterPaging {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,9 +6,9 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateCollectionRequest {
     /// The name of the collection. For multilingual collections, this will be the name of the default language's content.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The description of the collection. For multilingual collections, this will be the description of the default language's content.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The `translated_content` property.
     pub translated_content: ::intercom_api_runtime::Patch<super::GroupTranslatedContent>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
@@ -19,7 +19,7 @@ impl ::serde::Serialize for UpdateCollectionRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("name", &self.name);
         object.optional("description", &self.description);
@@ -38,9 +38,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateCollectionRequ
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.name),
                 1 => __object.set_lenient(&mut __out.description),
@@ -49,7 +49,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateCollectionRequ
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -57,7 +57,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateCollectionRequ
 impl<'de> ::serde::Deserialize<'de> for UpdateCollectionRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

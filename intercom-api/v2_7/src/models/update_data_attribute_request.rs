@@ -6,15 +6,13 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDataAttributeRequest {
     /// Whether the attribute is to be archived or not.
-    pub archived: ::std::option::Option<bool>,
+    pub archived: Option<bool>,
     /// The readable description you see in the UI for the attribute.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// To create list attributes. Provide a set of hashes with `value` as the key of the options you want to make. `data_type` must be `string`.
-    pub options: ::std::option::Option<
-        ::std::vec::Vec<super::UpdateDataAttributeRequestOptionsItem>,
-    >,
+    pub options: Option<Vec<super::UpdateDataAttributeRequestOptionsItem>>,
     /// Can this attribute be updated by the Messenger
-    pub messenger_writable: ::std::option::Option<bool>,
+    pub messenger_writable: Option<bool>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -23,7 +21,7 @@ impl ::serde::Serialize for UpdateDataAttributeRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("archived", &self.archived);
         object.optional("description", &self.description);
@@ -48,9 +46,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateDataAttributeR
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.archived),
                 1 => __object.set_lenient(&mut __out.description),
@@ -60,7 +58,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateDataAttributeR
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -68,7 +66,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateDataAttributeR
 impl<'de> ::serde::Deserialize<'de> for UpdateDataAttributeRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -78,7 +76,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateDataAttributeRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDataAttributeRequestOptionsItem {
     /// The `value` property.
-    pub value: ::std::option::Option<::std::string::String>,
+    pub value: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -87,7 +85,7 @@ impl ::serde::Serialize for UpdateDataAttributeRequestOptionsItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("value", &self.value);
         object.end(&self.extra, &["value"])
@@ -101,16 +99,16 @@ for UpdateDataAttributeRequestOptionsItem {
     const FIELDS: &'static [&'static str] = &["value"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.value),
                 _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -118,7 +116,7 @@ for UpdateDataAttributeRequestOptionsItem {
 impl<'de> ::serde::Deserialize<'de> for UpdateDataAttributeRequestOptionsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

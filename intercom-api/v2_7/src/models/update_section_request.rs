@@ -6,9 +6,9 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSectionRequest {
     /// The name of the collection. For multilingual collections, this will be the name of the default language's content.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The id for the collection this section will be within.
-    pub parent_id: ::std::option::Option<::std::string::String>,
+    pub parent_id: Option<String>,
     /// The `translated_content` property.
     pub translated_content: ::intercom_api_runtime::Patch<super::GroupTranslatedContent>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
@@ -19,7 +19,7 @@ impl ::serde::Serialize for UpdateSectionRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("name", &self.name);
         object.optional("parent_id", &self.parent_id);
@@ -34,9 +34,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateSectionRequest
     const FIELDS: &'static [&'static str] = &["name", "parent_id", "translated_content"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.name),
                 1 => __object.set_lenient(&mut __out.parent_id),
@@ -45,7 +45,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateSectionRequest
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -53,7 +53,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateSectionRequest
 impl<'de> ::serde::Deserialize<'de> for UpdateSectionRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

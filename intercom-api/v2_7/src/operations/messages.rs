@@ -23,26 +23,21 @@ pub struct CreateMessage {
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub body: ::std::option::Option<crate::models::CreateMessageRequest>,
+    pub body: Option<crate::models::CreateMessageRequest>,
 }
 
 impl CreateMessage {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Self {
-            body: ::std::option::Option::None,
-        }
+        Self { body: None }
     }
 
     /// The request body.
-    pub fn body(
-        mut self,
-        body: impl ::std::convert::Into<crate::models::CreateMessageRequest>,
-    ) -> Self {
-        self.body = ::std::option::Option::Some(body.into());
+    pub fn body(mut self, body: impl Into<crate::models::CreateMessageRequest>) -> Self {
+        self.body = Some(body.into());
         self
     }
 }
@@ -57,16 +52,16 @@ impl ::intercom_api_runtime::Operation for CreateMessage {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.json(&self.body)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }

@@ -13,26 +13,21 @@ pub struct ListSegments {
     /// It includes the count of contacts that belong to each segment.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+        serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub include_count: ::std::option::Option<bool>,
+    pub include_count: Option<bool>,
 }
 
 impl ListSegments {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Self {
-            include_count: ::std::option::Option::None,
-        }
+        Self { include_count: None }
     }
 
     /// It includes the count of contacts that belong to each segment.
-    pub fn include_count(
-        mut self,
-        include_count: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.include_count = ::std::option::Option::Some(include_count.into());
+    pub fn include_count(mut self, include_count: impl Into<bool>) -> Self {
+        self.include_count = Some(include_count.into());
         self
     }
 }
@@ -47,7 +42,7 @@ impl ::intercom_api_runtime::Operation for ListSegments {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request
             .query(
                 "include_count",
@@ -56,14 +51,14 @@ impl ::intercom_api_runtime::Operation for ListSegments {
                     explode: true,
                 },
             )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
@@ -78,13 +73,13 @@ impl ::intercom_api_runtime::Operation for ListSegments {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveSegment {
     /// The unique identified of a given segment.
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 impl RetrieveSegment {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
@@ -99,16 +94,16 @@ impl ::intercom_api_runtime::Operation for RetrieveSegment {
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
+    ) -> Result<(), ::intercom_api_runtime::Error> {
         request.path_param("id", &self.id)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
-    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+    ) -> Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }

@@ -6,17 +6,15 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct Thing {
     /// The `id` property.
-    pub id: ::std::string::String,
+    pub id: String,
     /// The `labels` property.
-    pub labels: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    pub labels: Option<::std::collections::BTreeMap<String, String>>,
     /// The `parent` property.
-    pub parent: ::std::option::Option<::std::boxed::Box<super::Thing>>,
+    pub parent: Option<Box<super::Thing>>,
     /// The `children` property.
-    pub children: ::std::option::Option<::std::vec::Vec<super::Thing>>,
+    pub children: Option<Vec<super::Thing>>,
     /// The `owner` property.
-    pub owner: ::std::option::Option<super::Base>,
+    pub owner: Option<super::Base>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -24,14 +22,14 @@ pub struct Thing {
 impl Thing {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(id: ::std::string::String) -> Self {
+    pub fn new(id: String) -> Self {
         Self {
             id,
-            labels: ::std::default::Default::default(),
-            parent: ::std::default::Default::default(),
-            children: ::std::default::Default::default(),
-            owner: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            labels: Default::default(),
+            parent: Default::default(),
+            children: Default::default(),
+            owner: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -41,7 +39,7 @@ impl ::serde::Serialize for Thing {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id);
         object.optional("labels", &self.labels);
@@ -63,13 +61,13 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Thing {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut id = ::std::option::Option::None;
-        let mut labels = ::std::option::Option::None;
-        let mut parent = ::std::option::Option::None;
-        let mut children = ::std::option::Option::None;
-        let mut owner = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut id = None;
+        let mut labels = None;
+        let mut parent = None;
+        let mut children = None;
+        let mut owner = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut id),
                 1 => __object.set_lenient(&mut labels),
@@ -79,7 +77,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Thing {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: __object.required(id, 0)?,
             labels,
             parent,
@@ -93,7 +91,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Thing {
 impl<'de> ::serde::Deserialize<'de> for Thing {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -6,9 +6,9 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateThing {
     /// The `name` property.
-    pub name: ::intercom_api_runtime::Patch<::std::string::String>,
+    pub name: ::intercom_api_runtime::Patch<String>,
     /// The `size` property.
-    pub size: ::std::option::Option<i64>,
+    pub size: Option<i64>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -17,7 +17,7 @@ impl ::serde::Serialize for UpdateThing {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.patch("name", &self.name);
         object.optional("size", &self.size);
@@ -31,9 +31,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateThing {
     const FIELDS: &'static [&'static str] = &["name", "size"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.name),
                 1 => __object.set_lenient(&mut __out.size),
@@ -41,7 +41,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateThing {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
@@ -49,7 +49,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateThing {
 impl<'de> ::serde::Deserialize<'de> for UpdateThing {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -10,7 +10,7 @@ pub struct Filter {
     /// The `type` property.
     pub r#type: super::constants::Filter,
     /// The `role` property.
-    pub role: ::std::option::Option<super::FilterRole>,
+    pub role: Option<super::FilterRole>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -21,9 +21,9 @@ impl Filter {
     pub fn new(operator: super::FilterOperator) -> Self {
         Self {
             operator,
-            r#type: ::std::default::Default::default(),
-            role: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            r#type: Default::default(),
+            role: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -33,7 +33,7 @@ impl ::serde::Serialize for Filter {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("operator", &self.operator);
         object.field("type", &self.r#type);
@@ -47,11 +47,11 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Filter {
     const FIELDS: &'static [&'static str] = &["operator", "type", "role"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut operator = ::std::option::Option::None;
-        let mut r#type = ::std::default::Default::default();
-        let mut role = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut operator = None;
+        let mut r#type = Default::default();
+        let mut role = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required(&mut operator),
                 1 => __object.set(&mut r#type),
@@ -59,7 +59,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Filter {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             operator: __object.required(operator, 0)?,
             r#type,
             role,
@@ -71,7 +71,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Filter {
 impl<'de> ::serde::Deserialize<'de> for Filter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -102,7 +102,7 @@ pub enum FilterOperator {
     /// `$`
     Dollar,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl FilterOperator {
@@ -165,7 +165,7 @@ impl ::serde::Serialize for FilterOperator {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -173,7 +173,7 @@ impl ::serde::Serialize for FilterOperator {
 impl<'de> ::serde::Deserialize<'de> for FilterOperator {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
@@ -193,7 +193,7 @@ pub enum FilterRole {
     /// `lead`
     Lead,
     /// A value this version of the crate does not know, kept as it was received.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl FilterRole {
@@ -229,7 +229,7 @@ impl ::serde::Serialize for FilterRole {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -237,7 +237,7 @@ impl ::serde::Serialize for FilterRole {
 impl<'de> ::serde::Deserialize<'de> for FilterRole {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,

@@ -2,10 +2,10 @@
 // Do not edit by hand: change the generator or the pinned spec, then regenerate.
 
 //! The types of the Intercom API names (1), one per schema.
-#[cfg(feature = "full")]
-mod option;
-#[cfg(feature = "full")]
-pub use self::option::Option;
+#[cfg(feature = "result")]
+mod option_schema;
+#[cfg(feature = "result")]
+pub use self::option_schema::OptionSchema;
 #[cfg(feature = "full")]
 mod ticket;
 #[cfg(feature = "full")]

@@ -11,32 +11,30 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct Contact {
     /// The id.
-    pub id: ::std::string::String,
+    pub id: String,
     /// The `name` property.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The `owner_id` property.
     pub owner_id: i64,
     /// The `email` property.
-    pub email: ::std::option::Option<::std::string::String>,
+    pub email: Option<String>,
     /// The `type` property.
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// A wire name that is not an identifier.
-    pub pt_br: ::std::option::Option<::std::string::String>,
+    pub pt_br: Option<String>,
     /// The `score` property.
-    pub score: ::std::option::Option<f64>,
+    pub score: Option<f64>,
     /// The `active` property.
-    pub active: ::std::option::Option<bool>,
+    pub active: Option<bool>,
     /// The `tags` property.
-    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub tags: Option<Vec<String>>,
     /// The `settings` property.
-    pub settings: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    pub settings: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// The `anything` property.
-    pub anything: ::std::option::Option<::serde_json::Value>,
+    pub anything: Option<::serde_json::Value>,
     /// The `legacy` property.
     #[deprecated]
-    pub legacy: ::std::option::Option<::std::string::String>,
+    pub legacy: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -44,21 +42,21 @@ pub struct Contact {
 impl Contact {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(id: ::std::string::String, owner_id: i64) -> Self {
+    pub fn new(id: String, owner_id: i64) -> Self {
         Self {
             id,
-            name: ::std::default::Default::default(),
+            name: Default::default(),
             owner_id,
-            email: ::std::default::Default::default(),
-            r#type: ::std::default::Default::default(),
-            pt_br: ::std::default::Default::default(),
-            score: ::std::default::Default::default(),
-            active: ::std::default::Default::default(),
-            tags: ::std::default::Default::default(),
-            settings: ::std::default::Default::default(),
-            anything: ::std::default::Default::default(),
-            legacy: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
+            email: Default::default(),
+            r#type: Default::default(),
+            pt_br: Default::default(),
+            score: Default::default(),
+            active: Default::default(),
+            tags: Default::default(),
+            settings: Default::default(),
+            anything: Default::default(),
+            legacy: Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -68,7 +66,7 @@ impl ::serde::Serialize for Contact {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id);
         object.field("name", &self.name);
@@ -121,20 +119,20 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Contact {
     ];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut id = ::std::option::Option::None;
-        let mut name = ::std::option::Option::None;
-        let mut owner_id = ::std::option::Option::None;
-        let mut email = ::std::option::Option::None;
-        let mut r#type = ::std::option::Option::None;
-        let mut pt_br = ::std::option::Option::None;
-        let mut score = ::std::option::Option::None;
-        let mut active = ::std::option::Option::None;
-        let mut tags = ::std::option::Option::None;
-        let mut settings = ::std::option::Option::None;
-        let mut anything = ::std::option::Option::None;
-        let mut legacy = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut id = None;
+        let mut name = None;
+        let mut owner_id = None;
+        let mut email = None;
+        let mut r#type = None;
+        let mut pt_br = None;
+        let mut score = None;
+        let mut active = None;
+        let mut tags = None;
+        let mut settings = None;
+        let mut anything = None;
+        let mut legacy = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut id),
                 1 => __object.set_lenient(&mut name),
@@ -151,7 +149,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Contact {
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: __object.required(id, 0)?,
             name,
             owner_id: __object.required(owner_id, 2)?,
@@ -172,7 +170,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Contact {
 impl<'de> ::serde::Deserialize<'de> for Contact {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -21,7 +21,7 @@ pub enum Attribute {
 impl<'de> ::serde::Deserialize<'de> for Attribute {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::decode_by_tag(
             deserializer,
             "data_type",

@@ -14,7 +14,7 @@ impl ::serde::Serialize for NewsItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -22,7 +22,7 @@ impl ::serde::Serialize for NewsItem {
 impl<'de> ::serde::Deserialize<'de> for NewsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -40,7 +40,7 @@ impl ::serde::Serialize for Newsfeed {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -48,7 +48,7 @@ impl ::serde::Serialize for Newsfeed {
 impl<'de> ::serde::Deserialize<'de> for Newsfeed {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -56,25 +56,25 @@ impl<'de> ::serde::Deserialize<'de> for Newsfeed {
 /// Always `string`: filled in when you construct a value, and when a response leaves it out.
 #[doc(alias = "string")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct String;
-impl String {
+pub struct StringValue;
+impl StringValue {
     /// The one value.
     pub const VALUE: &'static str = "string";
 }
 
-impl ::serde::Serialize for String {
+impl ::serde::Serialize for StringValue {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for String {
+impl<'de> ::serde::Deserialize<'de> for StringValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
@@ -92,7 +92,7 @@ impl ::serde::Serialize for Integer {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
@@ -100,7 +100,7 @@ impl ::serde::Serialize for Integer {
 impl<'de> ::serde::Deserialize<'de> for Integer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }

@@ -6,9 +6,9 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateContact {
     /// The `email` property.
-    pub email: ::std::option::Option<::std::string::String>,
+    pub email: Option<String>,
     /// The `external_id` property.
-    pub external_id: ::std::option::Option<::std::string::String>,
+    pub external_id: Option<String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -18,7 +18,7 @@ impl ::serde::Serialize for CreateContact {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("email", &self.email);
         object.optional("external_id", &self.external_id);
@@ -31,9 +31,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateContact {
     const FIELDS: &'static [&'static str] = &["email", "external_id"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.email),
                 1 => __object.set_lenient(&mut __out.external_id),
@@ -41,14 +41,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateContact {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for CreateContact {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -21,7 +21,7 @@ pub enum Customer {
 impl<'de> ::serde::Deserialize<'de> for Customer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::decode_untagged(
             deserializer,
             &[
@@ -46,7 +46,7 @@ impl<'de> ::serde::Deserialize<'de> for Customer {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CustomerIntercomUserId {
     /// The `intercom_user_id` property.
-    pub intercom_user_id: ::std::string::String,
+    pub intercom_user_id: String,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -54,10 +54,10 @@ pub struct CustomerIntercomUserId {
 impl CustomerIntercomUserId {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(intercom_user_id: ::std::string::String) -> Self {
+    pub fn new(intercom_user_id: String) -> Self {
         Self {
             intercom_user_id,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -67,7 +67,7 @@ impl ::serde::Serialize for CustomerIntercomUserId {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("intercom_user_id", &self.intercom_user_id);
         object.end(&self.extra, &["intercom_user_id"])
@@ -79,15 +79,15 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomerIntercomUser
     const FIELDS: &'static [&'static str] = &["intercom_user_id"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut intercom_user_id = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut intercom_user_id = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut intercom_user_id),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             intercom_user_id: __object.required(intercom_user_id, 0)?,
             extra: __object.into_extra(),
         })
@@ -97,7 +97,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomerIntercomUser
 impl<'de> ::serde::Deserialize<'de> for CustomerIntercomUserId {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
@@ -107,7 +107,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomerIntercomUserId {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CustomerEmail {
     /// The `email` property.
-    pub email: ::std::string::String,
+    pub email: String,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
@@ -115,10 +115,10 @@ pub struct CustomerEmail {
 impl CustomerEmail {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(email: ::std::string::String) -> Self {
+    pub fn new(email: String) -> Self {
         Self {
             email,
-            extra: ::std::default::Default::default(),
+            extra: Default::default(),
         }
     }
 }
@@ -128,7 +128,7 @@ impl ::serde::Serialize for CustomerEmail {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("email", &self.email);
         object.end(&self.extra, &["email"])
@@ -140,15 +140,15 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomerEmail {
     const FIELDS: &'static [&'static str] = &["email"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut email = ::std::option::Option::None;
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut email = None;
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_required_lenient(&mut email),
                 _ => __object.skip(),
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             email: __object.required(email, 0)?,
             extra: __object.into_extra(),
         })
@@ -158,7 +158,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomerEmail {
 impl<'de> ::serde::Deserialize<'de> for CustomerEmail {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }

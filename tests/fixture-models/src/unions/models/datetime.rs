@@ -11,7 +11,7 @@
 #[cfg_attr(feature = "serialize", serde(untagged))]
 pub enum Datetime {
     /// string
-    String(::std::string::String),
+    String(String),
     /// integer
     Integer(i64),
     /// A value that matches none of the forms above, kept as it was received.
@@ -21,13 +21,12 @@ pub enum Datetime {
 impl<'de> ::serde::Deserialize<'de> for Datetime {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::decode_untagged(
             deserializer,
             &[
                 |v| {
-                    ::intercom_api_runtime::de::lenient::<::std::string::String, _>(v)
-                        .map(Self::String)
+                    ::intercom_api_runtime::de::lenient::<String, _>(v).map(Self::String)
                 },
                 |v| ::intercom_api_runtime::de::lenient::<i64, _>(v).map(Self::Integer),
             ],

@@ -11,11 +11,11 @@
 #[cfg_attr(feature = "serialize", serde(untagged))]
 pub enum Value {
     /// The `String` form.
-    String(::std::string::String),
+    String(String),
     /// The `Integer` form.
     Integer(i64),
     /// The `StringList` form.
-    StringList(::std::vec::Vec<::std::string::String>),
+    StringList(Vec<String>),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }
@@ -23,20 +23,16 @@ pub enum Value {
 impl<'de> ::serde::Deserialize<'de> for Value {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::decode_untagged(
             deserializer,
             &[
                 |v| {
-                    ::intercom_api_runtime::de::lenient::<::std::string::String, _>(v)
-                        .map(Self::String)
+                    ::intercom_api_runtime::de::lenient::<String, _>(v).map(Self::String)
                 },
                 |v| ::intercom_api_runtime::de::lenient::<i64, _>(v).map(Self::Integer),
                 |v| {
-                    ::intercom_api_runtime::de::lenient::<
-                        ::std::vec::Vec<::std::string::String>,
-                        _,
-                    >(v)
+                    ::intercom_api_runtime::de::lenient::<Vec<String>, _>(v)
                         .map(Self::StringList)
                 },
             ],

@@ -2,24 +2,25 @@
 // Do not edit by hand: change the generator or the pinned spec, then regenerate.
 
 /// The spec's `Option`.
+#[doc(alias = "Option")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Option {
+pub struct OptionSchema {
     /// The `self` property.
-    pub self_: ::std::option::Option<::std::string::String>,
+    pub self_: Option<String>,
     /// The `createdAt` property.
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: Option<i64>,
     /// The `created_at` property.
-    pub created_at2: ::std::option::Option<i64>,
+    pub created_at2: Option<i64>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
 
 #[cfg(feature = "serialize")]
-impl ::serde::Serialize for Option {
+impl ::serde::Serialize for OptionSchema {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("self", &self.self_);
         object.optional("createdAt", &self.created_at);
@@ -28,14 +29,14 @@ impl ::serde::Serialize for Option {
     }
 }
 
-impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Option {
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for OptionSchema {
     const NAME: &'static str = "Option";
     const FIELDS: &'static [&'static str] = &["self", "createdAt", "created_at"];
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
-    ) -> ::std::result::Result<Self, M::Error> {
-        let mut __out: Self = ::std::default::Default::default();
-        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+    ) -> Result<Self, M::Error> {
+        let mut __out: Self = Default::default();
+        while let Some(__field) = __object.next_field()? {
             match __field {
                 0 => __object.set_lenient(&mut __out.self_),
                 1 => __object.set_lenient(&mut __out.created_at),
@@ -44,14 +45,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Option {
             }
         }
         __out.extra = __object.into_extra();
-        ::std::result::Result::Ok(__out)
+        Ok(__out)
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for Option {
+impl<'de> ::serde::Deserialize<'de> for OptionSchema {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
