@@ -34,6 +34,7 @@ mod patch;
 mod query;
 #[cfg(feature = "client-core")]
 mod request;
+mod reread;
 mod response;
 pub mod ser;
 mod strict;

@@ -7,6 +7,7 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use crate::de::{self, Raw};
+use crate::reread::{self, Failure};
 use crate::strict::{self, Mode};
 
 /// Decodes one form of a tagged union from the JSON text of its value.
@@ -19,8 +20,9 @@ pub type TaggedForm<T> = fn(&str) -> Result<T, serde_json::Error>;
 /// The value is not buffered: from serde_json, the union gets the text of its value (as a
 /// `RawValue`, borrowed from the body where it can be), reads it up to the tag (the first
 /// `property` key, should it repeat) without allocating, and decodes the form from the same
-/// text with serde_json, as the client decodes a body. Any other deserializer (a `Value` an
-/// untagged union tries, say) hands over a value, which is written back as text first.
+/// text with serde_json, as the client decodes a body. serde_json's `Value` (what an untagged
+/// union tries its forms on) hands over its text too; any other deserializer (serde's buffer
+/// of a derived `#[serde(untagged)]` enum, say) hands over a value, written back as text.
 ///
 /// ```
 /// use intercom_api_runtime::{decode_by_tag, decode_form};
@@ -57,6 +59,14 @@ where
         Raw::Text(text) => (text, None),
         Raw::Value(value) => (Cow::Owned(value.to_string()), Some(value)),
     };
+    // serde_json limits nesting to 128 levels per reader, but skims a raw value without
+    // counting, and each union reads its form with a fresh reader: the text of a union inside
+    // another is measured here, once, so that nested unions never nest deeper than two
+    // readers' worth (the text of the outermost union is its own reader's to limit).
+    if reread::enclosing_unions() == 1 && de::nests_deeper_than(&text, MAX_NESTING) {
+        return Err(D::Error::custom(format_args!("the value nests more than {MAX_NESTING} levels deep")));
+    }
+    let _in_union = reread::InUnion::enter();
     let tag = tag_of(&text, property);
     match forms.iter().find(|(name, _)| tag.as_deref() == Some(*name)) {
         Some((name, decode)) => decode(&text).map_err(|e| D::Error::custom(format_args!("{property} = {name:?}: {e}"))),
@@ -66,11 +76,14 @@ where
             // serde_json skimmed the text: what that leaves unchecked (a number out of range,
             // say) is an error here, at the union's place.
             None => serde_json::from_str(&text).map(unknown).map_err(|e| {
-                D::Error::custom(format_args!("a form this crate does not know, which JSON cannot hold: {}", without_position(&e)))
+                D::Error::custom(format_args!("a form this crate does not know, which JSON cannot hold: {}", de::without_position(&e)))
             }),
         },
     }
 }
+
+/// The nesting serde_json's reader allows (its default recursion limit).
+const MAX_NESTING: usize = 128;
 
 /// The value of `property` in the JSON text of an object, when it is a string; `None` for
 /// anything else. Reads the text only up to the tag (the first key, in every answer Intercom
@@ -144,27 +157,33 @@ fn string_of(raw: &str) -> Option<Cow<'_, str>> {
 /// [`decode_by_tag`]: an error says where inside the form it happened (`at \`created_at\`:
 /// …`), which the union's own place in the answer precedes.
 pub fn decode_form<T: DeserializeOwned>(text: &str) -> Result<T, serde_json::Error> {
-    // The fast path, as the client decodes a body; only a failure is decoded again, tracking
-    // the path (with the same two deserializers as the client, so no more code is compiled).
-    serde_json::from_str(text).or_else(|_| {
-        let mut deserializer = serde_json::Deserializer::from_slice(text.as_bytes());
-        serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-            let path = e.path().to_string();
-            let inner = without_position(e.inner());
-            serde_json::Error::custom(if path == "." { inner } else { format!("at `{path}`: {inner}") })
-        })
-    })
+    // Fast, as the client decodes a body; a failure is decoded again with the path tracked,
+    // unless a reader above discards it or tracks the path itself (see `reread`). The two
+    // readers are the client's own, so no more code is compiled for them.
+    match reread::failure() {
+        Failure::Discarded => serde_json::from_str(text),
+        Failure::Tracked => tracked(text),
+        Failure::Reported => {
+            let fast = {
+                let _fast = reread::Scope::enter(Failure::Discarded);
+                serde_json::from_str(text)
+            };
+            fast.or_else(|_| {
+                let _tracked = reread::Scope::enter(Failure::Tracked);
+                tracked(text)
+            })
+        }
+    }
 }
 
-/// An error's message without serde_json's `at line 1 column N`, which would count from the
-/// start of the union's value, not of the body; the body's own place is added by its reader.
-fn without_position(error: &serde_json::Error) -> String {
-    let message = error.to_string();
-    let position = format!(" at line {} column {}", error.line(), error.column());
-    match message.strip_suffix(&position) {
-        Some(bare) if error.line() > 0 => bare.to_owned(),
-        _ => message,
-    }
+/// Decodes `text` tracking the JSON path, for an error that names the place.
+fn tracked<T: DeserializeOwned>(text: &str) -> Result<T, serde_json::Error> {
+    let mut deserializer = serde_json::Deserializer::from_slice(text.as_bytes());
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = de::without_position(e.inner());
+        serde_json::Error::custom(if path == "." { inner } else { format!("at `{path}`: {inner}") })
+    })
 }
 
 /// Decodes one form of an untagged union from its JSON value.
@@ -204,6 +223,8 @@ where
     D: Deserializer<'de>,
 {
     let value = Value::deserialize(deserializer)?;
+    // A form that fails is only the next one's turn: no reader inside need say where.
+    let _discarded = reread::Scope::enter(Failure::Discarded);
     let outer = strict::mode();
     for mode in [Mode::Strict, Mode::NoUnknown] {
         if mode < outer {
@@ -464,11 +485,123 @@ mod tests {
         let from_value: Tagged = Tagged::deserialize(parse::<Value>(text)).unwrap();
         let from_borrowed_value: Tagged = Tagged::deserialize(&parse::<Value>(text)).unwrap();
         let tracked: Tagged = serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(text)).unwrap();
-        for union in [&from_reader, &from_value, &from_borrowed_value, &tracked] {
+        // serde's own buffer (a derived untagged enum), which hands over a value, not text.
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        #[serde(untagged)]
+        enum Buffered {
+            Union(Tagged),
+        }
+        let Buffered::Union(buffered) = parse::<Buffered>(text);
+        let Buffered::Union(unknown) = parse::<Buffered>(r#"{"kind": "emoji", "n": 2.5}"#);
+        assert_eq!(unknown, Tagged::Unknown(parse(r#"{"kind": "emoji", "n": 2.5}"#)));
+        for union in [&from_reader, &from_value, &from_borrowed_value, &tracked, &buffered] {
             assert_eq!(union, &from_str);
         }
         let Tagged::Single(single) = from_str else { panic!("{from_str:?}") };
         assert_eq!((single.value, &single.extra["new"]), (Some(7), &parse::<Value>(r#"[1, {"b": 2.5}]"#)));
+    }
+
+    /// A recursive tagged union, `{"kind": "not", "of": …}` or `{"kind": "leaf", "n": 1}`,
+    /// counting its decodes.
+    #[derive(Debug, PartialEq)]
+    enum Expr {
+        Not(Box<Not>),
+        Leaf(Leaf),
+        Unknown(Value),
+    }
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Not {
+        of: Expr,
+    }
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Leaf {
+        n: i64,
+    }
+
+    thread_local! {
+        static DECODES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
+
+    impl<'de> Deserialize<'de> for Expr {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            DECODES.with(|n| n.set(n.get() + 1));
+            decode_by_tag(
+                deserializer,
+                "kind",
+                &[("not", |v| decode_form(v).map(|x| Expr::Not(Box::new(x)))), ("leaf", |v| decode_form(v).map(Expr::Leaf))],
+                Expr::Unknown,
+            )
+        }
+    }
+
+    fn nested(depth: usize, leaf: &str) -> String {
+        format!("{}{{\"kind\": \"leaf\", \"n\": {leaf}}}{}", r#"{"kind": "not", "of": "#.repeat(depth), "}".repeat(depth))
+    }
+
+    #[test]
+    fn nested_unions_read_a_bad_body_a_bounded_number_of_times() {
+        // One bad field 12 unions down: each level is decoded fast, then once more tracked to
+        // say where (the client's own retry, too), not again at every level above it (which
+        // would be 2^13 decodes).
+        let body = nested(12, r#""x""#);
+        DECODES.with(|n| n.set(0));
+        let Err(crate::Error::Decode(e)) = crate::decode::json::<Expr>(http::StatusCode::OK, body.as_bytes()) else { panic!("an error") };
+        let decodes = DECODES.with(std::cell::Cell::get);
+        assert!(decodes <= 4 * 13, "{decodes} decodes of 13 unions");
+        assert!(e.message.contains("at `of`: ") && e.message.contains("at `n`: invalid type: string"), "{}", e.message);
+        // A good one is read once.
+        DECODES.with(|n| n.set(0));
+        assert!(crate::decode::json::<Expr>(http::StatusCode::OK, nested(12, "1").as_bytes()).is_ok());
+        assert_eq!(DECODES.with(std::cell::Cell::get), 13);
+    }
+
+    #[test]
+    fn unions_inside_unions_nest_no_deeper_than_json_readers_allow() {
+        // serde_json reads 128 levels; a union inside a union starts a reader of its own, so
+        // its value is measured: deeper is an error, not a stack overflow.
+        let deep = format!(r#"{{"kind": "not", "of": {}}}"#, nested(1, &format!("{}1{}", "[".repeat(200), "]".repeat(200))));
+        assert!(serde_json::from_str::<Expr>(&deep).is_err());
+        let chain = nested(3_000, "1");
+        assert!(serde_json::from_str::<Expr>(&chain).is_err());
+        assert!(serde_json::from_str::<Expr>(&nested(60, "1")).is_ok());
+        assert!(!de::nests_deeper_than(r#"{"a": "[[[[[[[[", "b": [[]]}"#, 3) && de::nests_deeper_than("[[[[]]]]", 3));
+    }
+
+    #[test]
+    fn floats_keep_their_value_through_an_untagged_union() {
+        // An untagged union tries its forms on a `Value`, whose text a tagged form reads again:
+        // every double must read back as itself.
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        struct Reading {
+            n: f64,
+        }
+        #[derive(Debug, PartialEq)]
+        enum Tagged2 {
+            Reading(Reading),
+            Unknown(Value),
+        }
+        impl<'de> Deserialize<'de> for Tagged2 {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                decode_by_tag(deserializer, "kind", &[("reading", |v| decode_form(v).map(Tagged2::Reading))], Tagged2::Unknown)
+            }
+        }
+        #[derive(Debug, PartialEq)]
+        enum Either {
+            Tagged(Tagged2),
+            Unknown(Value),
+        }
+        impl<'de> Deserialize<'de> for Either {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                decode_untagged(deserializer, &[|v| Tagged2::deserialize(v).map(Either::Tagged)], Either::Unknown)
+            }
+        }
+        for n in ["922.87434157181951", "0.30000000000000004", "1.7976931348623157e308", "5e-324", "123456789.12345679"] {
+            let direct: f64 = n.parse().unwrap();
+            let through: Either = parse(&format!(r#"{{"kind": "reading", "n": {n}}}"#));
+            assert_eq!(through, Either::Tagged(Tagged2::Reading(Reading { n: direct })), "{n}");
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@ use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use super::raw::{Raw, raw};
+use super::raw::{Raw, raw, without_position};
 
 /// The keys of an object that its type does not declare, kept in the order they were received
 /// and encoded back unchanged, after the declared fields.
@@ -190,8 +190,9 @@ impl<'de> DeserializeSeed<'de> for ValueSeed<'_> {
                 // that a kept value always reads back, and one that cannot is a decode error
                 // at its place.
                 if needs_full_read(text.as_bytes()) {
-                    serde_json::from_str::<Value>(&text)
-                        .map_err(|e| D::Error::custom(format_args!("an undeclared value that JSON cannot hold: {e}")))?;
+                    serde_json::from_str::<Value>(&text).map_err(|e| {
+                        D::Error::custom(format_args!("an undeclared value that JSON cannot hold: {}", without_position(&e)))
+                    })?;
                 }
                 self.0.push_value(&text);
             }

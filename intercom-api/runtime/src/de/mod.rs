@@ -68,7 +68,7 @@ use crate::strict;
 pub use extra::Extra;
 #[doc(hidden)]
 pub use keys::Keys;
-pub(crate) use raw::{Raw, raw};
+pub(crate) use raw::{Raw, nests_deeper_than, raw, without_position};
 
 /// A generated struct's decoding: its wire names and how one object fills it.
 pub trait DecodeObject<'de>: Sized {

@@ -20,7 +20,8 @@ pub(crate) enum Raw<'de> {
     /// for what that leaves unchecked); borrowed from the input unless read from an
     /// `io::Read`.
     Text(Cow<'de, str>),
-    /// The value, from any other deserializer (a `Value` that an untagged union tries, say).
+    /// The value, from any other deserializer (serde's buffer of a derived
+    /// `#[serde(untagged)]` enum, say; serde_json's `Value` gives its text).
     Value(Value),
 }
 
@@ -53,6 +54,47 @@ impl<'de> Visitor<'de> for RawVisitor {
     /// Any other deserializer, which cannot give a `RawValue`: the value itself.
     fn visit_newtype_struct<D: Deserializer<'de>>(self, deserializer: D) -> Result<Raw<'de>, D::Error> {
         Value::deserialize(deserializer).map(Raw::Value)
+    }
+}
+
+/// Whether the JSON text nests arrays and objects more than `limit` levels deep (a value
+/// serde_json has checked the syntax of: brackets inside strings do not count).
+pub(crate) fn nests_deeper_than(text: &str, limit: usize) -> bool {
+    // No text of `2 * limit` bytes can: most are shorter.
+    if text.len() <= 2 * limit {
+        return false;
+    }
+    let (mut depth, mut in_string, mut escaped) = (0, false, false);
+    for &byte in text.as_bytes() {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+        } else {
+            match byte {
+                b'"' => in_string = true,
+                b'[' | b'{' if depth == limit => return true,
+                b'[' | b'{' => depth += 1,
+                b']' | b'}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+    }
+    false
+}
+
+/// An error's message without serde_json's `at line 1 column N`, for an error of a reader of
+/// a value's own text: its line and column count from the start of the value, not of the body,
+/// whose own place the body's reader adds.
+pub(crate) fn without_position(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    let position = format!(" at line {} column {}", error.line(), error.column());
+    match message.strip_suffix(&position) {
+        Some(bare) if error.line() > 0 => bare.to_owned(),
+        _ => message,
     }
 }
 

@@ -3,6 +3,7 @@ use serde::de::DeserializeOwned;
 
 use super::Redirect;
 use crate::error::{DecodeError, Error, snippet};
+use crate::reread::{self, Failure};
 
 /// A JSON body; a failure names the JSON path where decoding stopped.
 pub fn json<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T, Error> {
@@ -10,6 +11,8 @@ pub fn json<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T, E
     // The body is checked to be UTF-8 once, whole, so that serde_json reads it as text and
     // does not check every string it meets again (a tenth of a large list's decode).
     if let Ok(text) = std::str::from_utf8(body) {
+        // A failure here is decoded again below: no tagged union need do it on its own.
+        let _fast = reread::Scope::enter(Failure::Discarded);
         if let Ok(value) = serde_json::from_str(text) {
             return Ok(value);
         }
