@@ -123,13 +123,17 @@ pub fn module_name(spec: &str) -> String {
     }
 }
 
-/// The names Rust's prelude brings into every module (editions 2021 and 2024), which no
-/// generated type, constant, operation or client group takes: emitted code writes `Option`,
-/// `String` or `Result` as users do, and a user's `use models::*` shadows nothing of std's.
-/// A schema that is called one of them is named with its kind's suffix (`OptionSchema`).
+/// The names Rust's prelude brings into every module (edition 2024, the generated crates'),
+/// which no generated type, constant, operation or client group takes: emitted code writes
+/// `Option`, `String` or `Result` as users do, and a user's `use models::*` shadows nothing
+/// of std's. A schema that is called one of them is named with its kind's suffix
+/// (`OptionSchema`).
 pub const PRELUDE: &[&str] = &[
     "AsMut",
     "AsRef",
+    "AsyncFn",
+    "AsyncFnMut",
+    "AsyncFnOnce",
     "Box",
     "Clone",
     "Copy",

@@ -77,6 +77,8 @@ fn crate_lib(api: &Api, setup: CrateSetup<'_>) -> TokenStream {
         version.id, version.intercom_version, version.title, version.spec_version
     );
     let servers = &version.servers;
+    let reexports = ROOT_REEXPORTS.iter().map(|name| ident(name));
+    let client_reexports = ROOT_CLIENT_REEXPORTS.iter().map(|name| ident(name));
     let upstream = setup.published.map(|p| {
         let doc = format!(
             " The commit of [{0}](https://github.com/{0}) whose description of API {1} this crate is generated from.",
@@ -105,8 +107,8 @@ fn crate_lib(api: &Api, setup: CrateSetup<'_>) -> TokenStream {
         #[cfg(feature = "client")]
         pub use client::*;
         #[cfg(feature = "client")]
-        pub use ::intercom_api_runtime::{ClientBuilder, Region, RetryPolicy};
-        pub use ::intercom_api_runtime::{ApiError, ApiErrorItem, DecodeError, Error, Operation, Paginated, PaginationStyle, Patch};
+        pub use ::intercom_api_runtime::{#(#client_reexports),*};
+        pub use ::intercom_api_runtime::{#(#reexports),*};
 
         #[doc = " The `Intercom-Version` header value this crate is generated for, sent on every request."]
         pub const INTERCOM_VERSION: &str = #intercom_version;

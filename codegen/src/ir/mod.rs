@@ -110,6 +110,14 @@ pub struct VersionInfo {
 /// The module of the constants shared by every tag (`type: contact` and the like).
 pub const CONSTANTS_MODULE: &str = "constants";
 
+/// The runtime's items a version crate re-exports at its root, beside its client's items
+/// (`pub use client::*`), which these would hide: no client group takes their names.
+pub const ROOT_REEXPORTS: &[&str] =
+    &["ApiError", "ApiErrorItem", "DecodeError", "Error", "Operation", "Paginated", "PaginationStyle", "Patch"];
+
+/// The same, re-exported only with the client.
+pub const ROOT_CLIENT_REEXPORTS: &[&str] = &["ClientBuilder", "Region", "RetryPolicy"];
+
 impl Api {
     /// The definition behind `id`.
     pub fn get(&self, id: TypeId) -> &TypeDef {

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::ir::{Api, Gate, GroupMethod};
+use crate::ir::{Api, Gate, GroupMethod, ROOT_CLIENT_REEXPORTS, ROOT_REEXPORTS};
 use crate::naming::{self, Namespace};
 
 /// Names every tag's module, accessor, group type and methods.
@@ -33,13 +33,15 @@ fn name_modules(api: &mut Api) {
 }
 
 /// Accessors must not shadow the runtime client's methods (the generated client dereferences
-/// to it) nor the generated client's own `new` and `inner`; groups are claimed in tag-name
-/// order, each group's methods in operation order.
+/// to it) nor the generated client's own `new` and `inner`; group types take no prelude name
+/// nor the name of a runtime item the crate root re-exports, which would hide them from its
+/// `pub use client::*`. Groups are claimed in tag-name order, each group's methods in
+/// operation order.
 fn name_client_groups(api: &mut Api) {
     let mut accessors = Namespace::default();
     accessors.reserve(intercom_api_runtime::CLIENT_METHODS.iter().chain(&["inner", "new"]).copied());
     let mut group_types = Namespace::for_types();
-    group_types.reserve(["Client"]);
+    group_types.reserve(["Client"].iter().chain(ROOT_REEXPORTS).chain(ROOT_CLIENT_REEXPORTS).copied());
     let mut order: Vec<usize> = (0..api.tags.len()).collect();
     order.sort_by(|a, b| api.tags[*a].name.cmp(&api.tags[*b].name));
     for index in order {
