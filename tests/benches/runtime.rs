@@ -4,7 +4,8 @@
 //!   the generated `ContactList` as the client decodes a body (`runtime::decode::json`),
 //!   against `serde_json::from_slice::<Value>` (what `reqwest::Response::json` does) on the
 //!   same bytes; and a list of 2,000 news items (the spec's `GET /news/news_items` example),
-//!   each a form of the tagged union `PaginatedResponseDataItem`, into `PaginatedResponse`;
+//!   each a form of the tagged union `PaginatedResponseDataItem`, into `PaginatedResponse`,
+//!   also with each item's tag last (the union then reads the whole item to find it);
 //! - client: `GET /contacts/{id}` through the generated operation and the client, against
 //!   bare reqwest sending the same request and decoding the same type, both to a loopback
 //!   server answering a canned contact.
@@ -22,7 +23,7 @@ use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
-use common::{CONTACTS, NEWS_ITEMS, contact_list_bytes, example_contact, news_item_list_bytes};
+use common::{CONTACTS, NEWS_ITEMS, contact_list_bytes, example_contact, news_item_list_bytes, news_item_list_tag_last_bytes};
 
 fn decode(c: &mut Criterion) {
     let contacts = contact_list_bytes(CONTACTS);
@@ -49,6 +50,10 @@ fn decode(c: &mut Criterion) {
     });
     group.bench_with_input(BenchmarkId::new("value", "news_item_list"), &news_items, |b, bytes| {
         b.iter(|| serde_json::from_slice::<Value>(bytes).expect("decodes"))
+    });
+    let tag_last = news_item_list_tag_last_bytes(NEWS_ITEMS);
+    group.bench_with_input(BenchmarkId::new("typed", "news_item_list_tag_last"), &tag_last, |b, bytes| {
+        b.iter(|| decode::json::<PaginatedResponse>(StatusCode::OK, bytes).expect("decodes"))
     });
     group.finish();
 }

@@ -35,6 +35,17 @@ pub const NEWS_ITEMS: usize = 2_000;
 /// `GET /news/news_items`), each with its own id, as JSON. Every item is a form of the
 /// tagged union `PaginatedResponseDataItem`, chosen by its `type`.
 pub fn news_item_list_bytes(count: usize) -> Vec<u8> {
+    news_items(count, false)
+}
+
+/// The same list with each item's `type` moved last: the union reads the whole item to find
+/// its tag (the spec's examples, like Intercom's answers, put it first).
+#[allow(dead_code, reason = "the allocations benchmark, which shares this module, does not read it")]
+pub fn news_item_list_tag_last_bytes(count: usize) -> Vec<u8> {
+    news_items(count, true)
+}
+
+fn news_items(count: usize, tag_last: bool) -> Vec<u8> {
     let ws = intercom_tests::workspace();
     let pin = ws.pins.get("2.12").expect("2.12 is pinned");
     let doc = ws.effective_document(pin).unwrap_or_else(|e| panic!("{e}"));
@@ -46,6 +57,11 @@ pub fn news_item_list_bytes(count: usize) -> Vec<u8> {
         .map(|i| {
             let mut item = item.clone();
             item["id"] = json!(i.to_string());
+            if tag_last {
+                let object = item.as_object_mut().expect("an object");
+                let tag = object.shift_remove("type").expect("a type");
+                object.insert("type".to_owned(), tag);
+            }
             item
         })
         .collect();

@@ -278,6 +278,9 @@ fn runtime(target: &Path) -> Result<(), String> {
             value / typed
         );
     }
+    let tag_last = criterion_mean(target, "decode/typed/news_item_list_tag_last")?;
+    let value = criterion_mean(target, "decode/value/news_item_list")?;
+    println!("decode   the same, each item's tag last {:.2} ms   typed throughput {:.2}x Value's", tag_last / 1e6, value / tag_last);
     let ours = criterion_mean(target, "client/intercom_client")?;
     let bare = criterion_mean(target, "client/bare_reqwest")?;
     println!(
