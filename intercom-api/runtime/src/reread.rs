@@ -7,8 +7,8 @@
 //! then tracked: 2^depth decodes of a body with one bad field at the bottom. So a reader says
 //! what becomes of a failure beneath it, and each union decodes its form accordingly: a union
 //! with nothing above it fast, then once more tracked on failure; below a reader that discards
-//! or re-reads failures, fast only; below a tracked decode, tracked at once. Every level is
-//! then read at most twice.
+//! or re-reads failures, fast only; below a tracked decode, tracked at once. Each level is
+//! then read at most twice each time the body is (and the client reads a failing body twice).
 //!
 //! The state is per thread, set for the duration of a read (decoding never leaves the thread it
 //! started on) and restored when its [`Scope`] is dropped, also on unwinding.

@@ -21,6 +21,8 @@ pub fn json<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T, E
         Error::Decode(Box::new(DecodeError { status, path, message, body_snippet: snippet(body), ..Default::default() }))
     };
     let mut deserializer = serde_json::Deserializer::from_slice(body);
+    // This read tracks the path: a tagged union inside tracks its own at once.
+    let _tracked = reread::Scope::enter(Failure::Tracked);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
         let path = e.path().to_string();
         failure(path, e.into_inner().to_string())
