@@ -174,20 +174,21 @@ pub const PRELUDE: &[&str] = &[
     "Vec",
 ];
 
+/// Whether `name` is one of [`PRELUDE`].
+pub fn in_prelude(name: &str) -> bool {
+    PRELUDE.contains(&name)
+}
+
 /// Why a name a namespace refused was taken, for a diagnostic: a prelude name, or an
 /// earlier claim (`earlier`, say "by an earlier schema").
 pub fn taken_by(name: &str, earlier: &str) -> String {
-    if PRELUDE.contains(&name) {
-        "is a name of Rust's prelude, which generated code uses".to_owned()
-    } else {
-        format!("is taken {earlier}")
-    }
+    if in_prelude(name) { "is a name of Rust's prelude, which generated code uses".to_owned() } else { format!("is taken {earlier}") }
 }
 
 /// The names to claim for `natural`: itself, and, should it be a prelude name, itself with
 /// its kind's `suffix` (a clash with another item is numbered instead: `Contact2`).
 pub fn candidates(natural: &str, suffix: &str) -> Vec<String> {
-    if PRELUDE.contains(&natural) { vec![natural.to_owned(), format!("{natural}{suffix}")] } else { vec![natural.to_owned()] }
+    if in_prelude(natural) { vec![natural.to_owned(), format!("{natural}{suffix}")] } else { vec![natural.to_owned()] }
 }
 
 /// A set of names in one scope, handing out unique ones in call order: the one way every

@@ -89,8 +89,9 @@ impl<'a> Lowering<'a, '_> {
         };
         let natural = naming::type_name(&id);
         let (name, renamed) = self.operation_names.claim(&naming::candidates(&natural, "Operation"));
-        if renamed && naming::PRELUDE.contains(&natural.as_str()) {
-            self.diags.warn(pointer, format!("the Rust name {natural} {}; this operation is {name}.", naming::taken_by(&natural, "")));
+        if renamed && naming::in_prelude(&natural) {
+            let why = naming::taken_by(&natural, "by another operation");
+            self.diags.warn(pointer, format!("the Rust name {natural} {why}; this operation is {name}."));
         } else if renamed {
             self.diags.warn(
                 pointer,

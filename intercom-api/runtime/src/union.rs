@@ -157,32 +157,14 @@ fn string_of(raw: &str) -> Option<Cow<'_, str>> {
 /// [`decode_by_tag`]: an error says where inside the form it happened (`at \`created_at\`:
 /// …`), which the union's own place in the answer precedes.
 pub fn decode_form<T: DeserializeOwned>(text: &str) -> Result<T, serde_json::Error> {
-    // Fast, as the client decodes a body; a failure is decoded again with the path tracked,
-    // unless a reader above discards it or tracks the path itself (see `reread`). The two
-    // readers are the client's own, so no more code is compiled for them.
-    match reread::failure() {
-        Failure::Discarded => serde_json::from_str(text),
-        Failure::Tracked => tracked(text),
-        Failure::Reported => {
-            let fast = {
-                let _fast = reread::Scope::enter(Failure::Discarded);
-                serde_json::from_str(text)
-            };
-            fast.or_else(|_| {
-                let _tracked = reread::Scope::enter(Failure::Tracked);
-                tracked(text)
-            })
+    // As the client decodes a body (`reread::read`), with the client's two readers, so no more
+    // code is compiled for them.
+    reread::read_text(text).map_err(|failed| {
+        let inner = de::without_position(&failed.error);
+        match failed.path.as_str() {
+            "" | "." => serde_json::Error::custom(inner),
+            path => serde_json::Error::custom(format_args!("at `{path}`: {inner}")),
         }
-    }
-}
-
-/// Decodes `text` tracking the JSON path, for an error that names the place.
-fn tracked<T: DeserializeOwned>(text: &str) -> Result<T, serde_json::Error> {
-    let mut deserializer = serde_json::Deserializer::from_slice(text.as_bytes());
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = de::without_position(e.inner());
-        serde_json::Error::custom(if path == "." { inner } else { format!("at `{path}`: {inner}") })
     })
 }
 

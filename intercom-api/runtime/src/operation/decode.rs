@@ -3,32 +3,20 @@ use serde::de::DeserializeOwned;
 
 use super::Redirect;
 use crate::error::{DecodeError, Error, snippet};
-use crate::reread::{self, Failure};
+use crate::reread;
 
 /// A JSON body; a failure names the JSON path where decoding stopped.
 pub fn json<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T, Error> {
-    // The fast path: plain serde_json. Only a failure is decoded again, tracking the path.
-    // The body is checked to be UTF-8 once, whole, so that serde_json reads it as text and
-    // does not check every string it meets again (a tenth of a large list's decode).
-    if let Ok(text) = std::str::from_utf8(body) {
-        // A failure here is decoded again below: no tagged union need do it on its own.
-        let _fast = reread::Scope::enter(Failure::Discarded);
-        if let Ok(value) = serde_json::from_str(text) {
-            return Ok(value);
-        }
-    }
-    let failure = |path: String, message: String| {
-        Error::Decode(Box::new(DecodeError { status, path, message, body_snippet: snippet(body), ..Default::default() }))
-    };
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    // This read tracks the path: a tagged union inside tracks its own at once.
-    let _tracked = reread::Scope::enter(Failure::Tracked);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-        let path = e.path().to_string();
-        failure(path, e.into_inner().to_string())
-    })?;
-    deserializer.end().map_err(|e| failure(String::new(), e.to_string()))?;
-    Ok(value)
+    // Fast, and only a failure again, tracking the path.
+    reread::read(body).map_err(|failed| {
+        Error::Decode(Box::new(DecodeError {
+            status,
+            path: failed.path,
+            message: failed.error.to_string(),
+            body_snippet: snippet(body),
+            ..Default::default()
+        }))
+    })
 }
 
 /// A `text/plain` body.
